@@ -1,0 +1,69 @@
+# Equitas: `make run` starts the whole system, `make test` runs every test.
+# Both install what they need first (pinned by uv.lock and frontend/package-lock.json).
+
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-python install-frontend install-chromium spa lint typecheck \
+	openapi check-openapi frontend-check pytest bench demo-data migrate clean
+
+run: install spa  ## Start gateway, IdP, three services, Postgres and demo data
+	$(PY) -m equitas_stack
+
+test: install spa install-chromium lint typecheck check-openapi frontend-check pytest  ## Everything CI runs
+
+install: install-python install-frontend
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install-python: $(UV)
+	$(UV) sync --frozen --quiet
+
+install-frontend:
+	cd frontend && (test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --loglevel=error)
+
+# Browser tests use Debian's chromium, never a downloaded browser.
+install-chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+spa: install-frontend
+	cd frontend && npm run build --silent
+
+lint: install-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install-python
+	$(VENV)/bin/mypy services deploy/dev-idp/equitas_idp deploy/equitas_stack
+
+openapi: install-python  ## Regenerate the committed contract and the SPA's typed client
+	$(PY) -m services.common.openapi_export write
+	cd frontend && npm run generate:api --silent
+
+check-openapi: install-python
+	$(PY) -m services.common.openapi_export check
+
+frontend-check: install-frontend
+	cd frontend && npm run lint --silent && npm run typecheck --silent && npm test --silent && npm run check:api --silent
+
+pytest: install-python
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+bench: install spa  ## Benchmarks; results in var/bench/*.json
+	$(PY) -m benchmarks
+
+demo-data: install-python  ## Load synthetic demo data into the scoring database
+	$(PY) -m services.scoring.demo_data.seed
+
+migrate: install-python  ## Apply every service's migrations (production does this by command)
+	for s in scoring aggregation reporting; do $(VENV)/bin/equitas-migrate $$s upgrade || exit 1; done
+
+clean:
+	rm -rf var/test-runs var/bench

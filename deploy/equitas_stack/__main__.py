@@ -1,0 +1,94 @@
+"""`make run`: start everything, print where to go and who to log in as, stop on Ctrl-C."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import yaml
+
+from equitas_stack.stack import REPO, Stack, StackConfig, StackError
+
+
+def _demo_logins() -> list[str]:
+    users = yaml.safe_load((REPO / "deploy" / "dev-idp" / "users.yaml").read_text())["users"]
+    lines = []
+    for user in users:
+        roles = user.get("roles") or []
+        role = roles[0] if roles else {}
+        where = f"{role.get('role_name', 'no role')}, {role.get('org_name', '-')}"
+        lines.append(f"  {user['name']:<18} {where}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="equitas-run")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("EQUITAS_PORT", "8080")))
+    parser.add_argument("--no-demo-data", action="store_true")
+    parser.add_argument("--scoring-workers", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    config = StackConfig(
+        gateway_port=args.port,
+        database_url=os.environ.get("EQUITAS_DATABASE_URL") or None,
+        workers={"scoring": args.scoring_workers},
+    )
+    stack = Stack(config)
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    where = "embedded Postgres in var/pgdata" if config.database_url is None else "EQUITAS_DATABASE_URL"
+    print(f"Starting Equitas (database: {where}) ...", flush=True)
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"Equitas did not start: {exc}", file=sys.stderr)
+        return 1
+    if not args.no_demo_data:
+        print("Loading demo data ...", flush=True)
+        seeded = subprocess.run(  # noqa: S603 - our own module
+            [sys.executable, "-m", "services.scoring.demo_data.seed", "--if-empty"],
+            env=stack.env("scoring"),
+            cwd=REPO,
+            check=False,
+        )
+        if seeded.returncode != 0:
+            print("Demo data did not load; see the output above.", file=sys.stderr)
+    print(
+        "\n".join(
+            [
+                "",
+                f"Equitas is running at {config.public_url}/",
+                "Log in with any demo user on the sign-in page (no password in development):",
+                *_demo_logins(),
+                f"APIs: {config.public_url}/api/scoring/docs  FHIR: {config.public_url}/fhir/metadata",
+                f"Logs: {config.var_dir / 'log'}/   Press Ctrl-C to stop.",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    exit_code = 0
+    while not stopping:
+        dead = stack.failed()
+        if dead is not None:
+            print(f"{dead} stopped unexpectedly:\n{stack.log_tail(dead)}", file=sys.stderr)
+            exit_code = 1
+            break
+        time.sleep(0.5)
+    print("Stopping Equitas ...", flush=True)
+    stack.stop()
+    print("Stopped.", flush=True)
+    return exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

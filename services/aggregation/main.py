@@ -1,0 +1,23 @@
+"""Aggregation service: rolls pseudonymised scores up by organisation, time and inequality
+dimensions. It never stores a name, NHS number, date of birth, postcode or free text."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.aggregation.api import routers
+from services.aggregation.settings import AggregationSettings
+from services.common.app import ServiceSpec, build_app
+
+SPEC = ServiceSpec(
+    name="aggregation",
+    title="Equitas aggregation API",
+    version="0.1.0",
+    description="Disclosure-controlled aggregates of health-inequality measures.",
+    routers=routers,
+    migrations_dir=Path(__file__).parent / "db" / "migrations",
+)
+
+
+def create_app(settings: AggregationSettings | None = None) -> FastAPI:
+    return build_app(SPEC, settings or AggregationSettings())

@@ -1,0 +1,9 @@
+from pydantic_settings import SettingsConfigDict
+
+from services.common.settings import ServiceSettings
+
+
+class AggregationSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="EQUITAS_", extra="ignore")
+
+    service_name: str = "aggregation"

@@ -1,0 +1,152 @@
+"""The one way a service is assembled: middleware, error handlers, health, auth, database.
+
+Nothing is built at import time: ``build_app`` returns an app whose lifespan creates the
+engine, the HTTP client and the token verifier, and disposes of them on shutdown.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.common.auth import JwksCache, TokenPolicy, TokenVerifier
+from services.common.database import (
+    ensure_database,
+    make_engine,
+    service_database_url,
+    upgrade_to_head,
+)
+from services.common.errors import install_problem_handlers, problem_response
+from services.common.http import make_http_client
+from services.common.observability import RequestContextMiddleware, configure_logging
+from services.common.settings import ServiceSettings
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    name: str  # "scoring", used in paths (/api/scoring) and database names
+    title: str
+    version: str
+    description: str
+    routers: Sequence[APIRouter]
+    migrations_dir: Path
+    on_startup: Sequence[Hook] = field(default_factory=list)
+    on_shutdown: Sequence[Hook] = field(default_factory=list)
+
+
+class Health(BaseModel):
+    status: str
+    service: str
+    checks: dict[str, str] = {}
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable, readable operation ids for the generated SPA client: ``<tag>-<function>``."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def health_router(spec: ServiceSpec) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    async def healthz() -> Health:
+        return Health(status="ok", service=spec.name)
+
+    async def readyz(request: Request) -> Any:
+        checks: dict[str, str] = {}
+        try:
+            async with request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # readiness reports any failure as not ready
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        jwks: JwksCache = request.app.state.token_verifier.jwks
+        checks["jwks"] = "ok" if await jwks.reachable() else "unavailable"
+        if all(v == "ok" for v in checks.values()):
+            return Health(status="ready", service=spec.name, checks=checks)
+        return problem_response(
+            503,
+            "Not ready",
+            "not-ready",
+            detail=", ".join(f"{k}: {v}" for k, v in checks.items()),
+        )
+
+    for prefix, in_schema in (("", False), (f"/api/{spec.name}", True)):
+        router.add_api_route(
+            f"{prefix}/healthz", healthz, methods=["GET"], include_in_schema=in_schema
+        )
+        router.add_api_route(
+            f"{prefix}/readyz",
+            readyz,
+            methods=["GET"],
+            include_in_schema=in_schema,
+            response_model=Health,
+            responses={503: {"description": "A dependency is unavailable"}},
+        )
+    return router
+
+
+def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(spec.name, settings.log_level, json_output=settings.log_json)
+        database = settings.database_name_for(spec.name)
+        url = service_database_url(settings.database_url, database)
+        if settings.migrate_on_start:
+            await ensure_database(settings.database_url, database)
+            await asyncio.to_thread(upgrade_to_head, spec.migrations_dir, url)
+        engine = make_engine(url, pool_size=settings.database_pool_size)
+        http = make_http_client()
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessionmaker = async_sessionmaker(
+            engine, class_=AsyncSession, expire_on_commit=False
+        )
+        app.state.http = http
+        app.state.token_verifier = TokenVerifier(
+            TokenPolicy(
+                issuer=settings.oidc_issuer,
+                audience=settings.oidc_audience,
+                algorithms=tuple(settings.oidc_allowed_algorithms),
+                leeway_s=settings.oidc_leeway_s,
+                role_permissions=settings.role_permissions,
+            ),
+            JwksCache(settings.jwks_url, http),
+        )
+        for hook in spec.on_startup:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in spec.on_shutdown:
+                await hook(app)
+            await http.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=spec.title,
+        version=spec.version,
+        description=spec.description,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        openapi_url=f"/api/{spec.name}/openapi.json",
+        docs_url=f"/api/{spec.name}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router(spec))
+    for router in spec.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,235 @@
+"""Bearer token verification (every service verifies every token itself) and the
+FastAPI dependencies that say, in each route's signature, who may call it.
+
+Checks: algorithm allow-list from the *settings* (never from the token), signature via the
+provider's JWKS (cached; refreshed at most every few seconds when an unknown ``kid``
+arrives, which is how key rotation reaches us), issuer, audience, exp/nbf with a small
+leeway. Claims follow NHS CIS2: ``nhsid_nrbac_roles`` + ``selected_roleid``.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+import httpx
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from services.common.errors import Forbidden, Unauthorized
+from services.common.permissions import (
+    Permission,
+    permissions_for_role,
+    permissions_for_scopes,
+)
+
+log = logging.getLogger("equitas.auth")
+
+JWKS_MIN_REFRESH_INTERVAL_S = 5.0
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a member of staff (with their selected role) or a system client."""
+
+    subject: str
+    kind: Literal["user", "system"]
+    client_id: str
+    name: str | None
+    organisation_code: str | None
+    organisation_name: str | None
+    role_code: str | None
+    role_name: str | None
+    scopes: frozenset[str]
+    permissions: frozenset[Permission]
+    token: str = field(repr=False)
+    claims: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+class JwksCache:
+    """The provider's public keys, fetched lazily and refreshed on an unknown key id."""
+
+    def __init__(self, url: str, http: httpx.AsyncClient) -> None:
+        self._url = url
+        self._http = http
+        self._keys: KeySet | None = None
+        self._kids: frozenset[str] = frozenset()
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _fetch(self) -> None:
+        response = await self._http.get(self._url, timeout=5.0)
+        response.raise_for_status()
+        data = response.json()
+        self._keys = KeySet.import_key_set(data)
+        self._kids = frozenset(k["kid"] for k in data.get("keys", []) if "kid" in k)
+        self._fetched_at = time.monotonic()
+
+    async def keys_for(self, kid: str) -> KeySet | None:
+        if self._keys is not None and kid in self._kids:
+            return self._keys
+        async with self._lock:
+            if self._keys is not None and kid in self._kids:
+                return self._keys
+            if self._keys is None or (
+                time.monotonic() - self._fetched_at > JWKS_MIN_REFRESH_INTERVAL_S
+            ):
+                await self._fetch()
+        return self._keys if kid in self._kids else None
+
+    async def reachable(self) -> bool:
+        try:
+            await self._fetch()
+        except (httpx.HTTPError, ValueError, KeyError):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    issuer: str
+    audience: str
+    algorithms: tuple[str, ...]
+    leeway_s: int
+    role_permissions: dict[str, list[Permission]]
+
+
+class TokenVerifier:
+    def __init__(self, policy: TokenPolicy, jwks: JwksCache) -> None:
+        self.policy = policy
+        self.jwks = jwks
+        self._claims_registry = jwt.JWTClaimsRegistry(
+            leeway=policy.leeway_s,
+            iss={"essential": True, "value": policy.issuer},
+            aud={"essential": True, "value": policy.audience},
+            exp={"essential": True},
+            sub={"essential": True},
+        )
+
+    async def verify(self, raw: str) -> Principal:
+        try:
+            compact = jws.extract_compact(raw.encode())
+        except (JoseError, ValueError) as exc:
+            raise Unauthorized("The token is not a well-formed JWT") from exc
+        header = compact.protected
+        alg = header.get("alg")
+        if alg not in self.policy.algorithms:
+            raise Unauthorized(f"Token algorithm {alg!r} is not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise Unauthorized("The token has no key id")
+        try:
+            keys = await self.jwks.keys_for(kid)
+        except httpx.HTTPError as exc:
+            log.warning("jwks unreachable", extra={"error": str(exc)})
+            raise Unauthorized("The identity provider's keys are unavailable") from exc
+        if keys is None:
+            raise Unauthorized("The token was signed with an unknown key")
+        try:
+            token = jwt.decode(raw, keys, algorithms=list(self.policy.algorithms))
+            self._claims_registry.validate(token.claims)
+        except (JoseError, ValueError) as exc:
+            raise Unauthorized(f"The token was refused: {exc}") from exc
+        return self._principal(token.claims, raw)
+
+    def _principal(self, claims: Mapping[str, Any], raw: str) -> Principal:
+        scopes = frozenset(str(claims.get("scope", "")).split())
+        client_id = str(claims.get("client_id", ""))
+        if claims.get("client_type") == "system":
+            return Principal(
+                subject=str(claims["sub"]),
+                kind="system",
+                client_id=client_id,
+                name=client_id,
+                organisation_code=_str_or_none(claims.get("org_code")),
+                organisation_name=None,
+                role_code=None,
+                role_name=None,
+                scopes=scopes,
+                permissions=permissions_for_scopes(scopes),
+                token=raw,
+                claims=claims,
+            )
+        role = _selected_role(claims)
+        return Principal(
+            subject=str(claims["sub"]),
+            kind="user",
+            client_id=client_id,
+            name=_str_or_none(claims.get("name")),
+            organisation_code=_str_or_none(role.get("org_code")) if role else None,
+            organisation_name=_str_or_none(role.get("org_name")) if role else None,
+            role_code=_str_or_none(role.get("role_code")) if role else None,
+            role_name=_str_or_none(role.get("role_name")) if role else None,
+            scopes=scopes,
+            permissions=permissions_for_role(
+                _str_or_none(role.get("role_code")) if role else None,
+                self.policy.role_permissions,
+            ),
+            token=raw,
+            claims=claims,
+        )
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _selected_role(claims: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    roles = claims.get("nhsid_nrbac_roles")
+    if isinstance(roles, str):  # some providers send the list as a JSON string
+        try:
+            roles = json.loads(roles)
+        except ValueError:
+            return None
+    if not isinstance(roles, list):
+        return None
+    selected = claims.get("selected_roleid")
+    for role in roles:
+        if isinstance(role, dict) and role.get("person_roleid") == selected:
+            return role
+    return None
+
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from the Equitas IdP or CIS2")
+
+
+def get_verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'")
+    principal = await get_verifier(request).verify(credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+def require(*permissions: Permission) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """Dependency factory: the caller must hold every listed permission."""
+
+    async def dependency(
+        principal: Annotated[Principal, Depends(current_principal)],
+    ) -> Principal:
+        missing = [p.value for p in permissions if p not in principal.permissions]
+        if missing:
+            raise Forbidden(f"Your role does not allow this (needs {', '.join(missing)})")
+        return principal
+
+    return dependency
+
+
+Authenticated = Annotated[Principal, Depends(current_principal)]

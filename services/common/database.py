@@ -1,0 +1,67 @@
+"""Async Postgres engine, one transaction per request, and migrations on start.
+
+Routes and services only ``flush()``; the session dependency commits when the request
+succeeds and rolls back when anything raises, so a failed request writes nothing.
+"""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from fastapi import Depends, Request
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+def service_database_url(server_url: str, database: str) -> str:
+    """The SQLAlchemy asyncpg URL of ``database`` on the server named by ``server_url``."""
+    url = make_url(server_url).set(drivername="postgresql+asyncpg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def ensure_database(server_url: str, database: str) -> None:
+    """Create the service's database if the server does not have it yet."""
+    # A plain libpq-style DSN, so unix-socket URLs (``?host=/path``, as the embedded
+    # Postgres uses) work too.
+    dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()
+
+
+def make_engine(url: str, *, pool_size: int) -> AsyncEngine:
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def upgrade_to_head(migrations_dir: Path, url: str) -> None:
+    """Run in a worker thread: Alembic's env drives its own event loop."""
+    command.upgrade(alembic_config(migrations_dir, url), "head")
+
+
+async def session_dependency(request: Request) -> AsyncIterator[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session, session.begin():
+        yield session
+
+
+# scope="function": commit before the response is sent, so a failed commit is never a 2xx.
+Session = Annotated[AsyncSession, Depends(session_dependency, scope="function")]

@@ -1,0 +1,197 @@
+"""RFC 9457 problem+json errors: one exception family and one set of handlers."""
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://equitas.nhs.example/problems/"
+log = logging.getLogger("equitas.errors")
+
+
+class FieldProblem(BaseModel):
+    """One field that was wrong, named as a JSON path into the request."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldProblem] = []
+
+
+class ProblemError(Exception):
+    """A domain error that becomes a problem+json response."""
+
+    status = 400
+    title = "Bad request"
+    slug = "bad-request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldProblem] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = list(errors)
+        self.headers = headers or {}
+
+
+class InvalidInput(ProblemError):
+    status, title, slug = 422, "The request has invalid fields", "invalid-input"
+
+
+class Unauthorized(ProblemError):
+    status, title, slug = 401, "Authentication required", "unauthorized"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+class Forbidden(ProblemError):
+    status, title, slug = 403, "Not permitted", "forbidden"
+
+
+class NotFound(ProblemError):
+    status, title, slug = 404, "Not found", "not-found"
+
+
+class Conflict(ProblemError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status, title, slug = 412, "The resource changed since you read it", "precondition-failed"
+
+
+class PreconditionRequired(ProblemError):
+    status, title, slug = 428, "If-Match header required", "precondition-required"
+
+
+class PayloadTooLarge(ProblemError):
+    status, title, slug = 413, "Request too large", "payload-too-large"
+
+
+def problem_response(
+    status: int,
+    title: str,
+    slug: str,
+    *,
+    detail: str | None = None,
+    errors: Sequence[FieldProblem] = (),
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=PROBLEM_BASE + slug,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=list(errors),
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    # FastAPI locations start with where the value came from ("body", "query", "path").
+    parts = [str(p) for p in loc]
+    out = ""
+    for p in parts:
+        if p.isdigit():
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + p
+    return out
+
+
+async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, ProblemError):  # pragma: no cover - registered for this type only
+        raise exc
+    return problem_response(
+        exc.status,
+        exc.title,
+        exc.slug,
+        detail=exc.detail,
+        errors=exc.errors,
+        instance=request.url.path,
+        headers=exc.headers,
+    )
+
+
+async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, RequestValidationError):  # pragma: no cover
+        raise exc
+    errors = [
+        FieldProblem(field=_field_path(e.get("loc", ())), message=str(e.get("msg", "invalid")))
+        for e in exc.errors()
+    ]
+    names = ", ".join(e.field for e in errors)
+    return problem_response(
+        422,
+        InvalidInput.title,
+        InvalidInput.slug,
+        detail=f"Check these fields: {names}",
+        errors=errors,
+        instance=request.url.path,
+    )
+
+
+async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, StarletteHTTPException):  # pragma: no cover
+        raise exc
+    titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
+    return problem_response(
+        exc.status_code,
+        titles.get(exc.status_code, "Request failed"),
+        f"http-{exc.status_code}",
+        detail=str(exc.detail) if exc.detail else None,
+        instance=request.url.path,
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Log with the request id; never leak internals to the caller.
+    log.exception("unexpected error", extra={"path": request.url.path})
+    return problem_response(
+        500,
+        "Unexpected error",
+        "unexpected",
+        detail="Something went wrong on our side. The request id identifies it in our logs.",
+        instance=request.url.path,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _handle_problem)
+    app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(Exception, _handle_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting problem+json for these statuses."""
+    return {
+        s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Problem details"}
+        for s in statuses
+    }

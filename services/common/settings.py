@@ -1,0 +1,73 @@
+"""The one settings base every service extends (env prefix ``EQUITAS_``)."""
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.permissions import DEFAULT_ROLE_PERMISSIONS, Permission
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "change-me", "development-only-secret-do-not-use-in-production"}
+)
+
+
+class ServiceSettings(BaseSettings):
+    """Settings shared by every service; each service subclasses it with its own name."""
+
+    model_config = SettingsConfigDict(env_prefix="EQUITAS_", extra="ignore")
+
+    environment: Environment = Environment.development
+    service_name: str = "equitas"
+    # A server URL (any database name); each service uses its own database on it.
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    # Overrides the per-service database name (tests use their own).
+    database_name: str | None = None
+    database_pool_size: int = 10
+    migrate_on_start: bool = True
+
+    oidc_issuer: str = "http://127.0.0.1:8080/idp"
+    # Where the service fetches keys; defaults to the issuer's /jwks. Services may reach the
+    # IdP directly rather than through the gateway.
+    oidc_jwks_url: str | None = None
+    oidc_audience: str = "equitas"
+    oidc_leeway_s: int = 30
+    oidc_allowed_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "PS256"])
+
+    # National RBAC role code -> Equitas permissions (JSON in the environment).
+    role_permissions: dict[str, list[Permission]] = Field(
+        default_factory=lambda: dict(DEFAULT_ROLE_PERMISSIONS)
+    )
+
+    public_url: str = "http://127.0.0.1:8080"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def jwks_url(self) -> str:
+        return self.oidc_jwks_url or f"{self.oidc_issuer.rstrip('/')}/jwks"
+
+    def database_name_for(self, service: str) -> str:
+        return self.database_name or f"equitas_{service}"
+
+    @model_validator(mode="after")
+    def _refuse_weak_algorithms(self) -> Self:
+        weak = [
+            a for a in self.oidc_allowed_algorithms if a.lower() == "none" or a.startswith("HS")
+        ]
+        if weak:
+            raise ValueError(f"oidc_allowed_algorithms must not include {weak}")
+        return self
+
+    def require_secret(self, name: str, value: str) -> None:
+        """Refuse placeholder secrets outside development and test."""
+        if self.environment is Environment.production and value in PLACEHOLDER_SECRETS:
+            raise ValueError(f"{name} must be set to a real secret in production")

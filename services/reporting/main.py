@@ -1,0 +1,24 @@
+"""Reporting service: renders accessible HTML and PDF reports from scoring and aggregation,
+forwarding the caller's token so each owning service enforces its own rules. It stores
+nothing but report jobs."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.common.app import ServiceSpec, build_app
+from services.reporting.api import routers
+from services.reporting.settings import ReportingSettings
+
+SPEC = ServiceSpec(
+    name="reporting",
+    title="Equitas reporting API",
+    version="0.1.0",
+    description="Accessible HTML and PDF reports.",
+    routers=routers,
+    migrations_dir=Path(__file__).parent / "db" / "migrations",
+)
+
+
+def create_app(settings: ReportingSettings | None = None) -> FastAPI:
+    return build_app(SPEC, settings or ReportingSettings())

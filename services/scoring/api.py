@@ -1,0 +1,28 @@
+"""Every router of the scoring service, and what it loads at start-up."""
+
+import asyncio
+
+from fastapi import APIRouter, FastAPI
+
+from services.common.app import Hook
+from services.scoring.organisations.routes import router as organisations
+from services.scoring.people.routes import router as people
+from services.scoring.reference_data.imd import load_imd_file
+from services.scoring.reference_data.lookup import DeprivationLookup, default_lookup
+from services.scoring.reference_data.postcodes import load_postcode_directory
+from services.scoring.settings import ScoringSettings
+
+
+async def load_reference_data(app: FastAPI) -> None:
+    settings: ScoringSettings = app.state.settings
+    if settings.imd_file and settings.postcode_file:
+        imd_file, postcode_file = settings.imd_file, settings.postcode_file
+        imd = await asyncio.to_thread(load_imd_file, imd_file, vintage=settings.imd_vintage)
+        postcodes = await asyncio.to_thread(load_postcode_directory, postcode_file)
+        app.state.deprivation = DeprivationLookup({settings.imd_vintage: imd}, postcodes)
+    else:
+        app.state.deprivation = await asyncio.to_thread(default_lookup)
+
+
+routers: list[APIRouter] = [organisations, people]
+on_startup: list[Hook] = [load_reference_data]

@@ -1,0 +1,24 @@
+"""Imports every feature's tables so Alembic and the app see one complete metadata."""
+
+from services.scoring.assessments.models import Assessment, AssessmentRevision
+from services.scoring.audit.models import AuditEvent
+from services.scoring.db.base import metadata
+from services.scoring.feed.models import FeedEvent
+from services.scoring.instruments.models import StoredDefinition
+from services.scoring.organisations.models import Membership, Organisation, Team
+from services.scoring.people.models import CaseloadEntry, PatientResource, Person
+
+__all__ = [
+    "Assessment",
+    "AssessmentRevision",
+    "AuditEvent",
+    "CaseloadEntry",
+    "FeedEvent",
+    "Membership",
+    "Organisation",
+    "PatientResource",
+    "Person",
+    "StoredDefinition",
+    "Team",
+    "metadata",
+]

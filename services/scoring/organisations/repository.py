@@ -1,0 +1,51 @@
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.scoring.organisations.models import Membership, Organisation, Team
+
+
+async def organisation_by_ods(session: AsyncSession, ods_code: str) -> Organisation | None:
+    result = await session.execute(select(Organisation).where(Organisation.ods_code == ods_code))
+    return result.scalar_one_or_none()
+
+
+async def ensure_organisation(
+    session: AsyncSession, ods_code: str, name: str | None
+) -> Organisation:
+    """An organisation is registered the first time an admin or system of it acts."""
+    existing = await organisation_by_ods(session, ods_code)
+    if existing is not None:
+        return existing
+    organisation = Organisation(ods_code=ods_code, name=name or ods_code)
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
+async def team_by_code(session: AsyncSession, code: str) -> Team | None:
+    result = await session.execute(select(Team).where(Team.code == code))
+    return result.scalar_one_or_none()
+
+
+async def teams_of(session: AsyncSession, principal: Principal) -> list[tuple[Team, Membership]]:
+    """The caller's teams inside the organisation of their selected role only."""
+    if principal.kind != "user" or principal.organisation_code is None:
+        return []
+    result = await session.execute(
+        select(Team, Membership)
+        .join(Membership, Membership.team_id == Team.id)
+        .join(Organisation, Organisation.id == Team.organisation_id)
+        .where(
+            Membership.subject == principal.subject,
+            Organisation.ods_code == principal.organisation_code,
+        )
+        .order_by(Team.code)
+    )
+    return [(team, membership) for team, membership in result.tuples()]
+
+
+async def team_ids_of(session: AsyncSession, principal: Principal) -> list[uuid.UUID]:
+    return [team.id for team, _ in await teams_of(session, principal)]

@@ -1,0 +1,214 @@
+"""People on caseloads: create, read, search, correct demographics, caseload membership."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from services.common.database import Session
+from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound, problem_responses
+from services.common.etag import check_if_match, etag_for
+from services.common.pagination import Page, decode_cursor, encode_cursor
+from services.scoring.audit.service import record
+from services.scoring.organisations.models import Team
+from services.scoring.organisations.repository import teams_of
+from services.scoring.people.access import (
+    CurrentPerson,
+    PersonReader,
+    PersonWriter,
+    load_visible_person,
+    person_visible_to,
+)
+from services.scoring.people.models import CaseloadEntry, Person
+from services.scoring.people.nhs_number import InvalidNhsNumber, normalise_nhs_number
+from services.scoring.people.repository import team_codes_by_person
+from services.scoring.people.schemas import (
+    CaseloadAdd,
+    PersonCreate,
+    PersonRead,
+    PersonSummary,
+    PersonUpdate,
+)
+from services.scoring.people.service import apply_fields, person_read
+
+router = APIRouter(prefix="/api/scoring", tags=["people"], responses=problem_responses(401, 403))
+
+
+async def _callers_team(session: Session, principal: PersonReader, code: str, field: str) -> Team:
+    for team, _membership in await teams_of(session, principal):
+        if team.code == code:
+            return team
+    # Another organisation's team and a team that does not exist look the same.
+    raise InvalidInput(
+        f"You are not a member of team {code}",
+        errors=[FieldProblem(field=field, message="not one of your teams")],
+    )
+
+
+@router.post(
+    "/people",
+    status_code=201,
+    responses=problem_responses(409, 422),
+    summary="Add a person to one of your teams' caseloads",
+)
+async def create_person(
+    body: PersonCreate, principal: PersonWriter, session: Session, request: Request,
+    response: Response,
+) -> PersonRead:  # fmt: skip
+    team = await _callers_team(session, principal, body.team_code, "body.team_code")
+    person = Person(
+        organisation_id=team.organisation_id,
+        nhs_number=body.nhs_number,
+        local_id=body.local_id,
+        given_name=body.given_name,
+        family_name=body.family_name,
+        birth_date=body.birth_date,
+        sex=body.sex.value,
+    )
+    fields = body.model_dump(
+        exclude={"team_code", "nhs_number", "local_id", "given_name", "family_name", "birth_date"}
+    )
+    apply_fields(person, fields, request.app.state.deprivation)
+    session.add(person)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "A person with this NHS number or local id is already recorded in your "
+            "organisation; add them to your team's caseload instead",
+            errors=[FieldProblem(field="body.nhs_number", message="already recorded")],
+        ) from exc
+    session.add(CaseloadEntry(person_id=person.id, team_id=team.id))
+    record(session, principal, request, action="create", entity_type="person", entity_id=person.id)
+    response.headers["ETag"] = etag_for(person.version)
+    return person_read(person, [team.code])
+
+
+@router.get("/people", summary="Find people on your teams' caseloads")
+async def search_people(
+    principal: PersonReader,
+    session: Session,
+    request: Request,
+    nhs_number: Annotated[str | None, Query(description="Exact NHS number")] = None,
+    name: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    team: Annotated[str | None, Query(description="Only this team's caseload")] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[PersonSummary]:
+    query = select(Person).where(person_visible_to(principal))
+    if nhs_number is not None:
+        try:
+            query = query.where(Person.nhs_number == normalise_nhs_number(nhs_number))
+        except InvalidNhsNumber as exc:
+            raise InvalidInput(
+                errors=[FieldProblem(field="query.nhs_number", message=str(exc))]
+            ) from exc
+    if name is not None:
+        pattern = f"%{name.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.family_name).like(pattern),
+                func.lower(Person.given_name).like(pattern),
+            )
+        )
+    if team is not None:
+        chosen = await _callers_team(session, principal, team, "query.team")
+        query = query.where(
+            Person.id.in_(select(CaseloadEntry.person_id).where(CaseloadEntry.team_id == chosen.id))
+        )
+    position = decode_cursor(cursor)
+    if position is not None:
+        query = query.where(
+            (Person.family_name, Person.id) > (position["family_name"], uuid.UUID(position["id"]))
+        )
+    rows = list(
+        (
+            await session.execute(query.order_by(Person.family_name, Person.id).limit(limit + 1))
+        ).scalars()
+    )
+    page, more = rows[:limit], len(rows) > limit
+    teams = await team_codes_by_person(session, [p.id for p in page])
+    record(
+        session, principal, request, action="search", entity_type="person", entity_id=None,
+        detail={"returned": [str(p.id) for p in page]},
+    )  # fmt: skip
+    return Page(
+        items=[
+            PersonSummary(
+                id=p.id,
+                nhs_number=p.nhs_number,
+                given_name=p.given_name,
+                family_name=p.family_name,
+                birth_date=p.birth_date,
+                teams=teams[p.id],
+            )
+            for p in page
+        ],
+        next_cursor=encode_cursor({"family_name": page[-1].family_name, "id": str(page[-1].id)})
+        if more
+        else None,
+    )
+
+
+@router.get(
+    "/people/{person_id}", responses=problem_responses(404), summary="A person's demographics"
+)
+async def get_person(person: CurrentPerson, session: Session, response: Response) -> PersonRead:
+    teams = await team_codes_by_person(session, [person.id])
+    response.headers["ETag"] = etag_for(person.version)
+    return person_read(person, teams[person.id])
+
+
+@router.patch(
+    "/people/{person_id}",
+    responses=problem_responses(404, 412, 422, 428),
+    summary="Correct a person's demographics (If-Match required)",
+)
+async def update_person(
+    person_id: uuid.UUID,
+    body: PersonUpdate,
+    principal: PersonWriter,
+    session: Session,
+    request: Request,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> PersonRead:
+    person = await load_visible_person(session, principal, person_id)
+    check_if_match(if_match, person.version)
+    changed = body.model_dump(exclude_unset=True)
+    apply_fields(person, changed, request.app.state.deprivation)
+    person.version += 1
+    await session.flush()
+    record(
+        session, principal, request, action="update", entity_type="person", entity_id=person.id,
+        detail={"fields": sorted(changed)},
+    )  # fmt: skip
+    teams = await team_codes_by_person(session, [person.id])
+    response.headers["ETag"] = etag_for(person.version)
+    return person_read(person, teams[person.id])
+
+
+@router.post(
+    "/teams/{code}/caseload",
+    status_code=204,
+    responses=problem_responses(404, 422),
+    summary="Add a person already known to your organisation to a team's caseload",
+)
+async def add_to_caseload(
+    code: str, body: CaseloadAdd, principal: PersonWriter, session: Session, request: Request
+) -> Response:
+    team = await _callers_team(session, principal, code, "path.code")
+    person = await session.get(Person, body.person_id)
+    if person is None or person.organisation_id != team.organisation_id:
+        raise NotFound("No such person in your organisation")
+    existing = await session.get(CaseloadEntry, (person.id, team.id))
+    if existing is None:
+        session.add(CaseloadEntry(person_id=person.id, team_id=team.id))
+        record(
+            session, principal, request, action="caseload-add", entity_type="person",
+            entity_id=person.id, detail={"team": code},
+        )  # fmt: skip
+    return Response(status_code=204)

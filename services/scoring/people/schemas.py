@@ -1,0 +1,119 @@
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+
+from services.scoring.people.ethnicity import EthnicCategory, ethnic_category_from_code
+from services.scoring.people.nhs_number import normalise_nhs_number
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+    other = "other"
+    unknown = "unknown"
+
+
+def _ethnic_code(value: str) -> str:
+    return ethnic_category_from_code(value).value
+
+
+def _not_in_future(value: date) -> date:
+    if value > datetime.now(UTC).date():
+        raise ValueError("date of birth is in the future")
+    return value
+
+
+NhsNumber = Annotated[
+    str,
+    AfterValidator(normalise_nhs_number),
+    Field(
+        description="10 digits, spaces allowed; checked by Modulus 11", examples=["999 000 0018"]
+    ),
+]
+EthnicCode = Annotated[
+    str,
+    AfterValidator(_ethnic_code),
+    Field(description="NHS Data Dictionary ethnic category code (A-S, Z, 99)"),
+]
+BirthDate = Annotated[date, AfterValidator(_not_in_future)]
+OdsCode = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,8}$")]
+Postcode = Annotated[str, Field(min_length=5, max_length=8)]
+
+
+class PersonCreate(BaseModel):
+    team_code: str = Field(description="The team whose caseload the person joins")
+    nhs_number: NhsNumber | None = None
+    local_id: str | None = Field(default=None, min_length=1, max_length=64)
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    birth_date: BirthDate
+    sex: Sex
+    ethnic_category: EthnicCode | None = None
+    postcode: Postcode | None = None
+    gp_practice_ods: OdsCode | None = None
+    interpreter_required: bool | None = None
+    language: str | None = Field(default=None, max_length=16)
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> "PersonCreate":
+        if self.nhs_number is None and self.local_id is None:
+            raise ValueError("give an nhs_number, or a local_id when the NHS number is unknown")
+        return self
+
+
+class PersonUpdate(BaseModel):
+    """Only the fields sent are changed."""
+
+    given_name: str | None = Field(default=None, min_length=1, max_length=100)
+    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: BirthDate | None = None
+    sex: Sex | None = None
+    ethnic_category: EthnicCode | None = None
+    postcode: Postcode | None = None
+    gp_practice_ods: OdsCode | None = None
+    interpreter_required: bool | None = None
+    language: str | None = Field(default=None, max_length=16)
+
+
+class Deprivation(BaseModel):
+    lsoa_code: str | None
+    imd_decile: int | None = Field(description="1 = most deprived 10% of LSOAs")
+    imd_vintage: str | None
+    status: str = Field(description="found, unknown_postcode, terminated_postcode, ...")
+
+
+class PersonRead(BaseModel):
+    id: uuid.UUID
+    nhs_number: str | None
+    nhs_number_verification_status: str | None
+    local_id: str | None
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: Sex
+    ethnic_category: EthnicCategory | None
+    ethnic_category_label: str | None
+    postcode: str | None
+    deprivation: Deprivation
+    gp_practice_ods: str | None
+    interpreter_required: bool | None
+    language: str | None
+    source: str
+    teams: list[str]
+    version: int
+
+
+class PersonSummary(BaseModel):
+    id: uuid.UUID
+    nhs_number: str | None
+    given_name: str
+    family_name: str
+    birth_date: date
+    teams: list[str]
+
+
+class CaseloadAdd(BaseModel):
+    person_id: uuid.UUID

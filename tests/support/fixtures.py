@@ -1,0 +1,176 @@
+"""Session fixtures: the real system on free ports, real tokens, and unique test data.
+
+One stack serves the whole session. Tests stay independent by creating their own teams,
+people and NHS numbers rather than by cleaning up after each other.
+"""
+
+import asyncio
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from equitas_idp.demo import DemoUser, load_demo_users
+from equitas_stack.stack import REPO, Stack, StackConfig
+
+from tests.support.tokens import system_token, user_token
+
+MACHINE_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _database_url() -> str | None:
+    """EQUITAS_DATABASE_URL, else the machine's Postgres if it answers, else embedded."""
+    configured = os.environ.get("EQUITAS_DATABASE_URL")
+    if configured:
+        return configured
+
+    async def probe() -> bool:
+        try:
+            conn = await asyncpg.connect(MACHINE_POSTGRES, timeout=2)
+        except (OSError, asyncpg.PostgresError, TimeoutError):
+            return False
+        await conn.close()
+        return True
+
+    return MACHINE_POSTGRES if asyncio.run(probe()) else None
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    run_dir = REPO / "var" / "test-runs" / str(os.getpid())
+    shutil.rmtree(REPO / "var" / "test-runs", ignore_errors=True)
+    prefix = f"equitas_test_{os.getpid()}_"
+    config = StackConfig.on_free_ports(
+        database_url=_database_url(),
+        database_prefix=prefix,
+        var_dir=run_dir,
+        environment="test",
+        log_level="WARNING",
+    )
+    system = Stack(config)
+    system.start()
+    try:
+        yield system
+    finally:
+        system.stop()
+        if config.database_url:
+            asyncio.run(_drop_databases(config.database_url, prefix))
+
+
+async def _drop_databases(server_url: str, prefix: str) -> None:
+    conn = await asyncpg.connect(server_url)
+    try:
+        names = await conn.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "%"
+        )
+        for row in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def public_url(stack: Stack) -> str:
+    return stack.config.public_url
+
+
+@pytest.fixture(scope="session")
+async def gateway(public_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=public_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def demo_users() -> dict[str, DemoUser]:
+    users = load_demo_users(REPO / "deploy" / "dev-idp" / "users.yaml")
+    return {u.username: u for u in users}
+
+
+@dataclass
+class Tokens:
+    public_url: str
+    _cache: dict[tuple[str, str], str]
+
+    async def user(self, username: str) -> str:
+        key = ("user", username)
+        if key not in self._cache:
+            async with httpx.AsyncClient(timeout=30) as http:
+                self._cache[key] = await user_token(http, self.public_url, username)
+        return self._cache[key]
+
+    async def system(self, client_id: str, scope: str) -> str:
+        key = (client_id, scope)
+        if key not in self._cache:
+            async with httpx.AsyncClient(timeout=30) as http:
+                self._cache[key] = await system_token(http, self.public_url, client_id, scope)
+        return self._cache[key]
+
+    async def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.user(username)}"}
+
+
+@pytest.fixture(scope="session")
+def tokens(public_url: str) -> Tokens:
+    return Tokens(public_url, {})
+
+
+@pytest.fixture(scope="session")
+def idp_keys_dir(stack: Stack) -> Path:
+    return stack.config.var_dir / "idp" / "keys"
+
+
+def _nhs_numbers() -> Iterator[str]:
+    """Valid numbers from the reserved test range 999 000 0000 - 999 999 9999."""
+    for body in itertools.count(999_100_000):
+        digits = str(body)
+        total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True))
+        check = 11 - total % 11
+        if check == 10:
+            continue
+        yield digits + str(0 if check == 11 else check)
+
+
+_numbers = _nhs_numbers()
+
+
+@pytest.fixture
+def nhs_number() -> Callable[[], str]:
+    return lambda: next(_numbers)
+
+
+@dataclass
+class TeamSetup:
+    """A fresh team in trust EQA with the named demo users as members."""
+
+    code: str
+    lead_code: str
+
+
+@pytest.fixture
+def new_team(
+    gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser]
+) -> Callable[..., Awaitable[str]]:
+    async def make(members: dict[str, str], *, org_admin: str = "org.admin") -> str:
+        code = f"T-{uuid.uuid4().hex[:10].upper()}"
+        admin = await tokens.headers(org_admin)
+        created = await gateway.post(
+            "/api/scoring/teams", json={"code": code, "name": f"Test team {code}"}, headers=admin
+        )
+        assert created.status_code == 201, created.text
+        for username, role in members.items():
+            user = demo_users[username]
+            put = await gateway.put(
+                f"/api/scoring/teams/{code}/members/{user.uid}",
+                json={"display_name": user.name, "role": role},
+                headers=admin,
+            )
+            assert put.status_code == 200, put.text
+        return code
+
+    return make
