@@ -5,6 +5,11 @@ import asyncio
 from fastapi import APIRouter, FastAPI
 
 from services.common.app import Hook
+from services.scoring.assessments.routes import router as assessments
+from services.scoring.audit.routes import router as audit
+from services.scoring.feed.routes import router as feed
+from services.scoring.instruments.catalogue import Catalogue
+from services.scoring.instruments.routes import router as instruments
 from services.scoring.organisations.routes import router as organisations
 from services.scoring.people.routes import router as people
 from services.scoring.reference_data.imd import load_imd_file
@@ -24,5 +29,9 @@ async def load_reference_data(app: FastAPI) -> None:
         app.state.deprivation = await asyncio.to_thread(default_lookup)
 
 
-routers: list[APIRouter] = [organisations, people]
-on_startup: list[Hook] = [load_reference_data]
+async def load_instruments(app: FastAPI) -> None:
+    app.state.catalogue = await asyncio.to_thread(Catalogue)
+
+
+routers: list[APIRouter] = [organisations, people, assessments, instruments, audit, feed]
+on_startup: list[Hook] = [load_reference_data, load_instruments]

@@ -54,9 +54,12 @@ async def _callers_team(session: Session, principal: PersonReader, code: str, fi
     summary="Add a person to one of your teams' caseloads",
 )
 async def create_person(
-    body: PersonCreate, principal: PersonWriter, session: Session, request: Request,
+    body: PersonCreate,
+    principal: PersonWriter,
+    session: Session,
+    request: Request,
     response: Response,
-) -> PersonRead:  # fmt: skip
+) -> PersonRead:
     team = await _callers_team(session, principal, body.team_code, "body.team_code")
     person = Person(
         organisation_id=team.organisation_id,
@@ -132,9 +135,14 @@ async def search_people(
     page, more = rows[:limit], len(rows) > limit
     teams = await team_codes_by_person(session, [p.id for p in page])
     record(
-        session, principal, request, action="search", entity_type="person", entity_id=None,
+        session,
+        principal,
+        request,
+        action="search",
+        entity_type="person",
+        entity_id=None,
         detail={"returned": [str(p.id) for p in page]},
-    )  # fmt: skip
+    )
     return Page(
         items=[
             PersonSummary(
@@ -183,9 +191,14 @@ async def update_person(
     person.version += 1
     await session.flush()
     record(
-        session, principal, request, action="update", entity_type="person", entity_id=person.id,
+        session,
+        principal,
+        request,
+        action="update",
+        entity_type="person",
+        entity_id=person.id,
         detail={"fields": sorted(changed)},
-    )  # fmt: skip
+    )
     teams = await team_codes_by_person(session, [person.id])
     response.headers["ETag"] = etag_for(person.version)
     return person_read(person, teams[person.id])
@@ -208,7 +221,12 @@ async def add_to_caseload(
     if existing is None:
         session.add(CaseloadEntry(person_id=person.id, team_id=team.id))
         record(
-            session, principal, request, action="caseload-add", entity_type="person",
-            entity_id=person.id, detail={"team": code},
-        )  # fmt: skip
+            session,
+            principal,
+            request,
+            action="caseload-add",
+            entity_type="person",
+            entity_id=person.id,
+            detail={"team": code},
+        )
     return Response(status_code=204)

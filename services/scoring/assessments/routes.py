@@ -1,0 +1,372 @@
+"""Assessments over time: draft, edit (If-Match), submit, amend, soft delete and restore,
+history, the person's profile, and the FHIR QuestionnaireResponse export."""
+
+import uuid
+from itertools import groupby
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlalchemy import select
+
+from services.common.auth import Principal, require
+from services.common.database import Session
+from services.common.errors import FieldProblem, InvalidInput, NotFound, problem_responses
+from services.common.etag import check_if_match, etag_for
+from services.common.permissions import Permission
+from services.scoring.assessments import service
+from services.scoring.assessments.models import Assessment, AssessmentRevision
+from services.scoring.assessments.profile import build_profile, summary
+from services.scoring.assessments.schemas import (
+    AssessmentAmend,
+    AssessmentCreate,
+    AssessmentRead,
+    AssessmentUpdate,
+    PersonAssessments,
+    RevisionRead,
+)
+from services.scoring.assessments.service import Loaded, load_assessment
+from services.scoring.db.base import utcnow
+from services.scoring.instruments.catalogue import Catalogue
+from services.scoring.instruments.questionnaire import to_questionnaire_response
+from services.scoring.organisations.models import Organisation, Team
+from services.scoring.organisations.repository import teams_of
+from services.scoring.people.access import CurrentPerson
+from services.scoring.people.models import CaseloadEntry, Person
+
+router = APIRouter(
+    prefix="/api/scoring", tags=["assessments"], responses=problem_responses(401, 403, 404)
+)
+Reader = Annotated[Principal, Depends(require(Permission.assessment_read))]
+Writer = Annotated[Principal, Depends(require(Permission.assessment_write))]
+OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation_admin))]
+IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
+CHANGE = problem_responses(409, 412, 422, 428)
+
+
+def _respond(loaded: Loaded, response: Response) -> AssessmentRead:
+    response.headers["ETag"] = etag_for(loaded.assessment.version)
+    return service.assessment_read(loaded)
+
+
+@router.post(
+    "/people/{person_id}/assessments",
+    status_code=201,
+    responses=problem_responses(422),
+    summary="Start an assessment (a draft), or record a complete one with submit=true",
+)
+async def create_assessment(
+    body: AssessmentCreate,
+    person: CurrentPerson,
+    principal: Writer,
+    session: Session,
+    request: Request,
+    response: Response,
+    submit: Annotated[bool, Query(description="Validate, score and submit at once")] = False,
+) -> AssessmentRead:
+    catalogue: Catalogue = request.app.state.catalogue
+    defn = await catalogue.get(
+        session, body.instrument, body.variant, body.version, field="body.instrument"
+    )
+    service.check_episode(defn, body.episode_type, "body.episode_type")
+    service.check_answers(defn, body.responses, complete=submit, prefix="body.")
+    caring = {
+        row
+        for row in (
+            await session.execute(
+                select(CaseloadEntry.team_id).where(CaseloadEntry.person_id == person.id)
+            )
+        ).scalars()
+    }
+    mine = [(t, m) for t, m in await teams_of(session, principal) if t.id in caring]
+    chosen = [t for t, _ in mine if body.team_code in (None, t.code)]
+    if not chosen:
+        raise InvalidInput(
+            errors=[
+                FieldProblem(
+                    field="body.team_code", message="not a team of yours caring for this person"
+                )
+            ]
+        )
+    team = chosen[0]
+    assessment = service.new_draft(
+        person,
+        team,
+        defn,
+        episode_type=body.episode_type,
+        assessed_on=body.assessed_on,
+        responses=body.responses,
+        notes=body.notes,
+        author=principal.subject,
+    )
+    session.add(assessment)
+    await session.flush()
+    organisation = await session.get(Organisation, team.organisation_id)
+    if organisation is None:  # pragma: no cover - foreign key guarantees it
+        raise NotFound("organisation")
+    loaded = Loaded(assessment, person, team, organisation)
+    service.audit(session, principal, request, "create", assessment)
+    if submit:
+        service.submit_revision(session, principal, loaded, defn, amend_reason=None)
+        service.publish(session, request, "assessment.submitted", loaded, defn)
+        service.audit(session, principal, request, "submit", assessment)
+    return _respond(loaded, response)
+
+
+@router.get(
+    "/people/{person_id}/assessments",
+    summary="A person's assessments, with their profile and change over time",
+)
+async def list_assessments(
+    person: CurrentPerson, _: Reader, session: Session, request: Request
+) -> PersonAssessments:
+    rows = (
+        (
+            await session.execute(
+                select(Assessment)
+                .where(Assessment.person_id == person.id, Assessment.deleted_at.is_(None))
+                .order_by(
+                    Assessment.instrument,
+                    Assessment.variant,
+                    Assessment.assessed_on,
+                    Assessment.created_at,
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    catalogue: Catalogue = request.app.state.catalogue
+    profiles = []
+    submitted = [a for a in rows if a.status == "submitted"]
+    for (instrument, variant), group in groupby(submitted, key=lambda a: (a.instrument, a.variant)):
+        ordered = list(group)
+        defn = await catalogue.get(session, instrument, variant, ordered[-1].instrument_version)
+        profiles.append(build_profile(defn, ordered))
+    return PersonAssessments(assessments=[summary(a) for a in rows], profiles=profiles)
+
+
+@router.get("/assessments/{assessment_id}", summary="One assessment")
+async def get_assessment(
+    assessment_id: uuid.UUID,
+    principal: Reader,
+    session: Session,
+    request: Request,
+    response: Response,
+) -> AssessmentRead:
+    loaded = await load_assessment(session, principal, assessment_id)
+    service.audit(session, principal, request, "read", loaded.assessment)
+    return _respond(loaded, response)
+
+
+@router.patch(
+    "/assessments/{assessment_id}", responses=CHANGE, summary="Change a draft (If-Match required)"
+)
+async def update_assessment(
+    assessment_id: uuid.UUID,
+    body: AssessmentUpdate,
+    principal: Writer,
+    session: Session,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssessmentRead:
+    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    a = loaded.assessment
+    check_if_match(if_match, a.version)
+    service.require_status(a, "draft", "edited (submitted ones are amended)")
+    defn = await service.definition_of(request, session, a)
+    if body.episode_type is not None:
+        service.check_episode(defn, body.episode_type, "body.episode_type")
+        a.episode_type = body.episode_type
+    if body.assessed_on is not None:
+        a.assessed_on = body.assessed_on
+    if body.responses is not None:
+        merged = dict(a.responses)
+        for item_id, code in body.responses.items():
+            if code is None:
+                merged.pop(item_id, None)
+            else:
+                merged[item_id] = code
+        service.check_answers(defn, merged, complete=False, prefix="body.")
+        a.responses = merged
+    if "notes" in body.model_fields_set:
+        a.notes = body.notes
+        a.free_text_flags = service.flag_notes(body.notes, loaded.person)
+    a.version += 1
+    a.updated_at = utcnow()
+    a.updated_by = principal.subject
+    service.audit(session, principal, request, "update", a)
+    return _respond(loaded, response)
+
+
+@router.post(
+    "/assessments/{assessment_id}/submit",
+    responses=CHANGE,
+    summary="Check completeness, score with the recorded version and submit",
+)
+async def submit_assessment(
+    assessment_id: uuid.UUID,
+    principal: Writer,
+    session: Session,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssessmentRead:
+    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    a = loaded.assessment
+    check_if_match(if_match, a.version)
+    service.require_status(a, "draft", "submitted")
+    defn = await service.definition_of(request, session, a)
+    service.check_answers(defn, a.responses, complete=True, prefix="")
+    service.submit_revision(session, principal, loaded, defn, amend_reason=None)
+    service.publish(session, request, "assessment.submitted", loaded, defn)
+    service.audit(session, principal, request, "submit", a)
+    return _respond(loaded, response)
+
+
+@router.post(
+    "/assessments/{assessment_id}/amend",
+    responses=CHANGE,
+    summary="Amend a submitted assessment: a new revision with a reason; history is kept",
+)
+async def amend_assessment(
+    assessment_id: uuid.UUID,
+    body: AssessmentAmend,
+    principal: Writer,
+    session: Session,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssessmentRead:
+    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    a = loaded.assessment
+    check_if_match(if_match, a.version)
+    service.require_status(a, "submitted", "amended")
+    defn = await service.definition_of(request, session, a)
+    service.check_answers(defn, body.responses, complete=True, prefix="body.")
+    if body.episode_type is not None:
+        service.check_episode(defn, body.episode_type, "body.episode_type")
+        a.episode_type = body.episode_type
+    if body.assessed_on is not None:
+        a.assessed_on = body.assessed_on
+    if "notes" in body.model_fields_set:
+        a.notes = body.notes
+        a.free_text_flags = service.flag_notes(body.notes, loaded.person)
+    a.responses = dict(body.responses)
+    service.submit_revision(session, principal, loaded, defn, amend_reason=body.reason)
+    service.publish(session, request, "assessment.amended", loaded, defn)
+    service.audit(session, principal, request, "amend", a, reason=body.reason)
+    return _respond(loaded, response)
+
+
+@router.get(
+    "/assessments/{assessment_id}/revisions",
+    summary="Every submitted revision, oldest first, with amendment reasons",
+)
+async def list_revisions(
+    assessment_id: uuid.UUID, principal: Reader, session: Session, request: Request
+) -> list[RevisionRead]:
+    loaded = await load_assessment(session, principal, assessment_id)
+    rows = await session.execute(
+        select(AssessmentRevision)
+        .where(AssessmentRevision.assessment_id == assessment_id)
+        .order_by(AssessmentRevision.revision)
+    )
+    service.audit(session, principal, request, "read-history", loaded.assessment)
+    return [RevisionRead.model_validate(r, from_attributes=True) for r in rows.scalars()]
+
+
+@router.delete(
+    "/assessments/{assessment_id}",
+    status_code=204,
+    responses=problem_responses(412, 422, 428),
+    summary="Delete an assessment (soft: an organisation administrator can restore it)",
+)
+async def delete_assessment(
+    assessment_id: uuid.UUID,
+    principal: Writer,
+    session: Session,
+    request: Request,
+    reason: Annotated[str, Query(min_length=5, max_length=2000)],
+    if_match: IfMatch = None,
+) -> Response:
+    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    a = loaded.assessment
+    check_if_match(if_match, a.version)
+    a.deleted_at = utcnow()
+    a.deleted_by = principal.subject
+    a.delete_reason = reason
+    a.version += 1
+    if a.status == "submitted":
+        defn = await service.definition_of(request, session, a)
+        service.publish(session, request, "assessment.deleted", loaded, defn)
+    service.audit(session, principal, request, "delete", a, reason=reason)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/assessments/{assessment_id}/restore",
+    summary="Restore a deleted assessment (organisation administrators)",
+)
+async def restore_assessment(
+    assessment_id: uuid.UUID,
+    principal: OrganisationAdmin,
+    session: Session,
+    request: Request,
+    response: Response,
+) -> AssessmentRead:
+    row = (
+        await session.execute(
+            select(Assessment, Person, Team, Organisation)
+            .join(Person, Person.id == Assessment.person_id)
+            .join(Team, Team.id == Assessment.team_id)
+            .join(Organisation, Organisation.id == Team.organisation_id)
+            .where(
+                Assessment.id == assessment_id,
+                Organisation.ods_code == principal.organisation_code,
+                Assessment.deleted_at.is_not(None),
+            )
+            .with_for_update(of=Assessment)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No deleted assessment with this id in your organisation")
+    loaded = Loaded(*row)
+    a = loaded.assessment
+    a.deleted_at = None
+    a.deleted_by = None
+    a.version += 1
+    if a.status == "submitted":
+        defn = await service.definition_of(request, session, a)
+        service.publish(session, request, "assessment.restored", loaded, defn)
+    service.audit(session, principal, request, "restore", a)
+    response.headers["ETag"] = etag_for(a.version)
+    # Administrators restore records; they do not read the clinical content.
+    return service.assessment_read(loaded).model_copy(
+        update={"responses": {}, "notes": None, "scores": None}
+    )
+
+
+@router.get(
+    "/assessments/{assessment_id}/questionnaire-response",
+    summary="The assessment as a FHIR R4 QuestionnaireResponse",
+)
+async def get_questionnaire_response(
+    assessment_id: uuid.UUID, principal: Reader, session: Session, request: Request
+) -> dict[str, Any]:
+    loaded = await load_assessment(session, principal, assessment_id)
+    a = loaded.assessment
+    defn = await service.definition_of(request, session, a)
+    status = (
+        "in-progress" if a.status == "draft" else ("amended" if a.revision > 1 else "completed")
+    )
+    service.audit(session, principal, request, "read", a, format="QuestionnaireResponse")
+    return to_questionnaire_response(
+        defn,
+        base_url=request.app.state.settings.public_url,
+        assessment_id=str(a.id),
+        subject_reference=f"Patient/{a.person_id}",
+        authored=a.submitted_at or a.updated_at,
+        status=status,
+        responses=a.responses,
+    )

@@ -1,0 +1,261 @@
+"""The assessment lifecycle: draft -> submitted (scored, immutable) -> amended (a new
+revision). Every change the feed must know about writes its event in the same transaction."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.auth import Principal
+from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from services.scoring.assessments.models import Assessment, AssessmentRevision
+from services.scoring.assessments.schemas import AssessmentRead, FreeTextFlagRead
+from services.scoring.audit.service import record
+from services.scoring.db.base import utcnow
+from services.scoring.feed.models import FeedEvent
+from services.scoring.feed.payload import FeedAssessment, FeedSubject, feed_payload
+from services.scoring.instruments.catalogue import Catalogue
+from services.scoring.instruments.definition import InstrumentDefinition
+from services.scoring.instruments.engine import check_responses, score
+from services.scoring.organisations.models import Organisation, Team
+from services.scoring.people.access import person_visible_to
+from services.scoring.people.free_text import flag_free_text
+from services.scoring.people.models import Person
+
+
+class Loaded:
+    """An assessment with the person and team it belongs to."""
+
+    def __init__(
+        self, assessment: Assessment, person: Person, team: Team, organisation: Organisation
+    ) -> None:
+        self.assessment = assessment
+        self.person = person
+        self.team = team
+        self.organisation = organisation
+
+
+async def load_assessment(
+    session: AsyncSession,
+    principal: Principal,
+    assessment_id: uuid.UUID,
+    *,
+    include_deleted: bool = False,
+    for_update: bool = False,
+) -> Loaded:
+    query = (
+        select(Assessment, Person, Team, Organisation)
+        .join(Person, Person.id == Assessment.person_id)
+        .join(Team, Team.id == Assessment.team_id)
+        .join(Organisation, Organisation.id == Team.organisation_id)
+        .where(Assessment.id == assessment_id, person_visible_to(principal))
+    )
+    if not include_deleted:
+        query = query.where(Assessment.deleted_at.is_(None))
+    if for_update:
+        # Serialise concurrent writers on this row so the If-Match check cannot race.
+        query = query.with_for_update(of=Assessment)
+    row = (await session.execute(query)).first()
+    if row is None:
+        raise NotFound("No such assessment for the people on your teams' caseloads")
+    return Loaded(*row)
+
+
+def problems_as_fields(problems: Any, prefix: str) -> list[FieldProblem]:
+    return [FieldProblem(field=f"{prefix}{p.field}", message=p.message) for p in problems]
+
+
+def check_answers(
+    defn: InstrumentDefinition, responses: dict[str, str], *, complete: bool, prefix: str
+) -> None:
+    problems = check_responses(defn, responses, require_complete=complete)
+    if problems:
+        what = "is not complete" if complete else "has answers we cannot accept"
+        raise InvalidInput(f"The {defn.title} {what}", errors=problems_as_fields(problems, prefix))
+
+
+def check_episode(defn: InstrumentDefinition, episode_type: str, field: str) -> None:
+    allowed = [e.code for e in defn.episode_types]
+    if allowed and episode_type not in allowed:
+        raise InvalidInput(
+            f"Unknown episode type {episode_type!r}",
+            errors=[FieldProblem(field=field, message=f"choose one of: {', '.join(allowed)}")],
+        )
+
+
+def flag_notes(notes: str | None, person: Person) -> list[dict[str, Any]]:
+    if not notes:
+        return []
+    flags = flag_free_text(notes, subject_names=[person.given_name, person.family_name])
+    return [dict(f.to_public_dict()) for f in flags]
+
+
+def require_status(assessment: Assessment, status: str, action: str) -> None:
+    if assessment.status != status:
+        raise Conflict(
+            f"Only a {status} assessment can be {action}; this one is {assessment.status}"
+        )
+
+
+async def definition_of(
+    request: Request, session: AsyncSession, assessment: Assessment
+) -> InstrumentDefinition:
+    catalogue: Catalogue = request.app.state.catalogue
+    return await catalogue.get(
+        session, assessment.instrument, assessment.variant, assessment.instrument_version
+    )
+
+
+def answers_with_values(defn: InstrumentDefinition, responses: dict[str, str]) -> dict[str, Any]:
+    lookup = defn.lookup()
+    return {
+        item_id: {"code": code, "value": lookup.items[item_id].values.get(code)}
+        for item_id, code in responses.items()
+        if item_id in lookup.items
+    }
+
+
+def publish(
+    session: AsyncSession, request: Request, event: str, loaded: Loaded, defn: InstrumentDefinition
+) -> None:
+    """Write the pseudonymised feed event in the caller's transaction (outbox pattern)."""
+    a, p = loaded.assessment, loaded.person
+    secret = request.app.state.settings.pseudonymisation_key.encode()
+    payload = feed_payload(
+        secret,
+        event,
+        FeedSubject(
+            nhs_number=p.nhs_number,
+            local_id=p.local_id,
+            birth_date=p.birth_date,
+            sex=p.sex,
+            ethnic_category=p.ethnic_category,
+            imd_decile=p.imd_decile,
+            imd_vintage=p.imd_vintage,
+        ),
+        FeedAssessment(
+            assessment_id=str(a.id),
+            revision=a.revision,
+            organisation_code=loaded.organisation.ods_code,
+            commissioner_code=loaded.organisation.parent_ods_code,
+            team_code=loaded.team.code,
+            instrument=a.instrument,
+            variant=a.variant,
+            instrument_version=a.instrument_version,
+            episode_type=a.episode_type,
+            assessed_on=a.assessed_on,
+            submitted_at=a.submitted_at,
+            answers=answers_with_values(defn, a.responses),
+            scores=a.scores,
+        ),
+    )
+    session.add(FeedEvent(event_type=event, payload=payload))
+
+
+def submit_revision(
+    session: AsyncSession,
+    principal: Principal,
+    loaded: Loaded,
+    defn: InstrumentDefinition,
+    *,
+    amend_reason: str | None,
+) -> None:
+    """Score the current answers and keep them as a new, immutable revision."""
+    a = loaded.assessment
+    a.scores = score(defn, a.responses).as_dict()
+    a.status = "submitted"
+    a.revision += 1
+    a.version += 1
+    a.submitted_at = utcnow()
+    a.updated_at = a.submitted_at
+    a.updated_by = principal.subject
+    session.add(
+        AssessmentRevision(
+            assessment_id=a.id,
+            revision=a.revision,
+            instrument_version=a.instrument_version,
+            episode_type=a.episode_type,
+            assessed_on=a.assessed_on,
+            responses=dict(a.responses),
+            notes=a.notes,
+            scores=a.scores,
+            amend_reason=amend_reason,
+            submitted_by=principal.subject,
+            submitted_at=a.submitted_at,
+        )
+    )
+
+
+def audit(
+    session: AsyncSession,
+    principal: Principal,
+    request: Request,
+    action: str,
+    a: Assessment,
+    **detail: Any,
+) -> None:
+    record(
+        session,
+        principal,
+        request,
+        action=action,
+        entity_type="assessment",
+        entity_id=a.id,
+        detail={"person_id": str(a.person_id), **detail},
+    )
+
+
+def assessment_read(loaded: Loaded) -> AssessmentRead:
+    a = loaded.assessment
+    return AssessmentRead(
+        id=a.id,
+        person_id=a.person_id,
+        team_code=loaded.team.code,
+        instrument=a.instrument,
+        variant=a.variant,
+        instrument_version=a.instrument_version,
+        episode_type=a.episode_type,
+        assessed_on=a.assessed_on,
+        status=a.status,
+        revision=a.revision,
+        version=a.version,
+        responses=a.responses,
+        notes=a.notes,
+        free_text_flags=[FreeTextFlagRead(**f) for f in a.free_text_flags],
+        scores=a.scores,
+        created_by=a.created_by,
+        updated_at=a.updated_at,
+        submitted_at=a.submitted_at,
+        deleted=a.deleted_at is not None,
+    )
+
+
+def new_draft(
+    person: Person,
+    team: Team,
+    defn: InstrumentDefinition,
+    *,
+    episode_type: str,
+    assessed_on: date,
+    responses: dict[str, str],
+    notes: str | None,
+    author: str,
+) -> Assessment:
+    return Assessment(
+        person_id=person.id,
+        team_id=team.id,
+        instrument=defn.instrument,
+        variant=defn.variant,
+        instrument_version=defn.version,
+        episode_type=episode_type,
+        assessed_on=assessed_on,
+        status="draft",
+        responses=responses,
+        notes=notes,
+        free_text_flags=flag_notes(notes, person),
+        created_by=author,
+        updated_by=author,
+    )

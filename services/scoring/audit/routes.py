@@ -1,0 +1,80 @@
+"""Organisation administrators read their organisation's audit log. There is no route that
+changes or deletes an entry, and reading the log is itself recorded."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from services.common.auth import Principal, require
+from services.common.database import Session
+from services.common.errors import problem_responses
+from services.common.pagination import Page, decode_cursor, encode_cursor
+from services.common.permissions import Permission
+from services.scoring.audit.models import AuditEvent
+from services.scoring.audit.service import record
+
+router = APIRouter(
+    prefix="/api/scoring", tags=["audit"], responses=problem_responses(401, 403, 422)
+)
+AuditReader = Annotated[Principal, Depends(require(Permission.audit_read))]
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor_subject: str
+    actor_kind: str
+    client_id: str
+    action: str
+    entity_type: str
+    entity_id: uuid.UUID | None
+    endpoint: str
+    request_id: str | None
+    detail: dict[str, Any]
+
+
+@router.get("/audit", summary="Who read or changed what in your organisation, newest first")
+async def read_audit(
+    principal: AuditReader,
+    session: Session,
+    request: Request,
+    entity_id: uuid.UUID | None = None,
+    actor: Annotated[str | None, Query(max_length=128)] = None,
+    action: Annotated[str | None, Query(max_length=32)] = None,
+    since: datetime | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Page[AuditEntry]:
+    query = select(AuditEvent).where(AuditEvent.organisation_code == principal.organisation_code)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor is not None:
+        query = query.where(AuditEvent.actor_subject == actor)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    position = decode_cursor(cursor)
+    if position is not None:
+        query = query.where(AuditEvent.id < int(position["id"]))
+    rows = list(
+        (await session.execute(query.order_by(AuditEvent.id.desc()).limit(limit + 1))).scalars()
+    )
+    page = rows[:limit]
+    record(
+        session,
+        principal,
+        request,
+        action="read",
+        entity_type="audit",
+        entity_id=entity_id,
+        detail={"returned": len(page)},
+    )
+    return Page(
+        items=[AuditEntry.model_validate(r, from_attributes=True) for r in page],
+        next_cursor=encode_cursor({"id": page[-1].id}) if len(rows) > limit and page else None,
+    )

@@ -1,0 +1,88 @@
+"""The definitions the service can score with: the shipped files plus versions an
+organisation administrator uploaded (stored in the database).
+
+Each worker process keeps an in-memory registry; a version uploaded through another worker
+is read from the database the first time it is asked for.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.errors import FieldProblem, InvalidInput, NotFound
+from services.scoring.instruments.definition import InstrumentDefinition
+from services.scoring.instruments.errors import UnknownDefinitionError
+from services.scoring.instruments.models import StoredDefinition
+from services.scoring.instruments.registry import (
+    InstrumentRegistry,
+    builtin_definitions,
+    load_definition_data,
+)
+
+
+class Catalogue:
+    def __init__(self) -> None:
+        self.registry = InstrumentRegistry(builtin_definitions())
+
+    async def _load_stored(self, session: AsyncSession, key: tuple[str, str, str]) -> None:
+        instrument, variant, version = key
+        row = (
+            await session.execute(
+                select(StoredDefinition).where(
+                    StoredDefinition.instrument == instrument,
+                    StoredDefinition.variant == variant,
+                    StoredDefinition.version == version,
+                )
+            )
+        ).scalar_one_or_none()
+        if row is not None:
+            self._add(row.definition, f"database:{instrument}/{variant}/{version}")
+
+    def _add(self, data: dict[str, Any], source_name: str) -> InstrumentDefinition:
+        defn = load_definition_data(data, source_name=source_name)
+        try:
+            return self.registry.get(*defn.key)
+        except UnknownDefinitionError:
+            return self.registry.add(defn)
+
+    async def sync(self, session: AsyncSession) -> None:
+        """Bring in every stored version this worker has not seen (bases before variants)."""
+        rows = (await session.execute(select(StoredDefinition))).scalars().all()
+        known = {d.key for d in self.registry.list()}
+        for row in sorted(rows, key=lambda r: r.definition.get("based_on") is not None):
+            if (row.instrument, row.variant, row.version) not in known:
+                self._add(row.definition, f"database:{row.instrument}/{row.variant}/{row.version}")
+
+    async def get(
+        self,
+        session: AsyncSession,
+        instrument: str,
+        variant: str,
+        version: str | None,
+        *,
+        field: str = "instrument",
+    ) -> InstrumentDefinition:
+        """A definition by version, or the latest version when none is named."""
+        try:
+            if version is None:
+                await self.sync(session)
+                return self.registry.latest(instrument, variant)
+            try:
+                return self.registry.get(instrument, variant, version)
+            except UnknownDefinitionError:
+                await self._load_stored(session, (instrument, variant, version))
+                return self.registry.get(instrument, variant, version)
+        except UnknownDefinitionError as exc:
+            raise InvalidInput(
+                f"Unknown instrument {instrument} {variant} {version or '(latest)'}",
+                errors=[FieldProblem(field=field, message=str(exc))],
+            ) from exc
+
+    async def get_or_404(
+        self, session: AsyncSession, instrument: str, variant: str, version: str | None
+    ) -> InstrumentDefinition:
+        try:
+            return await self.get(session, instrument, variant, version)
+        except InvalidInput as exc:
+            raise NotFound(exc.detail) from exc

@@ -1,0 +1,182 @@
+"""Instrument definitions: list, fetch, FHIR Questionnaire export, upload of a new version
+(organisation administrators), and "recompute and diff" against stored assessments."""
+
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Body, Depends, Request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from services.common.auth import Authenticated, Principal, require
+from services.common.database import Session
+from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
+from services.common.permissions import Permission
+from services.scoring.assessments.models import Assessment
+from services.scoring.instruments.catalogue import Catalogue
+from services.scoring.instruments.definition import InstrumentDefinition
+from services.scoring.instruments.diff import StoredAssessment, recompute_diff
+from services.scoring.instruments.errors import DefinitionError
+from services.scoring.instruments.models import StoredDefinition
+from services.scoring.instruments.questionnaire import to_questionnaire
+from services.scoring.instruments.registry import load_definition_text
+from services.scoring.instruments.schemas import (
+    InstrumentSummary,
+    RecomputeDiffReport,
+    RecomputeDiffRequest,
+)
+from services.scoring.organisations.models import Organisation, Team
+
+router = APIRouter(
+    prefix="/api/scoring/instruments", tags=["instruments"], responses=problem_responses(401, 403)
+)
+InstrumentManager = Annotated[Principal, Depends(require(Permission.instrument_manage))]
+
+
+def catalogue(request: Request) -> Catalogue:
+    found: Catalogue = request.app.state.catalogue
+    return found
+
+
+def _summary(defn: InstrumentDefinition) -> InstrumentSummary:
+    base = defn.based_on
+    return InstrumentSummary(
+        instrument=defn.instrument,
+        variant=defn.variant,
+        version=defn.version,
+        title=defn.title,
+        status=defn.status,
+        subject_type=defn.subject_type,
+        based_on=f"{base.instrument}/{base.variant}/{base.version}" if base else None,
+    )
+
+
+@router.get("", summary="Every instrument definition this service can score with")
+async def list_instruments(
+    _: Authenticated, session: Session, request: Request
+) -> list[InstrumentSummary]:
+    found = catalogue(request)
+    await found.sync(session)
+    return [_summary(d) for d in found.registry.list()]
+
+
+@router.get(
+    "/{instrument}/{variant}/{version}",
+    responses=problem_responses(404),
+    summary="One definition: sections, items, answer options, scoring rules and bands",
+)
+async def get_instrument(
+    instrument: str,
+    variant: str,
+    version: str,
+    _: Authenticated,
+    session: Session,
+    request: Request,
+) -> dict[str, Any]:
+    defn = await catalogue(request).get_or_404(session, instrument, variant, version)
+    return defn.model_dump(mode="json", exclude_none=True)
+
+
+@router.get(
+    "/{instrument}/{variant}/{version}/questionnaire",
+    responses=problem_responses(404),
+    summary="The definition as a FHIR R4 Questionnaire",
+)
+async def get_questionnaire(
+    instrument: str,
+    variant: str,
+    version: str,
+    _: Authenticated,
+    session: Session,
+    request: Request,
+) -> dict[str, Any]:
+    defn = await catalogue(request).get_or_404(session, instrument, variant, version)
+    return to_questionnaire(defn, base_url=request.app.state.settings.public_url)
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses=problem_responses(409, 422),
+    summary="Load a new version of a definition (YAML or JSON), e.g. the licence holder's",
+)
+async def upload_instrument(
+    principal: InstrumentManager,
+    session: Session,
+    request: Request,
+    definition: Annotated[str, Body(media_type="application/yaml")],
+) -> InstrumentSummary:
+    try:
+        defn = load_definition_text(definition, source_name="upload")
+        found = catalogue(request)
+        await found.sync(session)
+        stored = found.registry.add(defn)
+    except DefinitionError as exc:
+        raise InvalidInput(
+            f"The definition is not valid: {exc.message}",
+            errors=[FieldProblem(field=f"body{exc.path.removeprefix('$')}", message=exc.message)],
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InvalidInput(
+            "The definition is not valid YAML or JSON",
+            errors=[FieldProblem(field="body", message=str(exc)[:300])],
+        ) from exc
+    session.add(
+        StoredDefinition(
+            instrument=defn.instrument,
+            variant=defn.variant,
+            version=defn.version,
+            definition=yaml.safe_load(definition),
+            uploaded_by=principal.subject,
+            uploaded_by_organisation=principal.organisation_code,
+        )
+    )
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"{defn.label} already exists; publish changes as a new version") from exc
+    return _summary(stored)
+
+
+@router.post(
+    "/recompute-diff",
+    responses=problem_responses(422),
+    summary="What a definition version would change in your organisation's stored scores",
+)
+async def recompute_and_diff(
+    body: RecomputeDiffRequest, principal: InstrumentManager, session: Session, request: Request
+) -> RecomputeDiffReport:
+    defn = await catalogue(request).get(
+        session, body.instrument, body.variant, body.version, field="body.version"
+    )
+    rows = await session.execute(
+        select(Assessment)
+        .join(Team, Team.id == Assessment.team_id)
+        .join(Organisation, Organisation.id == Team.organisation_id)
+        .where(
+            Organisation.ods_code == principal.organisation_code,
+            Assessment.instrument == body.instrument,
+            Assessment.variant == body.variant,
+            Assessment.status == "submitted",
+            Assessment.deleted_at.is_(None),
+        )
+    )
+    stored = [
+        StoredAssessment(
+            id=str(a.id),
+            instrument=a.instrument,
+            variant=a.variant,
+            instrument_version=a.instrument_version,
+            responses=a.responses,
+            scores=a.scores or {},
+        )
+        for a in rows.scalars()
+    ]
+    report = recompute_diff(defn, stored)
+    return RecomputeDiffReport(
+        version=defn.version,
+        assessments_checked=len(report.assessments),
+        assessments_changed=len(report.changed),
+        report=report.as_dict(),
+    )
