@@ -1,6 +1,7 @@
 """Instrument definitions: list, fetch, FHIR Questionnaire export, upload of a new version
 (organisation administrators), and "recompute and diff" against stored assessments."""
 
+import json
 from typing import Annotated, Any
 
 import yaml
@@ -110,6 +111,8 @@ async def upload_instrument(
         defn = load_definition_text(definition, source_name="upload")
         found = catalogue(request)
         await found.sync(session)
+        if defn.key in {d.key for d in found.registry.list()}:
+            raise Conflict(f"{defn.label} already exists; publish changes as a new version")
         stored = found.registry.add(defn)
     except DefinitionError as exc:
         raise InvalidInput(
@@ -126,7 +129,8 @@ async def upload_instrument(
             instrument=defn.instrument,
             variant=defn.variant,
             version=defn.version,
-            definition=yaml.safe_load(definition),
+            # As uploaded, made JSON-safe (YAML dates become ISO strings).
+            definition=json.loads(json.dumps(yaml.safe_load(definition), default=str)),
             uploaded_by=principal.subject,
             uploaded_by_organisation=principal.organisation_code,
         )

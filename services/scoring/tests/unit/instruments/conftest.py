@@ -1,5 +1,4 @@
 import random
-from collections.abc import Iterator
 
 import pytest
 
@@ -10,7 +9,7 @@ HEF_VERSION = "1.0.0-provisional"
 
 
 @pytest.fixture(autouse=True)
-def random_should_not_be_used(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def random_should_not_be_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any test that touches the module-level random generator (docs/development.md)."""
 
     def forbidden(*args: object, **kwargs: object) -> None:
@@ -18,7 +17,6 @@ def random_should_not_be_used(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 
     for name in ("random", "randint", "randrange", "choice", "choices", "shuffle", "sample"):
         monkeypatch.setattr(random, name, forbidden)
-    yield
 
 
 @pytest.fixture(scope="session")

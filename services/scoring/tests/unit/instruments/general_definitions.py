@@ -37,9 +37,9 @@ sections:
   - id: leadership
     title: Strategic leadership and accountability
     items:
-      - {id: lead_named, text: A named executive leads on health inequalities., scale: in_place}
-      - {id: board_training, text: The board is trained on the topic every year., scale: in_place}
-      - {id: reports_by_group, text: Board reports split data by ethnicity and deprivation., scale: in_place}
+      - {id: lead_named, text: A named executive leads on this., scale: in_place}
+      - {id: board_training, text: The board is trained every year., scale: in_place}
+      - {id: reports_by_group, text: Reports split data by ethnicity., scale: in_place}
     suggested_actions:
       - band_set: maturity_level
         levels: [not_started, emerging]
@@ -53,15 +53,19 @@ sections:
   - id: partnerships
     title: System partnerships
     items:
-      - {id: ics_represented, text: The trust takes part in system work on the topic., scale: in_place}
-      - {id: vcse_engaged, text: Community and voluntary groups help set priorities., scale: in_place}
+      - {id: ics_represented, text: The trust joins system work., scale: in_place}
+      - {id: vcse_engaged, text: Community groups set priorities., scale: in_place}
 scoring:
   direction: higher_is_better
   section_scores:
     - {id: percent, label: Score (% of maximum), rule: percent_of_max, decimals: 1}
   overall_scores:
     - {id: percent, label: Score (% of maximum), rule: percent_of_max, decimals: 1}
-    - {id: lowest_domain, label: Lowest domain score, rule: min, over: section_scores, score: percent}
+    - id: lowest_domain
+      label: Lowest domain score
+      rule: min
+      over: section_scores
+      score: percent
 bands:
   - id: maturity_level
     label: Maturity level
@@ -101,7 +105,11 @@ response_scales:
       - {code: not_assured, label: Not assured, value: 0, colour: red}
       - {code: partly_assured, label: Partly assured, value: 1, colour: amber}
       - {code: assured, label: Assured, value: 2, colour: green}
-      - {code: not_assessed, label: Not assessed, value: null, counts_as_missing: true, colour: grey}
+      - code: not_assessed
+        label: Not assessed
+        value: null
+        counts_as_missing: true
+        colour: grey
 groupings:
   - id: priority
     label: National priority
@@ -121,8 +129,12 @@ sections:
       - {id: k2_p2, text: K2 x P2, scale: rag, groups: {priority: p2}}
 scoring:
   direction: higher_is_better
-  section_scores: &rollup
-    - {id: red, label: Cells not assured, rule: count_of, codes: [not_assured], direction: lower_is_better}
+  section_scores:
+    - id: red
+      label: Cells not assured
+      rule: count_of
+      codes: [not_assured]
+      direction: lower_is_better
     - {id: amber, label: Cells partly assured, rule: count_of, codes: [partly_assured]}
     - {id: green, label: Cells assured, rule: count_of, codes: [assured]}
     - {id: worst, label: Lowest rating, rule: min}

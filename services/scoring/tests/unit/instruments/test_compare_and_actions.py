@@ -23,7 +23,7 @@ from services.scoring.tests.unit.instruments.hef_ratings import ratings
             "n21000", "121000", (3, 4, 1, "worse"), "same", "not_comparable", id="n-before"
         ),
         pytest.param(
-            "321000", "n21000", (6, 3, -3, "improved"), "worse", "not_comparable", id="n-now"
+            "321000", "n21000", (6, 3, -3, "improved"), "improved", "not_comparable", id="n-now"
         ),
         pytest.param(
             "nnnnnn",

@@ -1,6 +1,7 @@
 """Definition files: the shipped ones load, broken ones are rejected with the offending path."""
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,10 +22,15 @@ from services.scoring.instruments.registry import (
 HEF_FILE = DEFINITIONS_DIR / "hef" / "standard" / "1.0.0-provisional.yaml"
 
 
-def hef_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(HEF_FILE.read_text(encoding="utf-8"))
+@functools.cache
+def _hef_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.load(HEF_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     data["source"]["date"] = str(data["source"]["date"])  # as the definition loader keeps it
     return data
+
+
+def hef_data() -> dict[str, Any]:
+    return copy.deepcopy(_hef_data())
 
 
 def test_committed_schema_matches_the_models() -> None:
@@ -69,7 +75,8 @@ def test_builtin_definitions() -> None:
         "scale labels and values",
     }
     assert "Consultant Nurse Network" in hef.source.citation
-    assert hef.source.date is not None and hef.source.date.isoformat() == "2013-03-06"
+    assert hef.source.date is not None
+    assert hef.source.date.isoformat() == "2013-03-06"
     assert any("NDTi" in r.publisher for r in hef.references)
     # every indicator has help and an action for moderate or high
     for section in hef.sections:
@@ -233,8 +240,9 @@ def test_broken_definition_is_rejected_with_its_path(
 ) -> None:
     data = hef_data()
     mutate(data)
+    text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False)
     with pytest.raises(DefinitionError) as caught:
-        load_definition_text(yaml.safe_dump(data, sort_keys=False), source_name="upload.yaml")
+        load_definition_text(text, source_name="upload.yaml")
     assert caught.value.path == path
     assert caught.value.message.startswith(message)
     assert str(caught.value) == f"upload.yaml: {path}: {caught.value.message}"

@@ -36,7 +36,8 @@ def test_percent_of_max_and_maturity_level(
     leadership = result.sections["leadership"]
     assert leadership.scores["percent"] == percent
     band = leadership.bands["maturity_level"]
-    assert band is not None and band.code == level
+    assert band is not None
+    assert band.code == level
 
 
 def test_board_self_assessment_hand_worked() -> None:
@@ -53,7 +54,8 @@ def test_board_self_assessment_hand_worked() -> None:
     assert result.sections["partnerships"].scores == {"percent": 12.5}
     assert result.overall.scores == {"percent": 35.0, "lowest_domain": 12.5}
     overall_band = result.overall.bands["overall_maturity"]
-    assert overall_band is not None and overall_band.label == "Developing"
+    assert overall_band is not None
+    assert overall_band.label == "Developing"
     objectives = suggested_actions(defn, responses)
     # developing leadership: only the 3.9 objective applies (3.4 is for not started/emerging)
     assert [(a.section_id, a.item_id, a.rating, a.ref, a.value) for a in objectives] == [

@@ -38,7 +38,8 @@ def test_easy_read_is_a_subset_scored_by_the_same_rules(
     assert hef_easy.response_scales[0].options[3].label == "A big problem"
     assert hef_easy.sections[0].title == "My life and where I live"
     assert hef_easy.sections[0].items[0].text == "Where I live"
-    assert hef_easy.based_on is not None and hef_easy.based_on.variant == "standard"
+    assert hef_easy.based_on is not None
+    assert hef_easy.based_on.variant == "standard"
     assert hef_easy.episode_types == hef.episode_types
     assert hef_easy.terms == hef.terms
 
@@ -117,7 +118,7 @@ def test_registry_get_latest_list() -> None:
         "1.1.0-beta.2",
         "1.1.0-beta.10",
     ]
-    with pytest.raises(UnknownDefinitionError, match="no definition hef standard 2.0.0"):
+    with pytest.raises(UnknownDefinitionError, match=r"no definition hef standard 2\.0\.0"):
         registry.get("hef", "standard", "2.0.0")
     with pytest.raises(UnknownDefinitionError, match="no definition hef children"):
         registry.latest("hef", "children")

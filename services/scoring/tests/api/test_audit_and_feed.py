@@ -1,0 +1,109 @@
+"""Every read of identifiable data is audited; the audit log has no update or delete path;
+the change feed carries pseudonymised fields only."""
+
+import asyncio
+import json
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from equitas_stack.stack import Stack
+from services.common.database import service_database_url
+from services.scoring.tests.api.hef import NewTeam, all_rated, create_person
+from tests.support.fixtures import Tokens
+
+
+async def test_reads_are_audited_and_admins_can_query(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any,
+    demo_users: Any,
+) -> None:  # fmt: skip
+    team = await new_team({"clinician.a": "member", "team.lead": "lead"})
+    headers = await tokens.headers("clinician.a")
+    person = await create_person(gateway, headers, team, nhs_number())
+    lead = await tokens.headers("team.lead")
+    await gateway.get(f"/api/scoring/people/{person['id']}", headers=lead)
+    admin = await tokens.headers("org.admin")
+    audit = await gateway.get(
+        "/api/scoring/audit", params={"entity_id": person["id"]}, headers=admin
+    )
+    assert audit.status_code == 200, audit.text
+    entries = audit.json()["items"]
+    actions = {(e["actor_subject"], e["action"]) for e in entries}
+    assert (demo_users["clinician.a"].uid, "create") in actions
+    assert (demo_users["team.lead"].uid, "read") in actions
+    read = next(e for e in entries if e["action"] == "read")
+    assert read["endpoint"] == "GET /api/scoring/people/{person_id}"
+    assert read["request_id"]
+    clinician = await gateway.get("/api/scoring/audit", headers=headers)
+    assert clinician.status_code == 403
+
+
+async def test_audit_log_refuses_update_and_delete(stack: Stack) -> None:
+    url = service_database_url(stack.database_url, f"{stack.config.database_prefix}scoring")
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
+            with pytest.raises(asyncpg.RaiseError, match="append-only"):
+                await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+IDENTIFYING_KEYS = {"nhs_number", "given_name", "family_name", "birth_date", "postcode", "notes",
+                    "name", "local_id", "person_id", "lsoa_code"}  # fmt: skip
+
+
+async def test_feed_is_pseudonymised(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    team = await new_team({"clinician.a": "member"})
+    headers = await tokens.headers("clinician.a")
+    number = nhs_number()
+    person = await create_person(
+        gateway, headers, team, number, family_name="Featherstonehaugh", postcode="ZZ1 1AB"
+    )
+    created = await gateway.post(
+        f"/api/scoring/people/{person['id']}/assessments?submit=true",
+        json={"episode_type": "referral", "assessed_on": "2026-04-01",
+              "responses": all_rated("moderate"),
+              "notes": "Met Featherstonehaugh at home; phone 07700 900456."},
+        headers=headers,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    refused = await gateway.get("/api/scoring/feed", headers=headers)
+    assert refused.status_code == 403
+    feed_token = await tokens.system("aggregation-service", "feed:read")
+    auth = {"Authorization": f"Bearer {feed_token}"}
+    await asyncio.sleep(2.5)  # the feed serves events once they are settled
+    events: list[dict[str, Any]] = []
+    cursor = "0"
+    while True:
+        page = await gateway.get("/api/scoring/feed", params={"after": cursor}, headers=auth)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        events += body["events"]
+        if not body["events"]:
+            break
+        cursor = body["next_cursor"]
+    mine = [e for e in events if e["payload"]["team_code"] == team]
+    assert len(mine) == 1
+    payload = mine[0]["payload"]
+    assert payload["person_key"].startswith("pk_")
+    assert payload["age_band"] == "35-44"
+    assert payload["ethnic_group"] == "white"
+    assert payload["organisation_code"] == "EQA"
+    assert payload["answers"]["housing"] == {"code": "moderate", "value": 2}
+    text = json.dumps(mine)
+    for secret in (number, "Featherstonehaugh", "1990-05-17", "ZZ1 1AB", "07700", person["id"]):
+        assert secret not in text
+    assert not IDENTIFYING_KEYS & _all_keys(payload)
+
+
+def _all_keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _all_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _all_keys(v)}
+    return set()

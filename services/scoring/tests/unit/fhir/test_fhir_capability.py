@@ -1,0 +1,36 @@
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+from services.scoring.fhir.capability import UK_CORE_PATIENT_PROFILE, capability_statement
+
+
+def test_capability_statement_is_valid_and_says_r4() -> None:
+    statement = capability_statement(
+        "https://equitas.example.nhs.uk/fhir", software_version="1.2.3"
+    )
+    CapabilityStatement.model_validate(statement)
+    assert statement["fhirVersion"] == "4.0.1"
+    assert statement["kind"] == "instance"
+    assert statement["software"] == {"name": "Equitas scoring service", "version": "1.2.3"}
+    assert statement["implementation"]["url"] == "https://equitas.example.nhs.uk/fhir"
+    assert {"application/fhir+json", "application/fhir+xml"} <= set(statement["format"])
+
+
+def test_capability_statement_lists_what_is_implemented() -> None:
+    (rest,) = capability_statement("https://x.example/fhir", software_version="0")["rest"]
+    assert rest["mode"] == "server"
+    assert [i["code"] for i in rest["interaction"]] == ["transaction", "batch"]
+    (patient,) = rest["resource"]
+    assert patient["type"] == "Patient"
+    assert patient["supportedProfile"] == [UK_CORE_PATIENT_PROFILE]
+    assert [i["code"] for i in patient["interaction"]] == [
+        "read",
+        "search-type",
+        "create",
+        "update",
+    ]
+    assert (patient["conditionalCreate"], patient["conditionalUpdate"]) == (True, True)
+    assert patient["conditionalDelete"] == "not-supported"
+    assert [(p["name"], p["type"]) for p in patient["searchParam"]] == [("identifier", "token")]
+    (service,) = rest["security"]["service"]
+    assert service["coding"][0]["code"] == "OAuth"
+    assert "RFC 7523" in rest["security"]["description"]
