@@ -1,6 +1,7 @@
 """Foundation: through the real gateway, with real tokens from the real IdP, every service
 answers, and every way a token can be wrong gets 401 (problem+json) or 403."""
 
+import asyncio
 import base64
 import json
 import time
@@ -10,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 from equitas_idp.get_token import load_demo_client_key, make_client_assertion
+from equitas_stack.stack import Stack
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
 from tests.support.fixtures import Tokens
-from tests.support.tokens import idp_signing_keys
+from tests.support.tokens import idp_signing_keys, user_token
 
 SERVICES = ("scoring", "aggregation", "reporting")
 
@@ -205,3 +207,26 @@ async def test_spa_history_fallback(gateway: httpx.AsyncClient) -> None:
     response = await gateway.get("/callback")
     assert response.status_code == 200
     assert '<div id="root"' in response.text or "<html" in response.text.lower()
+
+
+async def test_key_rotation_reaches_every_service(
+    gateway: httpx.AsyncClient, stack: Stack, public_url: str
+) -> None:
+    blocked = await gateway.post("/idp/admin/rotate-keys")
+    assert blocked.status_code == 404  # never exposed through the gateway
+    idp = f"http://127.0.0.1:{stack.config.idp_port}/idp"
+    async with httpx.AsyncClient() as http:
+        before = (await http.get(f"{idp}/jwks")).json()["keys"]
+        rotated = await http.post(f"{idp}/admin/rotate-keys")
+        assert rotated.status_code == 200, rotated.text
+        after = (await http.get(f"{idp}/jwks")).json()["keys"]
+        assert {k["kid"] for k in before} < {k["kid"] for k in after}
+        await asyncio.sleep(1.2)  # the services' refetch interval for unknown key ids
+        token = await user_token(http, public_url, "clinician.b")
+    new_kid = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))["kid"]
+    assert new_kid not in {k["kid"] for k in before}
+    for service in SERVICES:
+        response = await gateway.get(
+            f"/api/{service}/me", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200, (service, response.text)

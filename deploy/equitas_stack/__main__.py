@@ -6,7 +6,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import yaml
 
@@ -31,11 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scoring-workers", type=int, default=1)
     args = parser.parse_args(argv)
 
-    config = StackConfig(
-        gateway_port=args.port,
-        database_url=os.environ.get("EQUITAS_DATABASE_URL") or None,
-        workers={"scoring": args.scoring_workers},
-    )
+    settings: dict[str, Any] = {
+        "database_url": os.environ.get("EQUITAS_DATABASE_URL") or None,
+        "workers": {"scoring": args.scoring_workers},
+    }
+    if os.environ.get("EQUITAS_VAR_DIR"):
+        settings["var_dir"] = Path(os.environ["EQUITAS_VAR_DIR"])
+    # Internal ports are fixed by default (easy to reach while developing); "auto" picks
+    # free ones, e.g. when a second copy runs beside the first.
+    if os.environ.get("EQUITAS_INTERNAL_PORTS") == "auto":
+        config = StackConfig.on_free_ports(**settings)
+        config.gateway_port = args.port
+    else:
+        config = StackConfig(gateway_port=args.port, **settings)
     stack = Stack(config)
     stopping = False
 
@@ -45,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    where = "embedded Postgres in var/pgdata" if config.database_url is None else "EQUITAS_DATABASE_URL"
+    where = (
+        "embedded Postgres in var/pgdata" if config.database_url is None else "EQUITAS_DATABASE_URL"
+    )
     print(f"Starting Equitas (database: {where}) ...", flush=True)
     try:
         stack.start()
@@ -54,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.no_demo_data:
         print("Loading demo data ...", flush=True)
-        seeded = subprocess.run(  # noqa: S603 - our own module
+        seeded = subprocess.run(
             [sys.executable, "-m", "services.scoring.demo_data.seed", "--if-empty"],
             env=stack.env("scoring"),
             cwd=REPO,
@@ -69,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"Equitas is running at {config.public_url}/",
                 "Log in with any demo user on the sign-in page (no password in development):",
                 *_demo_logins(),
-                f"APIs: {config.public_url}/api/scoring/docs  FHIR: {config.public_url}/fhir/metadata",
+                f"API docs: {config.public_url}/api/scoring/docs",
+                f"FHIR: {config.public_url}/fhir/metadata",
                 f"Logs: {config.var_dir / 'log'}/   Press Ctrl-C to stop.",
                 "",
             ]

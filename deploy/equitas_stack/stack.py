@@ -77,13 +77,31 @@ class Stack:
         try:
             if not self.database_url:
                 self.database_url = self._start_embedded_postgres()
-            self._spawn("idp", [sys.executable, "-m", "equitas_idp", "--host", "127.0.0.1",
-                                "--port", str(cfg.idp_port)])
+            self._spawn(
+                "idp",
+                [
+                    sys.executable,
+                    "-m",
+                    "equitas_idp",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(cfg.idp_port),
+                ],
+            )
             for service in SERVICES:
                 self._spawn(service, self._uvicorn(service))
-            self._spawn("gateway", [self._caddy(), "run", "--config",
-                                    str(REPO / "deploy" / "gateway" / "Caddyfile"),
-                                    "--adapter", "caddyfile"])
+            self._spawn(
+                "gateway",
+                [
+                    self._caddy(),
+                    "run",
+                    "--config",
+                    str(REPO / "deploy" / "gateway" / "Caddyfile"),
+                    "--adapter",
+                    "caddyfile",
+                ],
+            )
             self._wait_ready(timeout_s)
         except BaseException:
             self.stop()
@@ -123,11 +141,12 @@ class Stack:
 
     # -- pieces --------------------------------------------------------------------------
     def _start_embedded_postgres(self) -> str:
-        import pgserver  # imported lazily: only `make run` without a server needs it
+        # Imported lazily: only `make run` without a database server needs it.
+        from pgserver import get_server  # type: ignore[attr-defined]
 
         pgdata = self.config.var_dir / "pgdata"
         pgdata.mkdir(parents=True, exist_ok=True)
-        self._pg = pgserver.get_server(pgdata, cleanup_mode="stop")
+        self._pg = get_server(pgdata, cleanup_mode="stop")
         uri: str = self._pg.get_uri()
         return uri
 

@@ -31,7 +31,8 @@ from services.common.permissions import (
 
 log = logging.getLogger("equitas.auth")
 
-JWKS_MIN_REFRESH_INTERVAL_S = 5.0
+# An unknown kid triggers a refetch at most this often, so forged kids cannot flood the IdP.
+JWKS_MIN_REFRESH_INTERVAL_S = 1.0
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@ history, the person's profile, and the FHIR QuestionnaireResponse export."""
 
 import uuid
 from itertools import groupby
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy import select
+from sqlmodel import col
 
 from services.common.auth import Principal, require
 from services.common.database import Session
@@ -73,7 +74,7 @@ async def create_assessment(
         row
         for row in (
             await session.execute(
-                select(CaseloadEntry.team_id).where(CaseloadEntry.person_id == person.id)
+                select(col(CaseloadEntry.team_id)).where(col(CaseloadEntry.person_id) == person.id)
             )
         ).scalars()
     }
@@ -123,12 +124,12 @@ async def list_assessments(
         (
             await session.execute(
                 select(Assessment)
-                .where(Assessment.person_id == person.id, Assessment.deleted_at.is_(None))
+                .where(col(Assessment.person_id) == person.id, col(Assessment.deleted_at).is_(None))
                 .order_by(
-                    Assessment.instrument,
-                    Assessment.variant,
-                    Assessment.assessed_on,
-                    Assessment.created_at,
+                    col(Assessment.instrument),
+                    col(Assessment.variant),
+                    col(Assessment.assessed_on),
+                    col(Assessment.created_at),
                 )
             )
         )
@@ -269,8 +270,8 @@ async def list_revisions(
     loaded = await load_assessment(session, principal, assessment_id)
     rows = await session.execute(
         select(AssessmentRevision)
-        .where(AssessmentRevision.assessment_id == assessment_id)
-        .order_by(AssessmentRevision.revision)
+        .where(col(AssessmentRevision.assessment_id) == assessment_id)
+        .order_by(col(AssessmentRevision.revision))
     )
     service.audit(session, principal, request, "read-history", loaded.assessment)
     return [RevisionRead.model_validate(r, from_attributes=True) for r in rows.scalars()]
@@ -318,13 +319,13 @@ async def restore_assessment(
     row = (
         await session.execute(
             select(Assessment, Person, Team, Organisation)
-            .join(Person, Person.id == Assessment.person_id)
-            .join(Team, Team.id == Assessment.team_id)
-            .join(Organisation, Organisation.id == Team.organisation_id)
+            .join(Person, col(Person.id) == col(Assessment.person_id))
+            .join(Team, col(Team.id) == col(Assessment.team_id))
+            .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
             .where(
-                Assessment.id == assessment_id,
-                Organisation.ods_code == principal.organisation_code,
-                Assessment.deleted_at.is_not(None),
+                col(Assessment.id) == assessment_id,
+                col(Organisation.ods_code) == principal.organisation_code,
+                col(Assessment.deleted_at).is_not(None),
             )
             .with_for_update(of=Assessment)
         )
@@ -357,7 +358,7 @@ async def get_questionnaire_response(
     loaded = await load_assessment(session, principal, assessment_id)
     a = loaded.assessment
     defn = await service.definition_of(request, session, a)
-    status = (
+    status: Literal["in-progress", "completed", "amended"] = (
         "in-progress" if a.status == "draft" else ("amended" if a.revision > 1 else "completed")
     )
     service.audit(session, principal, request, "read", a, format="QuestionnaireResponse")

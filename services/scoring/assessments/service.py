@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.common.auth import Principal
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -48,13 +49,13 @@ async def load_assessment(
 ) -> Loaded:
     query = (
         select(Assessment, Person, Team, Organisation)
-        .join(Person, Person.id == Assessment.person_id)
-        .join(Team, Team.id == Assessment.team_id)
-        .join(Organisation, Organisation.id == Team.organisation_id)
-        .where(Assessment.id == assessment_id, person_visible_to(principal))
+        .join(Person, col(Person.id) == col(Assessment.person_id))
+        .join(Team, col(Team.id) == col(Assessment.team_id))
+        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
+        .where(col(Assessment.id) == assessment_id, person_visible_to(principal))
     )
     if not include_deleted:
-        query = query.where(Assessment.deleted_at.is_(None))
+        query = query.where(col(Assessment.deleted_at).is_(None))
     if for_update:
         # Serialise concurrent writers on this row so the If-Match check cannot race.
         query = query.with_for_update(of=Assessment)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlmodel import col
 
 from services.common.auth import Principal, require
 from services.common.database import Session
@@ -49,20 +50,24 @@ async def read_audit(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[AuditEntry]:
-    query = select(AuditEvent).where(AuditEvent.organisation_code == principal.organisation_code)
+    query = select(AuditEvent).where(
+        col(AuditEvent.organisation_code) == principal.organisation_code
+    )
     if entity_id is not None:
-        query = query.where(AuditEvent.entity_id == entity_id)
+        query = query.where(col(AuditEvent.entity_id) == entity_id)
     if actor is not None:
-        query = query.where(AuditEvent.actor_subject == actor)
+        query = query.where(col(AuditEvent.actor_subject) == actor)
     if action is not None:
-        query = query.where(AuditEvent.action == action)
+        query = query.where(col(AuditEvent.action) == action)
     if since is not None:
-        query = query.where(AuditEvent.at >= since)
+        query = query.where(col(AuditEvent.at) >= since)
     position = decode_cursor(cursor)
     if position is not None:
-        query = query.where(AuditEvent.id < int(position["id"]))
+        query = query.where(col(AuditEvent.id) < int(position["id"]))
     rows = list(
-        (await session.execute(query.order_by(AuditEvent.id.desc()).limit(limit + 1))).scalars()
+        (
+            await session.execute(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1))
+        ).scalars()
     )
     page = rows[:limit]
     record(

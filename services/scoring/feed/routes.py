@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, text
+from sqlmodel import col
 
 from services.common.auth import Principal, require
 from services.common.database import Session
@@ -54,12 +55,12 @@ async def read_feed(
         (
             await session.execute(
                 select(FeedEvent)
-                .where(FeedEvent.seq > start)
+                .where(col(FeedEvent.seq) > start)
                 .where(
-                    FeedEvent.occurred_at
+                    col(FeedEvent.occurred_at)
                     < func.now() - text(f"interval '{SETTLE_SECONDS} seconds'")
                 )
-                .order_by(FeedEvent.seq)
+                .order_by(col(FeedEvent.seq))
                 .limit(limit)
             )
         )

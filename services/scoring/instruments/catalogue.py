@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.common.errors import FieldProblem, InvalidInput, NotFound
 from services.scoring.instruments.definition import InstrumentDefinition
@@ -30,9 +31,9 @@ class Catalogue:
         row = (
             await session.execute(
                 select(StoredDefinition).where(
-                    StoredDefinition.instrument == instrument,
-                    StoredDefinition.variant == variant,
-                    StoredDefinition.version == version,
+                    col(StoredDefinition.instrument) == instrument,
+                    col(StoredDefinition.variant) == variant,
+                    col(StoredDefinition.version) == version,
                 )
             )
         ).scalar_one_or_none()

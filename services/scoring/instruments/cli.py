@@ -117,7 +117,7 @@ def _print_report(console: Console, report: DiffReport) -> None:
             table.add_row(
                 diff.assessment_id, diff.stored_version, problem.field, "answered", "invalid"
             )
-    console.print(table)
+    console.print(table, soft_wrap=False)
     for skip in report.skipped:
         console.print(f"skipped {skip.assessment_id}: {skip.reason}", markup=False)
     console.print(
@@ -149,7 +149,8 @@ def _diff(console: Console, new_file: Path, export: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    console = Console(highlight=False)
+    # soft_wrap: messages carry file paths that must stay copyable on one line.
+    console = Console(highlight=False, soft_wrap=True)
     if args.command == "validate":
         return _validate(console, args.files)
     if args.command == "diff":

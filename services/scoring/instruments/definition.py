@@ -156,6 +156,7 @@ class Section(_Model):
     title: Text
     help: str = ""
     easy_read_title: Text | None = None
+    easy_read_help: str | None = None
     items: tuple[Item, ...] = Field(min_length=1)
     suggested_actions: tuple[SectionAction, ...] = ()
 

@@ -121,7 +121,7 @@ def _group_change(
     }
     bands: dict[str, BandChange] = {}
     for band_id, band in now.bands.items():
-        band_set = next(b for b in defn.bands if b.id == band_id)
+        band_set = defn.lookup().bands[band_id]
         order = [level.code for level in band_set.levels]
         before = base.bands.get(band_id)
         rule = rules.get(band_set.score)

@@ -30,6 +30,23 @@ _SUBJECT_TYPES = {"person": ["Patient"], "organisation": ["Organization"], "prog
 
 ResponseStatus = Literal["in-progress", "completed", "amended"]
 
+# Required bindings in R4 that the fhir.resources models do not enforce (they type these as
+# plain ``code``). R5 renamed item type "choice" to "coding", so this also catches R5 output.
+_R4_CODES = {
+    ("Questionnaire", "status"): {"draft", "active", "retired", "unknown"},
+    ("QuestionnaireResponse", "status"): {
+        "in-progress",
+        "completed",
+        "amended",
+        "entered-in-error",
+        "stopped",
+    },
+}
+_R4_ITEM_TYPES = {
+    "group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string",
+    "text", "url", "choice", "open-choice", "attachment", "reference", "quantity",
+}  # fmt: skip
+
 
 def questionnaire_url(defn: InstrumentDefinition, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/Questionnaire/{defn.instrument}-{defn.variant}"
@@ -194,3 +211,18 @@ def validate_fhir(resource: Mapping[str, Any]) -> None:
         model.model_validate(dict(resource))
     except (ValidationError, ValueError) as exc:
         raise FhirValidationError(str(exc)) from None
+    resource_type = str(resource["resourceType"])
+    for (of_type, field), allowed in _R4_CODES.items():
+        if of_type == resource_type and resource.get(field) not in allowed:
+            raise FhirValidationError(f"{field} {resource.get(field)!r} is not an R4 {field} code")
+    if resource_type == "Questionnaire":
+        _check_item_types(resource.get("item") or [])
+
+
+def _check_item_types(items: Any) -> None:
+    for item in items:
+        if item.get("type") not in _R4_ITEM_TYPES:
+            raise FhirValidationError(
+                f"item {item.get('linkId')!r}: type {item.get('type')!r} is not an R4 item type"
+            )
+        _check_item_types(item.get("item") or [])

@@ -170,8 +170,9 @@ def load_definition_data(data: Any, *, source_name: str) -> InstrumentDefinition
     return defn
 
 
-def load_definition_text(text: str, *, source_name: str) -> InstrumentDefinition:
-    """Parse and validate one YAML definition; a variant comes back unresolved (see registry)."""
+def parse_definition_text(text: str, *, source_name: str) -> Any:
+    """The YAML (or JSON) text as plain JSON-safe data, parsed with YAML 1.2 scalars; store
+    this, not ``yaml.safe_load`` output, so a stored definition reloads exactly as validated."""
     try:
         data = yaml.load(text, Loader=_DefinitionLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -187,7 +188,14 @@ def load_definition_text(text: str, *, source_name: str) -> InstrumentDefinition
             f"too large: more than {MAX_EXPANDED_VALUES} values once aliases are expanded",
             source_name=source_name,
         )
-    return load_definition_data(data, source_name=source_name)
+    return data
+
+
+def load_definition_text(text: str, *, source_name: str) -> InstrumentDefinition:
+    """Parse and validate one YAML definition; a variant comes back unresolved (see registry)."""
+    return load_definition_data(
+        parse_definition_text(text, source_name=source_name), source_name=source_name
+    )
 
 
 def load_definition_file(path: Path) -> InstrumentDefinition:
@@ -245,8 +253,13 @@ def resolve_variant(
             _easy_read_item(item) if easy else item for item in section.items if item.id in keep
         )
         if items:
-            title = (section.easy_read_title or section.title) if easy else section.title
-            sections.append(section.model_copy(update={"items": items, "title": title}))
+            update: dict[str, Any] = {"items": items}
+            if easy:
+                update["title"] = section.easy_read_title or section.title
+                update["help"] = (
+                    section.easy_read_help if section.easy_read_help is not None else section.help
+                )
+            sections.append(section.model_copy(update=update))
     used_scales = {item.scale for section in sections for item in section.items}
     scales = tuple(
         _easy_read_scale(scale) if easy else scale
@@ -327,7 +340,11 @@ def register_in_order(registry: InstrumentRegistry, defns: Sequence[InstrumentDe
             in {x.key for x in registry.list()}
         ]
         if not ready:
-            registry.add(pending[0])  # raises: its base is missing
+            b = pending[0].based_on
+            where = f"{b.instrument} {b.variant} {b.version}" if b else "?"
+            raise DefinitionError(
+                "$.based_on", f"base {where} is not registered", source_name=pending[0].label
+            )
         for defn in ready:
             registry.add(defn)
             pending.remove(defn)

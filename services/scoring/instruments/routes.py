@@ -1,13 +1,12 @@
 """Instrument definitions: list, fetch, FHIR Questionnaire export, upload of a new version
 (organisation administrators), and "recompute and diff" against stored assessments."""
 
-import json
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Body, Depends, Request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from services.common.auth import Authenticated, Principal, require
 from services.common.database import Session
@@ -20,7 +19,7 @@ from services.scoring.instruments.diff import StoredAssessment, recompute_diff
 from services.scoring.instruments.errors import DefinitionError
 from services.scoring.instruments.models import StoredDefinition
 from services.scoring.instruments.questionnaire import to_questionnaire
-from services.scoring.instruments.registry import load_definition_text
+from services.scoring.instruments.registry import load_definition_text, parse_definition_text
 from services.scoring.instruments.schemas import (
     InstrumentSummary,
     RecomputeDiffReport,
@@ -119,18 +118,13 @@ async def upload_instrument(
             f"The definition is not valid: {exc.message}",
             errors=[FieldProblem(field=f"body{exc.path.removeprefix('$')}", message=exc.message)],
         ) from exc
-    except yaml.YAMLError as exc:
-        raise InvalidInput(
-            "The definition is not valid YAML or JSON",
-            errors=[FieldProblem(field="body", message=str(exc)[:300])],
-        ) from exc
     session.add(
         StoredDefinition(
             instrument=defn.instrument,
             variant=defn.variant,
             version=defn.version,
-            # As uploaded, made JSON-safe (YAML dates become ISO strings).
-            definition=json.loads(json.dumps(yaml.safe_load(definition), default=str)),
+            # As uploaded, read with the engine's YAML 1.2 rules (so "no" stays text).
+            definition=parse_definition_text(definition, source_name="upload"),
             uploaded_by=principal.subject,
             uploaded_by_organisation=principal.organisation_code,
         )
@@ -156,14 +150,14 @@ async def recompute_and_diff(
     )
     rows = await session.execute(
         select(Assessment)
-        .join(Team, Team.id == Assessment.team_id)
-        .join(Organisation, Organisation.id == Team.organisation_id)
+        .join(Team, col(Team.id) == col(Assessment.team_id))
+        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
         .where(
-            Organisation.ods_code == principal.organisation_code,
-            Assessment.instrument == body.instrument,
-            Assessment.variant == body.variant,
-            Assessment.status == "submitted",
-            Assessment.deleted_at.is_(None),
+            col(Organisation.ods_code) == principal.organisation_code,
+            col(Assessment.instrument) == body.instrument,
+            col(Assessment.variant) == body.variant,
+            col(Assessment.status) == "submitted",
+            col(Assessment.deleted_at).is_(None),
         )
     )
     stored = [

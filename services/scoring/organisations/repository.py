@@ -2,13 +2,16 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.common.auth import Principal
 from services.scoring.organisations.models import Membership, Organisation, Team
 
 
 async def organisation_by_ods(session: AsyncSession, ods_code: str) -> Organisation | None:
-    result = await session.execute(select(Organisation).where(Organisation.ods_code == ods_code))
+    result = await session.execute(
+        select(Organisation).where(col(Organisation.ods_code) == ods_code)
+    )
     return result.scalar_one_or_none()
 
 
@@ -26,7 +29,7 @@ async def ensure_organisation(
 
 
 async def team_by_code(session: AsyncSession, code: str) -> Team | None:
-    result = await session.execute(select(Team).where(Team.code == code))
+    result = await session.execute(select(Team).where(col(Team.code) == code))
     return result.scalar_one_or_none()
 
 
@@ -36,13 +39,13 @@ async def teams_of(session: AsyncSession, principal: Principal) -> list[tuple[Te
         return []
     result = await session.execute(
         select(Team, Membership)
-        .join(Membership, Membership.team_id == Team.id)
-        .join(Organisation, Organisation.id == Team.organisation_id)
+        .join(Membership, col(Membership.team_id) == col(Team.id))
+        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
         .where(
-            Membership.subject == principal.subject,
-            Organisation.ods_code == principal.organisation_code,
+            col(Membership.subject) == principal.subject,
+            col(Organisation.ods_code) == principal.organisation_code,
         )
-        .order_by(Team.code)
+        .order_by(col(Team.code))
     )
     return [(team, membership) for team, membership in result.tuples()]
 

@@ -5,6 +5,7 @@ from typing import Annotated, Literal, cast
 from fastapi import APIRouter, Depends, Path, Response
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from services.common.auth import Authenticated, Principal, require
 from services.common.database import Session
@@ -51,7 +52,7 @@ async def _admins_organisation(session: Session, principal: Principal) -> Organi
 async def _admins_team(session: Session, principal: Principal, code: str) -> Team:
     organisation = await _admins_organisation(session, principal)
     result = await session.execute(
-        select(Team).where(Team.code == code, Team.organisation_id == organisation.id)
+        select(Team).where(col(Team.code) == code, col(Team.organisation_id) == organisation.id)
     )
     team = result.scalar_one_or_none()
     if team is None:
@@ -89,9 +90,9 @@ async def list_teams(principal: Authenticated, session: Session) -> list[TeamRea
     if principal.has(Permission.organisation_admin) and principal.organisation_code:
         result = await session.execute(
             select(Team, Organisation)
-            .join(Organisation, Organisation.id == Team.organisation_id)
-            .where(Organisation.ods_code == principal.organisation_code)
-            .order_by(Team.code)
+            .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
+            .where(col(Organisation.ods_code) == principal.organisation_code)
+            .order_by(col(Team.code))
         )
         return [_team_read(t, o) for t, o in result.tuples()]
     organisation_code = principal.organisation_code or ""
@@ -113,7 +114,9 @@ async def list_members(
 ) -> list[MemberRead]:
     team = await _admins_team(session, principal, code)
     result = await session.execute(
-        select(Membership).where(Membership.team_id == team.id).order_by(Membership.display_name)
+        select(Membership)
+        .where(col(Membership.team_id) == team.id)
+        .order_by(col(Membership.display_name))
     )
     return [
         MemberRead(
@@ -139,7 +142,9 @@ async def put_member(
 ) -> MemberRead:
     team = await _admins_team(session, principal, code)
     result = await session.execute(
-        select(Membership).where(Membership.team_id == team.id, Membership.subject == subject)
+        select(Membership).where(
+            col(Membership.team_id) == team.id, col(Membership.subject) == subject
+        )
     )
     membership = result.scalar_one_or_none()
     if membership is None:
@@ -165,6 +170,8 @@ async def delete_member(
 ) -> Response:
     team = await _admins_team(session, principal, code)
     await session.execute(
-        delete(Membership).where(Membership.team_id == team.id, Membership.subject == subject)
+        delete(Membership).where(
+            col(Membership.team_id) == team.id, col(Membership.subject) == subject
+        )
     )
     return Response(status_code=204)

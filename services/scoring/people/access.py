@@ -13,6 +13,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from services.common.auth import Principal, require
 from services.common.database import Session
@@ -26,18 +27,20 @@ from services.scoring.people.models import CaseloadEntry, Person
 def person_visible_to(principal: Principal) -> ColumnElement[bool]:
     """A SQL condition on ``Person`` true only for people the caller may see."""
     if principal.kind == "system":
-        return Person.organisation_id.in_(
-            select(Organisation.id).where(Organisation.ods_code == principal.organisation_code)
+        return col(Person.organisation_id).in_(
+            select(col(Organisation.id)).where(
+                col(Organisation.ods_code) == principal.organisation_code
+            )
         )
     return exists(
-        select(CaseloadEntry.person_id)
-        .join(Team, Team.id == CaseloadEntry.team_id)
-        .join(Membership, Membership.team_id == Team.id)
-        .join(Organisation, Organisation.id == Team.organisation_id)
+        select(col(CaseloadEntry.person_id))
+        .join(Team, col(Team.id) == col(CaseloadEntry.team_id))
+        .join(Membership, col(Membership.team_id) == col(Team.id))
+        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
         .where(
-            CaseloadEntry.person_id == Person.id,
-            Membership.subject == principal.subject,
-            Organisation.ods_code == principal.organisation_code,
+            col(CaseloadEntry.person_id) == col(Person.id),
+            col(Membership.subject) == principal.subject,
+            col(Organisation.ods_code) == principal.organisation_code,
         )
     )
 
@@ -46,7 +49,7 @@ async def load_visible_person(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID
 ) -> Person:
     result = await session.execute(
-        select(Person).where(Person.id == person_id, person_visible_to(principal))
+        select(Person).where(col(Person.id) == person_id, person_visible_to(principal))
     )
     person = result.scalar_one_or_none()
     if person is None:

@@ -3,6 +3,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.scoring.organisations.models import Team
 from services.scoring.people.models import CaseloadEntry
@@ -14,10 +15,10 @@ async def team_codes_by_person(
     if not person_ids:
         return {}
     result = await session.execute(
-        select(CaseloadEntry.person_id, Team.code)
-        .join(Team, Team.id == CaseloadEntry.team_id)
-        .where(CaseloadEntry.person_id.in_(person_ids))
-        .order_by(Team.code)
+        select(col(CaseloadEntry.person_id), col(Team.code))
+        .join(Team, col(Team.id) == col(CaseloadEntry.team_id))
+        .where(col(CaseloadEntry.person_id).in_(person_ids))
+        .order_by(col(Team.code))
     )
     out: dict[uuid.UUID, list[str]] = {pid: [] for pid in person_ids}
     for person_id, code in result.tuples():

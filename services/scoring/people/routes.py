@@ -4,8 +4,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound, problem_responses
@@ -104,7 +105,7 @@ async def search_people(
     query = select(Person).where(person_visible_to(principal))
     if nhs_number is not None:
         try:
-            query = query.where(Person.nhs_number == normalise_nhs_number(nhs_number))
+            query = query.where(col(Person.nhs_number) == normalise_nhs_number(nhs_number))
         except InvalidNhsNumber as exc:
             raise InvalidInput(
                 errors=[FieldProblem(field="query.nhs_number", message=str(exc))]
@@ -113,23 +114,28 @@ async def search_people(
         pattern = f"%{name.lower()}%"
         query = query.where(
             or_(
-                func.lower(Person.family_name).like(pattern),
-                func.lower(Person.given_name).like(pattern),
+                func.lower(col(Person.family_name)).like(pattern),
+                func.lower(col(Person.given_name)).like(pattern),
             )
         )
     if team is not None:
         chosen = await _callers_team(session, principal, team, "query.team")
         query = query.where(
-            Person.id.in_(select(CaseloadEntry.person_id).where(CaseloadEntry.team_id == chosen.id))
+            col(Person.id).in_(
+                select(col(CaseloadEntry.person_id)).where(col(CaseloadEntry.team_id) == chosen.id)
+            )
         )
     position = decode_cursor(cursor)
     if position is not None:
         query = query.where(
-            (Person.family_name, Person.id) > (position["family_name"], uuid.UUID(position["id"]))
+            tuple_(col(Person.family_name), col(Person.id))
+            > tuple_(literal(position["family_name"]), literal(uuid.UUID(position["id"])))
         )
     rows = list(
         (
-            await session.execute(query.order_by(Person.family_name, Person.id).limit(limit + 1))
+            await session.execute(
+                query.order_by(col(Person.family_name), col(Person.id)).limit(limit + 1)
+            )
         ).scalars()
     )
     page, more = rows[:limit], len(rows) > limit

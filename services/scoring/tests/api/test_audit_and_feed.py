@@ -8,8 +8,8 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-
 from equitas_stack.stack import Stack
+
 from services.common.database import service_database_url
 from services.scoring.tests.api.hef import NewTeam, all_rated, create_person
 from tests.support.fixtures import Tokens

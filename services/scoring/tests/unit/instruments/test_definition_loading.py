@@ -17,6 +17,7 @@ from services.scoring.instruments.registry import (
     builtin_definitions,
     load_definition_data,
     load_definition_text,
+    parse_definition_text,
 )
 
 HEF_FILE = DEFINITIONS_DIR / "hef" / "standard" / "1.0.0-provisional.yaml"
@@ -306,3 +307,14 @@ def test_unresolved_variant_cannot_be_scored() -> None:
 def test_every_shipped_definition_deep_copies_equal(hef: InstrumentDefinition) -> None:
     """Definitions are plain values: copies compare equal and share no lookup state."""
     assert copy.deepcopy(hef) == hef
+
+
+def test_parsed_text_is_json_safe_and_reloads() -> None:
+    """What the API stores for an upload must reload to the same definition."""
+    text = HEF_FILE.read_text(encoding="utf-8")
+    data = parse_definition_text(text, source_name="x")
+    stored = json.loads(json.dumps(data))
+    assert stored["source"]["date"] == "2013-03-06"
+    assert load_definition_data(stored, source_name="db") == load_definition_text(
+        text, source_name="f"
+    )

@@ -38,6 +38,8 @@ def test_easy_read_is_a_subset_scored_by_the_same_rules(
     assert hef_easy.response_scales[0].options[3].label == "A big problem"
     assert hef_easy.sections[0].title == "My life and where I live"
     assert hef_easy.sections[0].items[0].text == "Where I live"
+    assert hef_easy.sections[0].help == "Things in your life that can affect your health."
+    assert hef_easy.sections[0].items[0].help == "Is your home safe, and is it right for you?"
     assert hef_easy.based_on is not None
     assert hef_easy.based_on.variant == "standard"
     assert hef_easy.episode_types == hef.episode_types

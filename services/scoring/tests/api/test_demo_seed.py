@@ -1,0 +1,225 @@
+"""Demo data seeding: what the seed writes is what the API reads, and access rules hold.
+
+The session's database is shared with tests that create their own teams and people (NHS
+numbers counting up from 999 100 000 0), so the seed used here is one whose people's NHS
+numbers stay clear of that range.
+"""
+
+import subprocess
+import sys
+import uuid
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+import pytest
+from equitas_stack.stack import REPO, Stack
+
+from services.common.database import service_database_url
+from services.scoring.assessments.models import Assessment
+from services.scoring.assessments.service import Loaded, publish
+from services.scoring.demo_data.generator import (
+    OrganisationKind,
+    OrganisationTree,
+    SyntheticPerson,
+    generate_people,
+)
+from services.scoring.demo_data.seed import (
+    ASSESSMENT_COLUMNS,
+    PERSON_COLUMNS,
+    BuildContext,
+    build_batch,
+    hef_definition,
+)
+from services.scoring.feed.models import FeedEvent
+from services.scoring.organisations.models import Organisation, Team
+from services.scoring.people.models import Person
+from services.scoring.reference_data.lookup import default_lookup
+from tests.support.fixtures import Tokens
+
+PEOPLE = 40
+NORTH = "EQA-LD-NORTH"
+# Bodies the shared fixtures hand out (tests/support/fixtures.py counts up from here).
+FIXTURE_SERIALS = range(100_000, 200_000)
+
+
+def _people(seed: int, count: int) -> list[SyntheticPerson]:
+    return list(generate_people(seed, count, OrganisationTree.default(), default_lookup()))
+
+
+def _clear_seed() -> tuple[int, list[SyntheticPerson]]:
+    """The first seed whose people avoid the fixtures' NHS numbers and put a few in NORTH."""
+    for candidate in range(1, 10_000):
+        people = _people(candidate, PEOPLE)
+        clear = all(
+            p.nhs_number is None or int(p.nhs_number[3:9]) not in FIXTURE_SERIALS for p in people
+        )
+        if clear and sum(p.team_code == NORTH for p in people) >= 2:
+            return candidate, people
+    raise AssertionError("no usable seed")  # pragma: no cover
+
+
+def _run_seed(stack: Stack, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "services.scoring.demo_data.seed", *args],
+        env=stack.env("scoring"),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+async def _count(stack: Stack, table: str) -> int:
+    url = service_database_url(stack.database_url, f"{stack.config.database_prefix}scoring")
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql", 1))
+    try:
+        count: int = await conn.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
+        return count
+    finally:
+        await conn.close()
+
+
+async def _all_people(gateway: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    people: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": "200", **({"cursor": cursor} if cursor else {})}
+        page = await gateway.get("/api/scoring/people", params=params, headers=headers)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        people.extend(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return people
+
+
+async def test_seeded_people_and_histories_are_served_to_their_team_only(
+    stack: Stack, gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    seed, generated = _clear_seed()
+    before = await _count(stack, "person")
+    out = _run_seed(stack, "--people", str(PEOPLE), "--seed", str(seed))
+    assert f"{PEOPLE} people" in out, out
+    assert await _count(stack, "person") == before + PEOPLE
+
+    clinician_a = await tokens.headers("clinician.a")
+    listing = await gateway.get(
+        "/api/scoring/people", params={"team": NORTH, "limit": "200"}, headers=clinician_a
+    )
+    assert listing.status_code == 200, listing.text
+    north = listing.json()["items"]
+    expected = {p.nhs_number for p in generated if p.team_code == NORTH}
+    assert {p["nhs_number"] for p in north} == expected
+    assert all(p["teams"] == [NORTH] for p in north)
+
+    person = north[0]
+    history = await gateway.get(
+        f"/api/scoring/people/{person['id']}/assessments", headers=clinician_a
+    )
+    assert history.status_code == 200, history.text
+    body = history.json()
+    assert len(body["assessments"]) >= 2
+    assert {a["status"] for a in body["assessments"]} == {"submitted"}
+    assert body["assessments"][0]["episode_type"] == "referral"
+    profile = body["profiles"][0]
+    assert profile["change_since_first"] is not None
+    assert profile["change_since_first"]["items"]
+    one = await gateway.get(
+        f"/api/scoring/assessments/{profile['latest']['id']}", headers=clinician_a
+    )
+    assert one.status_code == 200, one.text
+    assert one.json()["created_by"] == "demo-data"
+    assert one.json()["team_code"] == NORTH
+
+    # clinician.b works in EQA-LD-SOUTH: none of NORTH's people, whatever way they ask.
+    clinician_b = await tokens.headers("clinician.b")
+    not_theirs = await gateway.get(
+        "/api/scoring/people", params={"team": NORTH}, headers=clinician_b
+    )
+    assert not_theirs.status_code == 422
+    visible = {p["id"] for p in await _all_people(gateway, clinician_b)}
+    assert visible.isdisjoint(p["id"] for p in north)
+    hidden = await gateway.get(f"/api/scoring/people/{person['id']}", headers=clinician_b)
+    assert hidden.status_code == 404
+
+    # Seeding again with --if-empty adds nothing.
+    counts = [await _count(stack, t) for t in ("person", "assessment", "feed_event")]
+    again = _run_seed(stack, "--if-empty", "--people", str(PEOPLE), "--seed", str(seed + 1))
+    assert "nothing loaded" in again, again
+    assert [await _count(stack, t) for t in ("person", "assessment", "feed_event")] == counts
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.added: list[Any] = []
+
+    def add(self, row: Any) -> None:
+        self.added.append(row)
+
+
+@pytest.mark.parametrize("seed", [7, 2026])
+def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
+    """Each seeded feed payload equals the one ``assessments.service.publish`` builds for the
+    same person and assessment, so aggregation cannot tell seeded data from real use."""
+    tree = OrganisationTree.default()
+    trusts = {t.code: t for t in tree.trusts}
+    organisations = {
+        code: Organisation(
+            id=uuid.uuid4(), ods_code=code, name=t.name, parent_ods_code=t.parent_code
+        )
+        for code, t in trusts.items()
+    }
+    teams = {
+        t.code: Team(id=uuid.uuid4(), organisation_id=organisations[t.parent_code or ""].id,
+                     code=t.code, name=t.name)
+        for t in tree.of_kind(OrganisationKind.TEAM)
+    }  # fmt: skip
+    secret = b"a-test-secret-that-is-long-enough-for-hmac"
+    ctx = BuildContext(
+        seed=seed,
+        secret=secret,
+        as_of=date(2026, 6, 30),
+        now=datetime(2026, 7, 1, tzinfo=UTC),
+        months_min=12,
+        months_max=24,
+        organisation_ids={code: o.id for code, o in organisations.items()},
+        commissioners={code: t.parent_code for code, t in trusts.items()},
+        team_ids={code: t.id for code, t in teams.items()},
+    )
+    people = _people(seed, 12)
+    batch = build_batch(ctx, people)
+    assert len(batch.people) == len(batch.caseload) == 12
+    assert len(batch.assessments) == len(batch.revisions) == len(batch.feed)
+    persons = {
+        row[0]: Person(**dict(zip(PERSON_COLUMNS, row, strict=True))) for row in batch.people
+    }
+    team_by_id = {t.id: t for t in teams.values()}
+    organisation_by_id = {o.id: o for o in organisations.values()}
+    request = SimpleNamespace(
+        app=SimpleNamespace(state=SimpleNamespace(settings=SimpleNamespace(
+            pseudonymisation_key=secret.decode())))
+    )  # fmt: skip
+    for row, (event_type, occurred_at, payload) in zip(batch.assessments, batch.feed, strict=True):
+        fields = dict(zip(ASSESSMENT_COLUMNS, row, strict=True))
+        fields["responses"] = orjson.loads(fields["responses"])
+        fields["scores"] = orjson.loads(fields["scores"])
+        fields["free_text_flags"] = orjson.loads(fields["free_text_flags"])
+        assessment = Assessment(**fields)
+        team = team_by_id[assessment.team_id]
+        person = persons[assessment.person_id]
+        loaded = Loaded(assessment, person, team, organisation_by_id[team.organisation_id])
+        session = _Recorder()
+        publish(session, request, "assessment.submitted", loaded, hef_definition())  # type: ignore[arg-type]
+        [event] = session.added
+        assert isinstance(event, FeedEvent)
+        assert event_type == event.event_type
+        assert orjson.loads(payload) == orjson.loads(orjson.dumps(event.payload))
+        assert occurred_at == assessment.submitted_at
+        assert assessment.assessed_on <= ctx.as_of

@@ -1,0 +1,60 @@
+"""Each service's migrations go up from empty, all the way down, and up again."""
+
+import asyncio
+import os
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+from alembic import command
+from sqlalchemy.engine import make_url
+
+from services.common.database import alembic_config, ensure_database, service_database_url
+from tests.support.fixtures import MACHINE_POSTGRES
+
+SERVICES_DIR = Path(__file__).parents[1] / "services"
+
+
+def _server() -> str:
+    return os.environ.get("EQUITAS_DATABASE_URL") or MACHINE_POSTGRES
+
+
+async def _tables(url: str) -> set[str]:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        rows = await conn.fetch(
+            "SELECT tablename FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename != 'alembic_version'"
+        )
+        return {r["tablename"] for r in rows}
+    finally:
+        await conn.close()
+
+
+async def _drop(server: str, name: str) -> None:
+    dsn = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("service", ["scoring", "aggregation", "reporting"])
+def test_upgrade_downgrade_upgrade(service: str) -> None:
+    server = _server()
+    name = f"equitas_migration_{service}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(ensure_database(server, name))
+    url = service_database_url(server, name)
+    config = alembic_config(SERVICES_DIR / service / "db" / "migrations", url)
+    try:
+        command.upgrade(config, "head")
+        created = asyncio.run(_tables(url))
+        assert created
+        command.downgrade(config, "base")
+        assert asyncio.run(_tables(url)) == set()
+        command.upgrade(config, "head")
+        assert asyncio.run(_tables(url)) == created
+    finally:
+        asyncio.run(_drop(server, name))
