@@ -24,12 +24,19 @@ from services.common.database import (
     service_database_url,
     upgrade_to_head,
 )
-from services.common.errors import install_problem_handlers, problem_response
+from services.common.errors import (
+    PROBLEM_JSON,
+    Problem,
+    install_problem_handlers,
+    problem_response,
+)
 from services.common.http import make_http_client
 from services.common.observability import RequestContextMiddleware, configure_logging
 from services.common.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+PROBLEM_REF = "#/components/schemas/Problem"
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 
 @dataclass
@@ -144,9 +151,46 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    _serve_problems_as_problem_json(app)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router(spec))
     for router in spec.routers:
         app.include_router(router)
     return app
+
+
+def _serve_problems_as_problem_json(app: FastAPI) -> None:
+    """Document error bodies under ``application/problem+json`` (FastAPI files a response
+    model under ``application/json``), so generated clients type them correctly."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    schema = content.get("application/json", {}).get("schema", {})
+                    if schema.get("$ref", "").endswith("/HTTPValidationError"):
+                        # Validation failures are answered as problem+json too.
+                        content.pop("application/json")
+                        content[PROBLEM_JSON] = {"schema": {"$ref": PROBLEM_REF}}
+                        response["description"] = "Invalid fields, each named in errors[]"
+                    elif PROBLEM_JSON in content and "application/json" in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        schemas = document.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in schemas:
+            del schemas["HTTPValidationError"], schemas["ValidationError"]
+            schemas.setdefault("Problem", Problem.model_json_schema(ref_template=REF_TEMPLATE))
+            for name, definition in (
+                Problem.model_json_schema(ref_template=REF_TEMPLATE).get("$defs", {}).items()
+            ):
+                schemas.setdefault(name, definition)
+            schemas["Problem"].pop("$defs", None)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

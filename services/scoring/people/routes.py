@@ -212,20 +212,30 @@ async def update_person(
 
 @router.post(
     "/teams/{code}/caseload",
-    status_code=204,
     responses=problem_responses(404, 422),
     summary="Add a person already known to your organisation to a team's caseload",
 )
 async def add_to_caseload(
-    code: str, body: CaseloadAdd, principal: PersonWriter, session: Session, request: Request
-) -> Response:
+    code: str,
+    body: CaseloadAdd,
+    principal: PersonWriter,
+    session: Session,
+    request: Request,
+    response: Response,
+) -> PersonRead:
     team = await _callers_team(session, principal, code, "path.code")
-    person = await session.get(Person, body.person_id)
-    if person is None or person.organisation_id != team.organisation_id:
+    query = select(Person).where(col(Person.organisation_id) == team.organisation_id)
+    if body.person_id is not None:
+        query = query.where(col(Person.id) == body.person_id)
+    else:
+        query = query.where(col(Person.nhs_number) == body.nhs_number)
+    person = (await session.execute(query)).scalar_one_or_none()
+    if person is None:
         raise NotFound("No such person in your organisation")
     existing = await session.get(CaseloadEntry, (person.id, team.id))
     if existing is None:
         session.add(CaseloadEntry(person_id=person.id, team_id=team.id))
+        await session.flush()
         record(
             session,
             principal,
@@ -235,4 +245,6 @@ async def add_to_caseload(
             entity_id=person.id,
             detail={"team": code},
         )
-    return Response(status_code=204)
+    teams = await team_codes_by_person(session, [person.id])
+    response.headers["ETag"] = etag_for(person.version)
+    return person_read(person, teams[person.id])

@@ -116,4 +116,14 @@ class PersonSummary(BaseModel):
 
 
 class CaseloadAdd(BaseModel):
-    person_id: uuid.UUID
+    """Name the person by id, or by NHS number (e.g. someone an EPR sent who is referred to
+    the team): the caller must already know one of them."""
+
+    person_id: uuid.UUID | None = None
+    nhs_number: NhsNumber | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "CaseloadAdd":
+        if (self.person_id is None) == (self.nhs_number is None):
+            raise ValueError("give exactly one of person_id or nhs_number")
+        return self

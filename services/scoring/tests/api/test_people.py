@@ -122,3 +122,39 @@ async def test_paging_through_a_caseload(
     assert seen == ["Ash", "Birch", "Cedar", "Damson", "Elm"]
     garbage = await gateway.get("/api/scoring/people", params={"cursor": "%%%"}, headers=headers)
     assert garbage.status_code == 422
+
+
+async def test_adding_a_known_person_to_another_caseload(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    north = await new_team({"clinician.a": "member"})
+    south = await new_team({"clinician.b": "member"})
+    number = nhs_number()
+    person = await create_person(gateway, await tokens.headers("clinician.a"), north, number)
+    headers_b = await tokens.headers("clinician.b")
+    assert (
+        await gateway.get(f"/api/scoring/people/{person['id']}", headers=headers_b)
+    ).status_code == 404
+    added = await gateway.post(
+        f"/api/scoring/teams/{south}/caseload", json={"nhs_number": number}, headers=headers_b
+    )
+    assert added.status_code == 200, added.text
+    assert sorted(added.json()["teams"]) == sorted([north, south])
+    assert (
+        await gateway.get(f"/api/scoring/people/{person['id']}", headers=headers_b)
+    ).status_code == 200
+    unknown = await gateway.post(
+        f"/api/scoring/teams/{south}/caseload", json={"nhs_number": nhs_number()}, headers=headers_b
+    )
+    assert unknown.status_code == 404
+    both = await gateway.post(
+        f"/api/scoring/teams/{south}/caseload",
+        json={"nhs_number": number, "person_id": person["id"]},
+        headers=headers_b,
+    )
+    assert both.status_code == 422
+    trust_b = await gateway.post(
+        f"/api/scoring/teams/{south}/caseload", json={"nhs_number": number},
+        headers=await tokens.headers("clinician.trustb"),
+    )  # fmt: skip
+    assert trust_b.status_code == 422  # not their team

@@ -1,0 +1,40 @@
+import { useState, type ComponentType } from 'react';
+import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
+
+import { RouteErrorFallback } from '@/components/errors';
+import { Loading } from '@/components/ui/loading';
+import { paths } from '@/config/paths';
+
+import RootRoute from './routes/root';
+
+// Route modules are loaded on demand, so each page's code ships in its own chunk.
+type RouteModule = { default: ComponentType };
+const page = (load: () => Promise<RouteModule>) => ({
+  Component: async () => (await load()).default,
+});
+
+export function createAppRoutes(): RouteObject[] {
+  return [
+    {
+      Component: RootRoute,
+      HydrateFallback: Loading,
+      children: [
+        {
+          // Errors in a page render inside the layout, header and footer intact.
+          errorElement: <RouteErrorFallback />,
+          children: [
+            { index: true, lazy: page(() => import('./routes/home')) },
+            { path: paths.auth.callback.path, lazy: page(() => import('./routes/callback')) },
+            { path: paths.auth.logout.path, lazy: page(() => import('./routes/logout')) },
+            { path: '*', lazy: page(() => import('./routes/not-found')) },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+export function AppRouter() {
+  const [router] = useState(() => createBrowserRouter(createAppRoutes()));
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,11 @@
+import { Outlet } from 'react-router';
+
+import { MainLayout } from '@/components/layouts';
+
+export default function RootRoute() {
+  return (
+    <MainLayout>
+      <Outlet />
+    </MainLayout>
+  );
+}

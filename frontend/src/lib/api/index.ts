@@ -1,0 +1,10 @@
+export {
+  bearerTokenMiddleware,
+  createApiClients,
+  type AggregationClient,
+  type ApiClients,
+  type ReportingClient,
+  type ScoringClient,
+} from './api-client';
+export { ApiError, isApiError, toApiError, type Problem } from './api-error';
+export { ApiClientsProvider, useApiClients } from './api-provider';
