@@ -33,6 +33,8 @@ log = logging.getLogger("equitas.auth")
 
 # An unknown kid triggers a refetch at most this often, so forged kids cannot flood the IdP.
 JWKS_MIN_REFRESH_INTERVAL_S = 1.0
+# Readiness trusts keys fetched within this long instead of asking the provider again.
+JWKS_READY_FOR_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,10 @@ class JwksCache:
         return self._keys if kid in self._kids else None
 
     async def reachable(self) -> bool:
+        """For readiness: keys fetched recently count, so a short outage at the provider does
+        not take every replica out of service while cached keys still verify tokens."""
+        if self._keys is not None and time.monotonic() - self._fetched_at < JWKS_READY_FOR_S:
+            return True
         try:
             await self._fetch()
         except (httpx.HTTPError, ValueError, KeyError):
