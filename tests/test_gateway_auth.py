@@ -230,3 +230,19 @@ async def test_key_rotation_reaches_every_service(
             f"/api/{service}/me", headers={"Authorization": f"Bearer {token}"}
         )
         assert response.status_code == 200, (service, response.text)
+
+
+async def test_gateway_access_log_never_holds_query_strings(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    await gateway.get(
+        "/api/scoring/people",
+        params={"nhs_number": "9990000018", "name": "Featherstone"},
+        headers=await tokens.headers("clinician.a"),
+    )
+    await asyncio.sleep(0.5)  # Caddy writes its log line after the response
+    log = (stack.config.var_dir / "log" / "gateway-access.log").read_text()
+    assert "[redacted]" in log
+    assert "9990000018" not in log
+    assert "Featherstone" not in log
+    assert "Bearer" not in log
