@@ -19,6 +19,8 @@ class ScoringSettings(ServiceSettings):
     imd_file: str | None = None
     imd_vintage: str = "IoD2019"
     postcode_file: str | None = None
+    # Mounts /api/scoring/benchmark/* (the benchmark floor); for `make bench` only.
+    benchmark_endpoints: bool = False
 
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> "ScoringSettings":

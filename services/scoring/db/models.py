@@ -2,6 +2,7 @@
 
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.audit.models import AuditEvent
+from services.scoring.benchmark.models import BenchFloor
 from services.scoring.db.base import metadata
 from services.scoring.feed.models import FeedEvent
 from services.scoring.instruments.models import StoredDefinition
@@ -12,6 +13,7 @@ __all__ = [
     "Assessment",
     "AssessmentRevision",
     "AuditEvent",
+    "BenchFloor",
     "CaseloadEntry",
     "FeedEvent",
     "Membership",

@@ -177,10 +177,14 @@ def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
         for code, t in trusts.items()
     }
     teams = {
-        t.code: Team(id=uuid.uuid4(), organisation_id=organisations[t.parent_code or ""].id,
-                     code=t.code, name=t.name)
+        t.code: Team(
+            id=uuid.uuid4(),
+            organisation_id=organisations[t.parent_code or ""].id,
+            code=t.code,
+            name=t.name,
+        )
         for t in tree.of_kind(OrganisationKind.TEAM)
-    }  # fmt: skip
+    }
     secret = b"a-test-secret-that-is-long-enough-for-hmac"
     ctx = BuildContext(
         seed=seed,
@@ -202,10 +206,8 @@ def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
     }
     team_by_id = {t.id: t for t in teams.values()}
     organisation_by_id = {o.id: o for o in organisations.values()}
-    request = SimpleNamespace(
-        app=SimpleNamespace(state=SimpleNamespace(settings=SimpleNamespace(
-            pseudonymisation_key=secret.decode())))
-    )  # fmt: skip
+    settings = SimpleNamespace(pseudonymisation_key=secret.decode())
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
     for row, (event_type, occurred_at, payload) in zip(batch.assessments, batch.feed, strict=True):
         fields = dict(zip(ASSESSMENT_COLUMNS, row, strict=True))
         fields["responses"] = orjson.loads(fields["responses"])

@@ -1,0 +1,87 @@
+"""``python -m benchmarks [--only NAME] [--seconds N]`` (``make bench``).
+
+Starts the whole system once (clean bench databases), runs each benchmark, writes
+``var/bench/<name>.json``, prints a table and stops the system. To add a benchmark, write a
+module with ``run(context: BenchContext) -> dict`` and add one line to ``BENCHMARKS``.
+A result may carry ``warnings``; one starting with ``INVALID RUN`` makes the exit code 1.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from benchmarks import fhir_ingest, scoring_submit
+from benchmarks.harness import BenchContext, BenchOptions, bench_stack, write_result
+
+Benchmark = Callable[[BenchContext], dict[str, Any]]
+
+BENCHMARKS: dict[str, Benchmark] = {
+    "scoring_submit": scoring_submit.run,
+    "fhir_ingest": fhir_ingest.run,
+}
+
+
+def _table(results: dict[str, dict[str, Any]]) -> str:
+    rows: list[tuple[str, str, str]] = []
+    for name, result in results.items():
+        for key, value in result.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            rows.append((name, key, f"{value:,.3f}".rstrip("0").rstrip(".")))
+    widths = [max(len(r[i]) for r in [("benchmark", "metric", "value"), *rows]) for i in range(3)]
+    lines = [
+        f"{'benchmark':<{widths[0]}}  {'metric':<{widths[1]}}  {'value':>{widths[2]}}",
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [f"{n:<{widths[0]}}  {k:<{widths[1]}}  {v:>{widths[2]}}" for n, k, v in rows]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--only", action="append", choices=sorted(BENCHMARKS), help="run only this (repeatable)"
+    )
+    parser.add_argument("--seconds", type=float, default=BenchOptions.seconds)
+    parser.add_argument("--warmup", type=float, default=BenchOptions.warmup_seconds)
+    parser.add_argument("--clients", type=int, default=BenchOptions.clients)
+    parser.add_argument(
+        "--client",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator (auto: wrk, installed if missing, else asyncio)",
+    )
+    args = parser.parse_args(argv)
+    if args.seconds <= 0 or args.warmup < 0 or args.clients < 1:
+        parser.error("need --seconds > 0, --warmup >= 0 and --clients >= 1")
+    options = BenchOptions(
+        seconds=args.seconds, warmup_seconds=args.warmup, clients=args.clients, client=args.client
+    )
+    chosen = args.only or list(BENCHMARKS)
+    results: dict[str, dict[str, Any]] = {}
+    invalid = False
+    print("Starting Equitas for benchmarks (clean bench databases) ...", flush=True)
+    with bench_stack(options) as stack:
+        context = BenchContext(stack, options)
+        for name in chosen:
+            print(f"{name}:", flush=True)
+            context.require_running()
+            result = BENCHMARKS[name](context)
+            context.require_running()
+            results[name] = result
+            path = write_result(name, result)
+            print(f"  written {path}", flush=True)
+    print()
+    print(_table(results))
+    for name, result in results.items():
+        for warning in result.get("warnings", []):
+            loud = warning.startswith("INVALID RUN")
+            invalid = invalid or loud
+            banner = "!" * 78 if loud else ""
+            print("\n".join(x for x in (banner, f"{name}: {warning}", banner) if x))
+    return 1 if invalid else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

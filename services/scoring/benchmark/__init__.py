@@ -1,0 +1,1 @@
+"""Benchmark-only endpoints, mounted only when ``EQUITAS_BENCHMARK_ENDPOINTS`` is true."""
