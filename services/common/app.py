@@ -4,7 +4,6 @@ Nothing is built at import time: ``build_app`` returns an app whose lifespan cre
 engine, the HTTP client and the token verifier, and disposes of them on shutdown.
 """
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,12 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.auth import JwksCache, TokenPolicy, TokenVerifier
-from services.common.database import (
-    ensure_database,
-    make_engine,
-    service_database_url,
-    upgrade_to_head,
-)
+from services.common.database import make_engine, prepare_database, service_database_url
 from services.common.errors import (
     PROBLEM_JSON,
     Problem,
@@ -110,8 +104,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         database = settings.database_name_for(spec.name)
         url = service_database_url(settings.database_url, database)
         if settings.migrate_on_start:
-            await ensure_database(settings.database_url, database)
-            await asyncio.to_thread(upgrade_to_head, spec.migrations_dir, url)
+            await prepare_database(settings.database_url, database, spec.migrations_dir)
         engine = make_engine(url, pool_size=settings.database_pool_size)
         http = make_http_client()
         app.state.settings = settings

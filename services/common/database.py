@@ -4,6 +4,7 @@ Routes and services only ``flush()``; the session dependency commits when the re
 succeeds and rolls back when anything raises, so a failed request writes nothing.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
@@ -42,13 +43,37 @@ async def ensure_database(server_url: str, database: str) -> None:
 
 
 def make_engine(url: str, *, pool_size: int) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping (three extra round trips per request); connections are recycled instead,
+    # and a dropped connection fails one request, which the caller may retry.
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size // 2, pool_recycle=1800
+    )
+
+
+async def prepare_database(server_url: str, database: str, migrations_dir: Path) -> None:
+    """Create the database and apply migrations, once, however many workers start at once:
+    a Postgres advisory lock on the server serialises them."""
+    dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"equitas-migrate:{database}")
+        try:
+            await ensure_database(server_url, database)
+            url = service_database_url(server_url, database)
+            await asyncio.to_thread(upgrade_to_head, migrations_dir, url)
+        finally:
+            await conn.execute(
+                "SELECT pg_advisory_unlock(hashtext($1))", f"equitas-migrate:{database}"
+            )
+    finally:
+        await conn.close()
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
-    config.set_main_option("sqlalchemy.url", url)
+    # configparser treats "%" as interpolation; socket paths in URLs are %-encoded.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

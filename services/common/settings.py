@@ -31,7 +31,7 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     # Overrides the per-service database name (tests use their own).
     database_name: str | None = None
-    database_pool_size: int = 10
+    database_pool_size: int = 20
     migrate_on_start: bool = True
 
     oidc_issuer: str = "http://127.0.0.1:8080/idp"

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,10 +21,10 @@ from services.scoring.feed.payload import FeedAssessment, FeedSubject, feed_payl
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import check_responses, score
-from services.scoring.organisations.models import Organisation, Team
+from services.scoring.organisations.models import Membership, Organisation, Team
 from services.scoring.people.access import person_visible_to
 from services.scoring.people.free_text import flag_free_text
-from services.scoring.people.models import Person
+from services.scoring.people.models import CaseloadEntry, Person
 
 
 class Loaded:
@@ -63,6 +63,46 @@ async def load_assessment(
     if row is None:
         raise NotFound("No such assessment for the people on your teams' caseloads")
     return Loaded(*row)
+
+
+async def caring_context(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, team_code: str | None
+) -> tuple[Person, Team, Organisation]:
+    """The person and the caller's team caring for them, in one query: the same rule as
+    ``person_visible_to`` (a caseload of one of the caller's teams in the selected role's
+    organisation), plus the team the new assessment belongs to."""
+    rows = (
+        await session.execute(
+            select(Person, Team, Organisation)
+            .join(CaseloadEntry, col(CaseloadEntry.person_id) == col(Person.id))
+            .join(Team, col(Team.id) == col(CaseloadEntry.team_id))
+            .join(
+                Membership,
+                and_(
+                    col(Membership.team_id) == col(Team.id),
+                    col(Membership.subject) == principal.subject,
+                ),
+            )
+            .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
+            .where(
+                col(Person.id) == person_id,
+                col(Organisation.ods_code) == principal.organisation_code,
+            )
+            .order_by(col(Team.code))
+        )
+    ).all()
+    if not rows:
+        raise NotFound("No such person on your teams' caseloads")
+    for person, team, organisation in rows:
+        if team_code in (None, team.code):
+            return person, team, organisation
+    raise InvalidInput(
+        errors=[
+            FieldProblem(
+                field="body.team_code", message="not a team of yours caring for this person"
+            )
+        ]
+    )
 
 
 def problems_as_fields(problems: Any, prefix: str) -> list[FieldProblem]:

@@ -5,6 +5,7 @@ Each worker process keeps an in-memory registry; a version uploaded through anot
 is read from the database the first time it is asked for.
 """
 
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -22,9 +23,14 @@ from services.scoring.instruments.registry import (
 )
 
 
+# How stale "the latest version" may be in a worker that did not receive the upload itself.
+SYNC_INTERVAL_S = 30.0
+
+
 class Catalogue:
     def __init__(self) -> None:
         self.registry = InstrumentRegistry(builtin_definitions())
+        self._synced_at = -SYNC_INTERVAL_S
 
     async def _load_stored(self, session: AsyncSession, key: tuple[str, str, str]) -> None:
         instrument, variant, version = key
@@ -49,6 +55,7 @@ class Catalogue:
 
     async def sync(self, session: AsyncSession) -> None:
         """Bring in every stored version this worker has not seen (bases before variants)."""
+        self._synced_at = time.monotonic()
         rows = (await session.execute(select(StoredDefinition))).scalars().all()
         known = {d.key for d in self.registry.list()}
         for row in sorted(rows, key=lambda r: r.definition.get("based_on") is not None):
@@ -67,7 +74,9 @@ class Catalogue:
         """A definition by version, or the latest version when none is named."""
         try:
             if version is None:
-                await self.sync(session)
+                # Hot path (every new assessment): ask the database at most every 30 s.
+                if time.monotonic() - self._synced_at > SYNC_INTERVAL_S:
+                    await self.sync(session)
                 return self.registry.latest(instrument, variant)
             try:
                 return self.registry.get(instrument, variant, version)
