@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import asyncpg
+import orjson
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
@@ -46,8 +47,18 @@ def make_engine(url: str, *, pool_size: int) -> AsyncEngine:
     # No pre-ping (three extra round trips per request); connections are recycled instead,
     # and a dropped connection fails one request, which the caller may retry.
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size // 2, pool_recycle=1800
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size // 2,
+        pool_recycle=1800,
+        # JSONB columns (answers, scores, feed payloads) are on every write: orjson is ~5x faster.
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
     )
+
+
+def _json_dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 async def prepare_database(server_url: str, database: str, migrations_dir: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import psutil
 import pytest
 from equitas_idp.demo import DemoUser, load_demo_users
 from equitas_stack.stack import REPO, Stack, StackConfig
@@ -43,8 +44,12 @@ def _database_url() -> str | None:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    run_dir = REPO / "var" / "test-runs" / str(os.getpid())
-    shutil.rmtree(REPO / "var" / "test-runs", ignore_errors=True)
+    runs = REPO / "var" / "test-runs"
+    # Keep the logs of the last runs for debugging, except those of finished sessions.
+    for old in runs.glob("*") if runs.exists() else []:
+        if old.name.isdigit() and not psutil.pid_exists(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    run_dir = runs / str(os.getpid())
     prefix = f"equitas_test_{os.getpid()}_"
     config = StackConfig.on_free_ports(
         database_url=_database_url(),
