@@ -22,7 +22,6 @@ from services.scoring.instruments.registry import (
     load_definition_data,
 )
 
-
 # How stale "the latest version" may be in a worker that did not receive the upload itself.
 SYNC_INTERVAL_S = 30.0
 
