@@ -7,7 +7,9 @@ from fastapi import APIRouter, FastAPI
 from services.common.app import Hook
 from services.scoring.assessments.routes import router as assessments
 from services.scoring.audit.routes import router as audit
+from services.scoring.benchmark.routes import router as benchmark
 from services.scoring.feed.routes import router as feed
+from services.scoring.fhir.routes import router as fhir
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.routes import router as instruments
 from services.scoring.organisations.routes import router as organisations
@@ -33,5 +35,12 @@ async def load_instruments(app: FastAPI) -> None:
     app.state.catalogue = await asyncio.to_thread(Catalogue)
 
 
-routers: list[APIRouter] = [organisations, people, assessments, instruments, audit, feed]
-on_startup: list[Hook] = [load_reference_data, load_instruments]
+async def mount_benchmark_endpoints(app: FastAPI) -> None:
+    """Only for ``make bench`` (EQUITAS_BENCHMARK_ENDPOINTS=true); never in the OpenAPI."""
+    settings: ScoringSettings = app.state.settings
+    if settings.benchmark_endpoints:
+        app.include_router(benchmark, include_in_schema=False)
+
+
+routers: list[APIRouter] = [organisations, people, assessments, instruments, audit, feed, fhir]
+on_startup: list[Hook] = [load_reference_data, load_instruments, mount_benchmark_endpoints]

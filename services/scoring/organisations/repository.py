@@ -1,10 +1,12 @@
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.common.auth import Principal
+from services.scoring.db.base import utcnow
 from services.scoring.organisations.models import Membership, Organisation, Team
 
 
@@ -18,14 +20,21 @@ async def organisation_by_ods(session: AsyncSession, ods_code: str) -> Organisat
 async def ensure_organisation(
     session: AsyncSession, ods_code: str, name: str | None
 ) -> Organisation:
-    """An organisation is registered the first time an admin or system of it acts."""
+    """An organisation is registered the first time an admin or system of it acts.
+    ON CONFLICT DO NOTHING: concurrent first requests from one trust must not collide."""
     existing = await organisation_by_ods(session, ods_code)
     if existing is not None:
         return existing
-    organisation = Organisation(ods_code=ods_code, name=name or ods_code)
-    session.add(organisation)
-    await session.flush()
-    return organisation
+    await session.execute(
+        insert(Organisation)
+        .values(id=uuid.uuid4(), ods_code=ods_code, name=name or ods_code, kind="trust",
+                created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["ods_code"])
+    )  # fmt: skip
+    created = await organisation_by_ods(session, ods_code)
+    if created is None:  # pragma: no cover - the insert or a concurrent one made it
+        raise RuntimeError(f"organisation {ods_code} could not be registered")
+    return created
 
 
 async def team_by_code(session: AsyncSession, code: str) -> Team | None:

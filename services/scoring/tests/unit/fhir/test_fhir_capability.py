@@ -24,6 +24,7 @@ def test_capability_statement_lists_what_is_implemented() -> None:
     assert patient["supportedProfile"] == [UK_CORE_PATIENT_PROFILE]
     assert [i["code"] for i in patient["interaction"]] == [
         "read",
+        "vread",
         "search-type",
         "create",
         "update",

@@ -1,0 +1,470 @@
+"""``equitas-ingest patients FILE.ndjson``: the initial load of an EPR's Patients.
+
+An EPR extract is NDJSON: one FHIR R4 UK Core Patient (JSON) per line. The loader posts
+them to Equitas's FHIR endpoint through the gateway as ``batch`` Bundles (each entry
+``POST Patient``: create, or update by NHS number), a few Bundles at a time, with a
+client-credentials token (``private_key_jwt``; by default the demo client's key under
+``deploy/dev-idp/clients/``). See docs/fhir.md.
+
+- Resumable: ``--state FILE`` records the byte offset and line number after the last
+  Bundle acknowledged *with every Bundle before it* (Bundles finish out of order). A rerun
+  starts there; Bundles sent again are harmless, because re-sending a Patient changes
+  nothing (idempotency rules in ingest_plan).
+- ``--rejects FILE`` gets one JSON line per refused line: its line number, the reasons
+  (OperationOutcome issues, or why it is not JSON) and the line as it was.
+- Prints created / updated / unchanged / ignored-older / rejected counts, for this run
+  and (with a state file) for the whole load.
+
+Exit status: 0 when the file was loaded (rejected lines included) or ``--max-batches``
+was reached; 1 when the server or the network failed for good (rerun to resume); 2 for
+bad arguments or a state file that belongs to another file.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import orjson
+from equitas_idp.get_token import (  # type: ignore[import-untyped, unused-ignore]
+    TokenRequestError,
+    fetch_client_credentials,
+    load_demo_client_key,
+)
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+__all__ = ["main"]
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+DEFAULT_CLIENT = "rio-epr-demo"
+SCOPE = "patient:write"
+OUTCOME_SYSTEM = "https://equitas.nhs.example/fhir/CodeSystem/ingest-outcome"
+_FINGERPRINT_BYTES = 65536
+_RETRIES = 6  # per Bundle, for network failures and 429/502/503/504
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class LoadError(Exception):
+    """The load cannot go on (the server refused a whole Bundle, or kept failing)."""
+
+
+class StateMismatch(Exception):
+    """The state file was written for another file (or the file changed)."""
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ignored_older: int = 0
+    rejected: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def line(self) -> str:
+        return (
+            f"created {self.created:,} · updated {self.updated:,} · unchanged "
+            f"{self.unchanged:,} · ignored-older {self.ignored_older:,} · rejected "
+            f"{self.rejected:,}"
+        )
+
+
+@dataclass
+class State:
+    """How far a load has got; saved after each acknowledged Bundle."""
+
+    file: str
+    fingerprint: str
+    offset: int = 0  # bytes of the file fully acknowledged
+    line: int = 0  # lines of the file fully acknowledged
+    counts: Counts = field(default_factory=Counts)
+    complete: bool = False
+
+    @classmethod
+    def start(cls, path: Path) -> "State":
+        return cls(str(path.resolve()), _fingerprint(path))
+
+    @classmethod
+    def load(cls, state_path: Path, path: Path) -> "State":
+        raw = orjson.loads(state_path.read_bytes())
+        state = cls(**{**raw, "counts": Counts(**raw.get("counts", {}))})
+        if state.file != str(path.resolve()) or state.fingerprint != _fingerprint(path):
+            raise StateMismatch(f"{state_path} belongs to {state.file}, or the file changed")
+        if state.offset > path.stat().st_size:
+            raise StateMismatch(f"{state_path} is beyond the end of {path}")
+        return state
+
+    def save(self, state_path: Path) -> None:
+        temporary = state_path.with_name(state_path.name + ".tmp")
+        temporary.write_bytes(orjson.dumps(asdict(self), option=orjson.OPT_INDENT_2))
+        os.replace(temporary, state_path)  # atomic: a crash leaves the old or the new
+
+
+def _fingerprint(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.sha256(handle.read(_FINGERPRINT_BYTES)).hexdigest()
+
+
+@dataclass
+class Batch:
+    number: int
+    end_offset: int
+    end_line: int
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    entry_lines: list[tuple[int, bytes]] = field(default_factory=list)  # per entry
+    rejects: list[dict[str, Any]] = field(default_factory=list)  # not JSON
+    size: int = 0  # bytes of the file in this batch
+
+
+def _reject(line_number: int, text: bytes, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "line": line_number,
+        "reasons": reasons,
+        "text": text.decode("utf-8", errors="replace").rstrip("\r\n"),
+    }
+
+
+def read_batches(path: Path, state: State, batch_size: int) -> Iterator[Batch]:
+    """Batches of up to ``batch_size`` Patients from where ``state`` says, with the offset
+    and line number at the end of each."""
+    with path.open("rb") as handle:
+        handle.seek(state.offset)
+        offset, line_number, number = state.offset, state.line, 0
+        batch = Batch(number, offset, line_number)
+        for raw in handle:
+            offset += len(raw)
+            line_number += 1
+            batch.end_offset, batch.end_line = offset, line_number
+            batch.size += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                resource = orjson.loads(raw)
+            except orjson.JSONDecodeError as error:
+                reason = {
+                    "severity": "error",
+                    "code": "structure",
+                    "diagnostics": f"Invalid JSON: {error}",
+                }
+                batch.rejects.append(_reject(line_number, raw, [reason]))
+                continue
+            batch.entries.append(
+                {"resource": resource, "request": {"method": "POST", "url": "Patient"}}
+            )
+            batch.entry_lines.append((line_number, raw))
+            if len(batch.entries) >= batch_size:
+                yield batch
+                number += 1
+                batch = Batch(number, offset, line_number)
+        if batch.size:
+            yield batch
+
+
+class TokenSource:
+    """A client-credentials token, renewed before it expires or when refused."""
+
+    def __init__(
+        self, http: httpx.AsyncClient, token_url: str, client: str, pem: bytes, kid: str
+    ) -> None:
+        self._http, self._url, self._client, self._pem, self._kid = (
+            http,
+            token_url,
+            client,
+            pem,
+            kid,
+        )
+        self._token: str | None = None
+        self._expires = 0.0
+        self._lock = asyncio.Lock()
+
+    async def get(self, *, renew: bool = False) -> str:
+        async with self._lock:
+            if renew or self._token is None or time.monotonic() > self._expires - 60:
+                response = await fetch_client_credentials(
+                    self._url, self._client, self._pem, self._kid, SCOPE, self._http
+                )
+                self._token = response.access_token
+                self._expires = time.monotonic() + max(response.expires_in, 120)
+            return self._token
+
+
+@dataclass
+class BatchResult:
+    batch: Batch
+    counts: Counts
+    rejects: list[dict[str, Any]]
+
+
+def _outcome_codes(outcome: Any) -> set[str]:
+    issues = outcome.get("issue", []) if isinstance(outcome, dict) else []
+    return {
+        coding.get("code")
+        for issue in issues
+        for coding in issue.get("details", {}).get("coding", [])
+        if coding.get("system") == OUTCOME_SYSTEM
+    }
+
+
+def classify(batch: Batch, response_bundle: dict[str, Any]) -> BatchResult:
+    """Counts and rejects from a ``batch-response`` Bundle (entries in request order)."""
+    entries = response_bundle.get("entry", [])
+    if len(entries) != len(batch.entries):
+        raise LoadError(f"the server answered {len(entries)} entries for {len(batch.entries)}")
+    counts = Counts(rejected=len(batch.rejects))
+    rejects = list(batch.rejects)
+    for (line_number, raw), answered in zip(batch.entry_lines, entries, strict=True):
+        response = answered.get("response", {})
+        status = int(str(response.get("status", "0")).split(" ")[0] or 0)
+        codes = _outcome_codes(response.get("outcome"))
+        if status == 201:
+            counts.created += 1
+        elif status == 200 and "ignored-older" in codes:
+            counts.ignored_older += 1
+        elif status == 200 and codes & {"unchanged", "exists"}:
+            counts.unchanged += 1
+        elif status == 200:
+            counts.updated += 1
+        else:
+            counts.rejected += 1
+            issues = response.get("outcome", {}).get("issue", [])
+            rejects.append(_reject(line_number, raw, issues or [{"diagnostics": str(response)}]))
+    rejects.sort(key=lambda reject: int(reject["line"]))
+    return BatchResult(batch, counts, rejects)
+
+
+def _problem(response: httpx.Response) -> str:
+    try:
+        issues = response.json().get("issue", [])
+        return "; ".join(str(issue.get("diagnostics")) for issue in issues) or response.text[:300]
+    except ValueError:
+        return response.text[:300]
+
+
+async def send(http: httpx.AsyncClient, tokens: TokenSource, batch: Batch) -> BatchResult:
+    """Post one batch Bundle, retrying what is worth retrying."""
+    if not batch.entries:
+        return BatchResult(batch, Counts(rejected=len(batch.rejects)), list(batch.rejects))
+    content = orjson.dumps({"resourceType": "Bundle", "type": "batch", "entry": batch.entries})
+    renewed = False
+    for attempt in range(_RETRIES):
+        headers = {
+            "Authorization": f"Bearer {await tokens.get()}",
+            "Content-Type": "application/fhir+json",
+            "Accept": "application/fhir+json",
+        }
+        try:
+            response = await http.post("/fhir", content=content, headers=headers)
+        except httpx.TransportError as error:
+            if attempt == _RETRIES - 1:
+                raise LoadError(f"could not reach the server: {error!r}") from error
+            await asyncio.sleep(min(2**attempt, 30))
+            continue
+        if response.status_code == 200:
+            return classify(batch, response.json())
+        if response.status_code == 401 and not renewed:
+            renewed = True
+            await tokens.get(renew=True)
+            continue
+        if response.status_code in _RETRY_STATUSES and attempt < _RETRIES - 1:
+            retry_after = response.headers.get("retry-after", "")
+            await asyncio.sleep(
+                float(retry_after) if retry_after.isdigit() else min(2**attempt, 30)
+            )
+            continue
+        raise LoadError(
+            f"the server refused a Bundle ({response.status_code}): {_problem(response)}"
+        )
+    raise LoadError("the server kept failing")  # pragma: no cover - the loop raises first
+
+
+@dataclass
+class Options:
+    path: Path
+    base_url: str
+    token_url: str
+    client: str
+    pem: bytes
+    kid: str
+    batch_size: int
+    concurrency: int
+    state_path: Path | None
+    rejects_path: Path | None
+    max_batches: int | None
+    progress: bool
+
+
+async def load(options: Options, state: State, console: Console) -> tuple[Counts, bool]:
+    """Load from ``state`` on; returns this run's counts and whether the file is done."""
+    run = Counts()
+    total = options.path.stat().st_size
+    rejects_file: IO[bytes] | None = None
+    if options.rejects_path is not None:
+        rejects_file = options.rejects_path.open("ab")
+    limits = httpx.Limits(max_connections=options.concurrency + 1)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    progress = Progress(*columns, console=console, disable=not options.progress)
+    try:
+        async with httpx.AsyncClient(base_url=options.base_url, timeout=300, limits=limits) as http:
+            tokens = TokenSource(http, options.token_url, options.client, options.pem, options.kid)
+            await tokens.get()  # fail fast on bad credentials
+            with progress:
+                task = progress.add_task(run.line(), total=total, completed=state.offset)
+                done: dict[int, BatchResult] = {}
+                next_number = 0
+                in_flight: set[asyncio.Task[BatchResult]] = set()
+
+                def acknowledge() -> None:
+                    """Record every finished Bundle that has no unfinished one before it."""
+                    nonlocal next_number
+                    while next_number in done:
+                        result = done.pop(next_number)
+                        if rejects_file is not None and result.rejects:
+                            rejects_file.writelines(orjson.dumps(r) + b"\n" for r in result.rejects)
+                            rejects_file.flush()
+                        run.add(result.counts)
+                        state.counts.add(result.counts)
+                        state.offset, state.line = result.batch.end_offset, result.batch.end_line
+                        if options.state_path is not None:
+                            state.save(options.state_path)
+                        progress.update(task, completed=state.offset, description=run.line())
+                        next_number += 1
+
+                async def settle(wait_for_all: bool) -> None:
+                    nonlocal in_flight
+                    finished, in_flight = await asyncio.wait(
+                        in_flight,
+                        return_when=asyncio.ALL_COMPLETED
+                        if wait_for_all
+                        else asyncio.FIRST_COMPLETED,
+                    )
+                    for finished_task in finished:
+                        result = finished_task.result()  # a LoadError stops the load
+                        done[result.batch.number] = result
+                    acknowledge()
+
+                reached_end = True
+                try:
+                    for batch in read_batches(options.path, state, options.batch_size):
+                        if options.max_batches is not None and batch.number >= options.max_batches:
+                            reached_end = False
+                            break
+                        while len(in_flight) >= options.concurrency:
+                            await settle(False)
+                        in_flight.add(asyncio.create_task(send(http, tokens, batch)))
+                    while in_flight:
+                        await settle(True)
+                finally:
+                    for unfinished in in_flight:
+                        unfinished.cancel()
+    finally:
+        if rejects_file is not None:
+            rejects_file.close()
+    return run, reached_end
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="equitas-ingest", description="Load FHIR Patients into Equitas through its gateway."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    patients = commands.add_parser("patients", help="load an NDJSON file of UK Core Patients")
+    patients.add_argument("file", type=Path, help="NDJSON: one Patient (JSON) per line")
+    patients.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the Equitas gateway")
+    patients.add_argument("--token-url", help="default: <base-url>/idp/token")
+    patients.add_argument("--client", default=DEFAULT_CLIENT, help="OAuth client id")
+    patients.add_argument("--key-file", type=Path, help="private key PEM (default: demo key)")
+    patients.add_argument("--kid", help="key id (default: from the demo client's JWKS)")
+    patients.add_argument("--batch-size", type=int, default=1000, help="Patients per Bundle")
+    patients.add_argument("--concurrency", type=int, default=2, help="Bundles in flight")
+    patients.add_argument("--state", type=Path, help="resume file (created if missing)")
+    patients.add_argument("--rejects", type=Path, help="NDJSON file of refused lines")
+    patients.add_argument("--max-batches", type=int, help="stop after this many Bundles")
+    patients.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.batch_size < 1 or args.concurrency < 1 or (args.max_batches or 1) < 1:
+        parser.error("--batch-size, --concurrency and --max-batches must be at least 1")
+    if not args.file.is_file():
+        parser.error(f"{args.file} is not a file")
+    console = Console(stderr=True)
+    try:
+        if args.kid and args.key_file:
+            pem, kid = args.key_file.read_bytes(), args.kid
+        else:
+            key = load_demo_client_key(args.client, key_file=args.key_file)
+            pem, kid = key.private_key_pem, args.kid or key.kid
+    except OSError as error:
+        parser.error(f"cannot read the client key: {error}")
+    base_url = args.base_url.rstrip("/")
+    try:
+        if args.state is not None and args.state.exists():
+            state = State.load(args.state, args.file)
+        else:
+            state = State.start(args.file)
+    except (StateMismatch, ValueError, TypeError) as error:
+        print(f"equitas-ingest: {error}", file=sys.stderr)
+        return 2
+    if state.complete:
+        print(f"{args.file} was loaded already: {state.counts.line()}")
+        return 0
+    options = Options(
+        path=args.file,
+        base_url=base_url,
+        token_url=args.token_url or f"{base_url}/idp/token",
+        client=args.client,
+        pem=pem,
+        kid=kid,
+        batch_size=args.batch_size,
+        concurrency=args.concurrency,
+        state_path=args.state,
+        rejects_path=args.rejects,
+        max_batches=args.max_batches,
+        progress=not args.no_progress,
+    )
+    started = time.monotonic()
+    try:
+        run, finished = asyncio.run(load(options, state, console))
+    except (LoadError, TokenRequestError, httpx.HTTPError) as error:
+        print(f"equitas-ingest: {error}", file=sys.stderr)
+        if args.state is not None:
+            print(f"Progress is saved in {args.state}: rerun to resume.", file=sys.stderr)
+        return 1
+    elapsed = time.monotonic() - started
+    if finished:
+        state.complete = True
+        if args.state is not None:
+            state.save(args.state)
+    loaded = run.created + run.updated + run.unchanged + run.ignored_older + run.rejected
+    rate = loaded / elapsed if elapsed > 0 else 0.0
+    print(f"This run: {run.line()} ({loaded:,} lines in {elapsed:.1f} s, {rate:,.0f}/s)")
+    if args.state is not None:
+        print(f"Whole load: {state.counts.line()} (to line {state.line:,})")
+    if not finished:
+        print(f"Stopped after {args.max_batches} Bundles; rerun to continue.")
+    if run.rejected and args.rejects is not None:
+        print(f"Rejected lines and their reasons: {args.rejects}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

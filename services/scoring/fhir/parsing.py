@@ -1,0 +1,126 @@
+"""Request bodies -> FHIR JSON dicts, for both FHIR JSON and FHIR XML.
+
+Source: FHIR R4 HTTP "Content Types and encodings" (http://hl7.org/fhir/R4/http.html#mime-type):
+``application/fhir+json`` and ``application/fhir+xml``, with the generic ``application/json``
+and ``application/xml`` also accepted; FHIR JSON is always UTF-8.
+
+XML is parsed by lxml with a hardened parser (OWASP XML External Entity Prevention Cheat
+Sheet): no DTD loading, no entity resolution, no network, comments and processing
+instructions dropped, and any document with a DOCTYPE refused outright, so external
+entities (XXE) and entity expansion ("billion laughs") never happen. libxml2's own limits
+(no ``huge_tree``) bound nesting and text size while parsing; the converter bounds its
+own recursion. The body size limit belongs to the HTTP layer.
+"""
+
+import codecs
+from typing import Any, Literal
+
+import orjson
+from lxml import etree
+
+from services.scoring.fhir.operation_outcome import FhirInputError, Issue
+from services.scoring.fhir.xml_conversion import resource_from_xml
+
+__all__ = ["JSON_MEDIA_TYPES", "XML_MEDIA_TYPES", "media_format", "parse_resource"]
+
+JSON_MEDIA_TYPES = frozenset({"application/fhir+json", "application/json"})
+XML_MEDIA_TYPES = frozenset({"application/fhir+xml", "application/xml"})
+
+_UTF8_BOM = codecs.BOM_UTF8
+
+
+def media_format(content_type: str) -> tuple[Literal["json", "xml"], str | None]:
+    """("json" | "xml", charset or None) for a Content-Type header value.
+
+    Parameters other than charset (``fhirVersion=4.0`` and the like) are allowed and
+    ignored. Raises ``FhirInputError`` (``not-supported``) for any other media type.
+    """
+    media_type, *parameters = content_type.split(";")
+    charset: str | None = None
+    for parameter in parameters:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower() or None
+    media_type = media_type.strip().lower()
+    if media_type in JSON_MEDIA_TYPES:
+        return "json", charset
+    if media_type in XML_MEDIA_TYPES:
+        return "xml", charset
+    raise FhirInputError(
+        [
+            Issue.error(
+                "not-supported",
+                "Content-Type must be application/fhir+json or application/fhir+xml",
+            )
+        ]
+    )
+
+
+def parse_resource(body: bytes, content_type: str) -> dict[str, Any]:
+    """The FHIR JSON object of a request body in FHIR JSON or FHIR XML.
+
+    Only syntax is checked here (plus XML's structure, which the JSON conversion needs);
+    resource content is validated by the mapping modules. Raises ``FhirInputError``.
+    """
+    body_format, charset = media_format(content_type)
+    if not body.strip():
+        raise FhirInputError([Issue.error("structure", "The request body is empty")])
+    if body_format == "json":
+        return _parse_json(body, charset)
+    return _parse_xml(body, charset)
+
+
+def _parse_json(body: bytes, charset: str | None) -> dict[str, Any]:
+    # RFC 8259 and FHIR both fix JSON to UTF-8; any other declared charset is an error
+    # rather than a guess.
+    if charset not in (None, "utf-8", "utf8"):
+        raise FhirInputError([Issue.error("not-supported", "FHIR JSON must be UTF-8")])
+    try:
+        parsed = orjson.loads(body.removeprefix(_UTF8_BOM))
+    except orjson.JSONDecodeError as error:
+        # orjson's message gives line and column, never the content itself.
+        raise FhirInputError([Issue.error("structure", f"Invalid JSON: {error}")]) from None
+    if not isinstance(parsed, dict):
+        raise FhirInputError([Issue.error("structure", "A FHIR resource must be a JSON object")])
+    return parsed
+
+
+def _hardened_parser(charset: str | None) -> Any:
+    """A new lxml parser per document: parsers keep state and are not thread-safe."""
+    return etree.XMLParser(
+        encoding=charset,
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+
+
+def _parse_xml(body: bytes, charset: str | None) -> dict[str, Any]:
+    if charset is not None:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            raise FhirInputError(
+                [Issue.error("not-supported", "Unknown charset in Content-Type")]
+            ) from None
+    # Refused before parsing so that no DTD is ever processed. Markup is the only place
+    # "<!DOCTYPE" can occur unescaped (bar comments and CDATA); the check after parsing
+    # covers encodings (UTF-16) where these bytes do not appear.
+    if b"<!DOCTYPE" in body:
+        raise FhirInputError([Issue.error("structure", "DOCTYPE declarations are not allowed")])
+    try:
+        root = etree.fromstring(body, parser=_hardened_parser(charset))
+    except etree.XMLSyntaxError as error:
+        # libxml2 messages name tags and positions, not text content.
+        raise FhirInputError([Issue.error("structure", f"Invalid XML: {error}")]) from None
+    except ValueError as error:  # lxml raises this for an unusable encoding declaration
+        raise FhirInputError([Issue.error("structure", f"Invalid XML: {error}")]) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise FhirInputError([Issue.error("structure", "DOCTYPE declarations are not allowed")])
+    return resource_from_xml(root)
