@@ -23,13 +23,12 @@ from typing import Any
 
 import asyncpg
 import httpx
-from equitas_stack.stack import REPO, Stack, StackConfig
+from equitas_stack.stack import REPO, Stack, StackConfig, default_database_url
 from sqlalchemy.engine import make_url
 
 from services.common.database import ensure_database, service_database_url, upgrade_to_head
 from tests.support.tokens import system_token, user_token
 
-MACHINE_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE_PREFIX = "equitas_bench_"
 STACK_DIR = REPO / "var" / "bench-stack"
 RESULTS_DIR = REPO / "var" / "bench"
@@ -42,23 +41,6 @@ class BenchOptions:
     clients: int = 50  # concurrent connections
     client: str = "auto"  # auto | wrk | python
     scoring_workers: int = 2
-
-
-def database_url() -> str | None:
-    """EQUITAS_DATABASE_URL, else the machine's Postgres if it answers, else None (embedded)."""
-    configured = os.environ.get("EQUITAS_DATABASE_URL")
-    if configured:
-        return configured
-
-    async def probe() -> bool:
-        try:
-            conn = await asyncpg.connect(MACHINE_POSTGRES, timeout=2)
-        except (OSError, asyncpg.PostgresError, TimeoutError):
-            return False
-        await conn.close()
-        return True
-
-    return MACHINE_POSTGRES if asyncio.run(probe()) else None
 
 
 def _dsn(server_url: str) -> str:
@@ -184,7 +166,7 @@ def migrate(server_url: str, service: str) -> None:
 @contextmanager
 def _postgres() -> Iterator[str]:
     """A server URL: EQUITAS_DATABASE_URL, the machine's Postgres, or a fresh embedded one."""
-    server = database_url()
+    server = default_database_url()
     if server is not None:
         asyncio.run(_drop_databases(server, DATABASE_PREFIX))
         yield server

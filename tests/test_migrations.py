@@ -1,23 +1,18 @@
 """Each service's migrations go up from empty, all the way down, and up again."""
 
 import asyncio
-import os
 import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
 from alembic import command
+from equitas_stack.stack import Stack
 from sqlalchemy.engine import make_url
 
 from services.common.database import alembic_config, ensure_database, service_database_url
-from tests.support.fixtures import MACHINE_POSTGRES
 
 SERVICES_DIR = Path(__file__).parents[1] / "services"
-
-
-def _server() -> str:
-    return os.environ.get("EQUITAS_DATABASE_URL") or MACHINE_POSTGRES
 
 
 async def _tables(url: str) -> set[str]:
@@ -42,8 +37,9 @@ async def _drop(server: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("service", ["scoring", "aggregation", "reporting"])
-def test_upgrade_downgrade_upgrade(service: str) -> None:
-    server = _server()
+def test_upgrade_downgrade_upgrade(service: str, stack: Stack) -> None:
+    # The server the test session uses: the machine's Postgres or the embedded one.
+    server = stack.database_url
     name = f"equitas_migration_{service}_{uuid.uuid4().hex[:8]}"
     asyncio.run(ensure_database(server, name))
     url = service_database_url(server, name)

@@ -58,6 +58,22 @@ class StackConfig:
         return f"{self.public_url}/idp"
 
 
+MACHINE_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def default_database_url() -> str | None:
+    """EQUITAS_DATABASE_URL, else this machine's Postgres if it answers on 127.0.0.1:5432,
+    else None (the embedded Postgres)."""
+    configured = os.environ.get("EQUITAS_DATABASE_URL")
+    if configured:
+        return configured
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return MACHINE_POSTGRES
+    except OSError:
+        return None
+
+
 class StackError(RuntimeError):
     pass
 

@@ -18,28 +18,9 @@ import httpx
 import psutil
 import pytest
 from equitas_idp.demo import DemoUser, load_demo_users
-from equitas_stack.stack import REPO, Stack, StackConfig
+from equitas_stack.stack import REPO, Stack, StackConfig, default_database_url
 
 from tests.support.tokens import system_token, user_token
-
-MACHINE_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _database_url() -> str | None:
-    """EQUITAS_DATABASE_URL, else the machine's Postgres if it answers, else embedded."""
-    configured = os.environ.get("EQUITAS_DATABASE_URL")
-    if configured:
-        return configured
-
-    async def probe() -> bool:
-        try:
-            conn = await asyncpg.connect(MACHINE_POSTGRES, timeout=2)
-        except (OSError, asyncpg.PostgresError, TimeoutError):
-            return False
-        await conn.close()
-        return True
-
-    return MACHINE_POSTGRES if asyncio.run(probe()) else None
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +33,7 @@ def stack() -> Iterator[Stack]:
     run_dir = runs / str(os.getpid())
     prefix = f"equitas_test_{os.getpid()}_"
     config = StackConfig.on_free_ports(
-        database_url=_database_url(),
+        database_url=default_database_url(),
         database_prefix=prefix,
         var_dir=run_dir,
         environment="test",

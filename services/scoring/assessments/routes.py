@@ -161,11 +161,11 @@ async def update_assessment(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssessmentRead:
-    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    loaded, defn = await service.load_for_change(
+        session, principal, request, assessment_id, if_match=if_match,
+        status="draft", action="edited (submitted ones are amended)",
+    )  # fmt: skip
     a = loaded.assessment
-    check_if_match(if_match, a.version)
-    service.require_status(a, "draft", "edited (submitted ones are amended)")
-    defn = await service.definition_of(request, session, a)
     if body.episode_type is not None:
         service.check_episode(defn, body.episode_type, "body.episode_type")
         a.episode_type = body.episode_type
@@ -203,11 +203,11 @@ async def submit_assessment(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssessmentRead:
-    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    loaded, defn = await service.load_for_change(
+        session, principal, request, assessment_id, if_match=if_match,
+        status="draft", action="submitted",
+    )  # fmt: skip
     a = loaded.assessment
-    check_if_match(if_match, a.version)
-    service.require_status(a, "draft", "submitted")
-    defn = await service.definition_of(request, session, a)
     service.check_answers(defn, a.responses, complete=True, prefix="")
     service.submit_revision(session, principal, loaded, defn, amend_reason=None)
     service.publish(session, request, "assessment.submitted", loaded, defn)
@@ -229,11 +229,11 @@ async def amend_assessment(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssessmentRead:
-    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    loaded, defn = await service.load_for_change(
+        session, principal, request, assessment_id, if_match=if_match,
+        status="submitted", action="amended",
+    )  # fmt: skip
     a = loaded.assessment
-    check_if_match(if_match, a.version)
-    service.require_status(a, "submitted", "amended")
-    defn = await service.definition_of(request, session, a)
     service.check_answers(defn, body.responses, complete=True, prefix="body.")
     if body.episode_type is not None:
         service.check_episode(defn, body.episode_type, "body.episode_type")

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from services.common.auth import Principal
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from services.common.etag import check_if_match
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.assessments.schemas import AssessmentRead, FreeTextFlagRead
 from services.scoring.audit.service import record
@@ -103,6 +104,24 @@ async def caring_context(
             )
         ]
     )
+
+
+async def load_for_change(
+    session: AsyncSession,
+    principal: Principal,
+    request: Request,
+    assessment_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    status: str,
+    action: str,
+) -> tuple[Loaded, InstrumentDefinition]:
+    """Every change starts the same way: lock the row, check the caller's ETag, check the
+    lifecycle allows it, and fetch the definition the assessment was started with."""
+    loaded = await load_assessment(session, principal, assessment_id, for_update=True)
+    check_if_match(if_match, loaded.assessment.version)
+    require_status(loaded.assessment, status, action)
+    return loaded, await definition_of(request, session, loaded.assessment)
 
 
 def problems_as_fields(problems: Any, prefix: str) -> list[FieldProblem]:
