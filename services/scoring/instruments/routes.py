@@ -19,7 +19,11 @@ from services.scoring.instruments.diff import StoredAssessment, recompute_diff
 from services.scoring.instruments.errors import DefinitionError
 from services.scoring.instruments.models import StoredDefinition
 from services.scoring.instruments.questionnaire import to_questionnaire
-from services.scoring.instruments.registry import load_definition_text, parse_definition_text
+from services.scoring.instruments.registry import (
+    InstrumentRegistry,
+    load_definition_text,
+    parse_definition_text,
+)
 from services.scoring.instruments.schemas import (
     InstrumentSummary,
     RecomputeDiffReport,
@@ -112,7 +116,8 @@ async def upload_instrument(
         await found.sync(session)
         if defn.key in {d.key for d in found.registry.list()}:
             raise Conflict(f"{defn.label} already exists; publish changes as a new version")
-        stored = found.registry.add(defn)
+        # Resolve and check against a copy: the live registry changes only once stored.
+        InstrumentRegistry(found.registry.list()).add(defn)
     except DefinitionError as exc:
         raise InvalidInput(
             f"The definition is not valid: {exc.message}",
@@ -134,7 +139,7 @@ async def upload_instrument(
             await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"{defn.label} already exists; publish changes as a new version") from exc
-    return _summary(stored)
+    return _summary(found.registry.add(defn))
 
 
 @router.post(
