@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from services.aggregation.account.routes import router as account
+from services.common.identity import me_router
 
-routers: list[APIRouter] = [account]
+routers: list[APIRouter] = [me_router("aggregation")]

@@ -2,9 +2,11 @@
 
 from typing import Literal
 
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from services.common.auth import Principal
+from services.common.auth import Authenticated, Principal
+from services.common.errors import problem_responses
 
 
 class Organisation(BaseModel):
@@ -51,3 +53,15 @@ def me_from_principal(principal: Principal, teams: list[TeamMembership] | None =
         scopes=sorted(principal.scopes),
         teams=teams or [],
     )
+
+
+def me_router(service: str) -> APIRouter:
+    """``GET /api/<service>/me`` for services that know the caller only from the token
+    (scoring adds the caller's teams in its own route)."""
+    router = APIRouter(prefix=f"/api/{service}", tags=["account"], responses=problem_responses(401))
+
+    @router.get("/me", summary="Who the caller is, as this service sees them")
+    async def me(principal: Authenticated) -> Me:
+        return me_from_principal(principal)
+
+    return router

@@ -130,14 +130,6 @@ def nhs_number() -> Callable[[], str]:
     return lambda: next(_numbers)
 
 
-@dataclass
-class TeamSetup:
-    """A fresh team in trust EQA with the named demo users as members."""
-
-    code: str
-    lead_code: str
-
-
 @pytest.fixture
 def new_team(
     gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser]

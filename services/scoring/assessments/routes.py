@@ -29,9 +29,8 @@ from services.scoring.assessments.service import Loaded, load_assessment
 from services.scoring.db.base import utcnow
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.questionnaire import to_questionnaire_response
-from services.scoring.organisations.models import Organisation, Team
+from services.scoring.organisations.models import Organisation
 from services.scoring.people.access import CurrentPerson
-from services.scoring.people.models import Person
 
 router = APIRouter(
     prefix="/api/scoring", tags=["assessments"], responses=problem_responses(401, 403, 404)
@@ -308,12 +307,8 @@ async def restore_assessment(
 ) -> AssessmentRead:
     row = (
         await session.execute(
-            select(Assessment, Person, Team, Organisation)
-            .join(Person, col(Person.id) == col(Assessment.person_id))
-            .join(Team, col(Team.id) == col(Assessment.team_id))
-            .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
+            service.with_context(assessment_id)
             .where(
-                col(Assessment.id) == assessment_id,
                 col(Organisation.ods_code) == principal.organisation_code,
                 col(Assessment.deleted_at).is_not(None),
             )

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -40,6 +40,17 @@ class Loaded:
         self.organisation = organisation
 
 
+def with_context(assessment_id: uuid.UUID) -> Select[Assessment, Person, Team, Organisation]:
+    """An assessment with the person, team and organisation it belongs to (a ``Loaded``)."""
+    return (
+        select(Assessment, Person, Team, Organisation)
+        .join(Person, col(Person.id) == col(Assessment.person_id))
+        .join(Team, col(Team.id) == col(Assessment.team_id))
+        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
+        .where(col(Assessment.id) == assessment_id)
+    )
+
+
 async def load_assessment(
     session: AsyncSession,
     principal: Principal,
@@ -48,13 +59,7 @@ async def load_assessment(
     include_deleted: bool = False,
     for_update: bool = False,
 ) -> Loaded:
-    query = (
-        select(Assessment, Person, Team, Organisation)
-        .join(Person, col(Person.id) == col(Assessment.person_id))
-        .join(Team, col(Team.id) == col(Assessment.team_id))
-        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
-        .where(col(Assessment.id) == assessment_id, person_visible_to(principal))
-    )
+    query = with_context(assessment_id).where(person_visible_to(principal))
     if not include_deleted:
         query = query.where(col(Assessment.deleted_at).is_(None))
     if for_update:
