@@ -5,6 +5,9 @@ Checks: algorithm allow-list from the *settings* (never from the token), signatu
 provider's JWKS (cached; refreshed at most every few seconds when an unknown ``kid``
 arrives, which is how key rotation reaches us), issuer, audience, exp/nbf with a small
 leeway. Claims follow NHS CIS2: ``nhsid_nrbac_roles`` + ``selected_roleid``.
+
+A client sends the same token for its whole life, so each worker remembers the tokens it
+has verified (``VerifiedTokens``) until they expire or their signing key leaves the JWKS.
 """
 
 import asyncio
@@ -35,6 +38,8 @@ log = logging.getLogger("equitas.auth")
 JWKS_MIN_REFRESH_INTERVAL_S = 1.0
 # Readiness trusts keys fetched within this long instead of asking the provider again.
 JWKS_READY_FOR_S = 300.0
+# Verified tokens each worker remembers (a few hundred bytes each).
+VERIFIED_TOKENS_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,18 @@ class JwksCache:
     async def _fetch(self) -> None:
         response = await self._http.get(self._url, timeout=5.0)
         response.raise_for_status()
-        data = response.json()
-        self._keys = KeySet.import_key_set(data)
+        self.load(response.json())
+
+    def load(self, data: Mapping[str, Any]) -> None:
+        """Take a JWKS document as the current keys."""
+        self._keys = KeySet.import_key_set(data)  # type: ignore[arg-type]
         self._kids = frozenset(k["kid"] for k in data.get("keys", []) if "kid" in k)
         self._fetched_at = time.monotonic()
+
+    def publishes(self, kid: str) -> bool:
+        """Whether the key is still in the set last fetched (a removed key revokes the
+        tokens it signed, including remembered ones)."""
+        return kid in self._kids
 
     async def keys_for(self, kid: str) -> KeySet | None:
         if self._keys is not None and kid in self._kids:
@@ -110,11 +123,56 @@ class TokenPolicy:
     role_permissions: dict[str, list[Permission]]
 
 
+@dataclass(frozen=True)
+class _Verified:
+    principal: "Principal"
+    kid: str
+    valid_from: float  # nbf - leeway (epoch seconds)
+    valid_until: float  # exp + leeway
+
+
+class VerifiedTokens:
+    """Tokens this worker has verified, so the signature (~0.2 ms of RSA and JSON work per
+    request) is checked once per token, not once per request. An entry is used only while
+    the token is within its nbf/exp (with the same leeway as a full check) and its key is
+    still published; the oldest entries are dropped first when full."""
+
+    def __init__(self, max_entries: int = VERIFIED_TOKENS_MAX) -> None:
+        self._entries: dict[str, _Verified] = {}
+        self._max = max_entries
+
+    def get(self, raw: str, jwks: JwksCache, now: float) -> "Principal | None":
+        entry = self._entries.get(raw)
+        if entry is None:
+            return None
+        if entry.valid_from <= now < entry.valid_until and jwks.publishes(entry.kid):
+            return entry.principal
+        del self._entries[raw]
+        return None
+
+    def put(self, raw: str, entry: _Verified) -> None:
+        if len(self._entries) >= self._max:
+            del self._entries[next(iter(self._entries))]
+        self._entries[raw] = entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class TokenVerifier:
-    def __init__(self, policy: TokenPolicy, jwks: JwksCache) -> None:
+    def __init__(
+        self,
+        policy: TokenPolicy,
+        jwks: JwksCache,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.policy = policy
         self.jwks = jwks
+        self.verified = VerifiedTokens()
+        self._clock = clock
         self._claims_registry = jwt.JWTClaimsRegistry(
+            now=lambda: int(self._clock()),
             leeway=policy.leeway_s,
             iss={"essential": True, "value": policy.issuer},
             aud={"essential": True, "value": policy.audience},
@@ -123,6 +181,9 @@ class TokenVerifier:
         )
 
     async def verify(self, raw: str) -> Principal:
+        remembered = self.verified.get(raw, self.jwks, self._clock())
+        if remembered is not None:
+            return remembered
         try:
             compact = jws.extract_compact(raw.encode())
         except (JoseError, ValueError) as exc:
@@ -146,7 +207,19 @@ class TokenVerifier:
             self._claims_registry.validate(token.claims)
         except (JoseError, ValueError) as exc:
             raise Unauthorized(f"The token was refused: {exc}") from exc
-        return self._principal(token.claims, raw)
+        principal = self._principal(token.claims, raw)
+        leeway = self.policy.leeway_s
+        nbf = token.claims.get("nbf")
+        self.verified.put(
+            raw,
+            _Verified(
+                principal,
+                kid,
+                valid_from=float(nbf) - leeway if isinstance(nbf, int | float) else 0.0,
+                valid_until=float(token.claims["exp"]) + leeway,
+            ),
+        )
+        return principal
 
     def _principal(self, claims: Mapping[str, Any], raw: str) -> Principal:
         scopes = frozenset(str(claims.get("scope", "")).split())

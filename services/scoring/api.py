@@ -32,7 +32,7 @@ async def load_reference_data(app: FastAPI) -> None:
 
 
 async def load_instruments(app: FastAPI) -> None:
-    app.state.catalogue = await asyncio.to_thread(Catalogue)
+    app.state.catalogue = await asyncio.to_thread(Catalogue, app.state.engine)
 
 
 async def mount_benchmark_endpoints(app: FastAPI) -> None:

@@ -2,30 +2,34 @@
 revision). Every change the feed must know about writes its event in the same transaction."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import asyncpg
 from fastapi import Request
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.common.auth import Principal
+from services.common.direct import columns_of, detached, row_from
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from services.common.etag import check_if_match
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.assessments.schemas import AssessmentRead, FreeTextFlagRead
-from services.scoring.audit.service import record
+from services.scoring.audit.models import AuditEvent
+from services.scoring.audit.service import audit_event
 from services.scoring.db.base import utcnow
 from services.scoring.feed.models import FeedEvent
 from services.scoring.feed.payload import FeedAssessment, FeedSubject, feed_payload
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import check_responses, score
-from services.scoring.organisations.models import Membership, Organisation, Team
+from services.scoring.organisations.models import Organisation, Team
 from services.scoring.people.access import person_visible_to
 from services.scoring.people.free_text import flag_free_text
-from services.scoring.people.models import CaseloadEntry, Person
+from services.scoring.people.models import Person
 
 
 class Loaded:
@@ -71,37 +75,48 @@ async def load_assessment(
     return Loaded(*row)
 
 
+# What a new assessment, its feed event and the answer need (decoding every column of the
+# three tables costs more than the rest of the query). Names come from our table metadata;
+# every value is a bind parameter.
+_PERSON_FACTS = (
+    *("id", "organisation_id", "nhs_number", "local_id", "given_name", "family_name"),
+    *("birth_date", "sex", "ethnic_category", "imd_decile", "imd_vintage"),
+)
+_CARING_CONTEXT = f"""
+SELECT {columns_of(Person, "p", _PERSON_FACTS)}, {columns_of(Team, "t", ("id", "code"))},
+       {columns_of(Organisation, "o", ("id", "ods_code", "parent_ods_code"))}
+FROM person p
+JOIN caseload_entry c ON c.person_id = p.id
+JOIN team t ON t.id = c.team_id
+JOIN membership m ON m.team_id = t.id AND m.subject = $2
+JOIN organisation o ON o.id = t.organisation_id
+WHERE p.id = $1 AND o.ods_code = $3
+ORDER BY t.code
+"""  # noqa: S608
+
+
 async def caring_context(
-    session: AsyncSession, principal: Principal, person_id: uuid.UUID, team_code: str | None
+    connection: asyncpg.Connection,
+    principal: Principal,
+    person_id: uuid.UUID,
+    team_code: str | None,
 ) -> tuple[Person, Team, Organisation]:
     """The person and the caller's team caring for them, in one query: the same rule as
     ``person_visible_to`` (a caseload of one of the caller's teams in the selected role's
-    organisation), plus the team the new assessment belongs to."""
-    rows = (
-        await session.execute(
-            select(Person, Team, Organisation)
-            .join(CaseloadEntry, col(CaseloadEntry.person_id) == col(Person.id))
-            .join(Team, col(Team.id) == col(CaseloadEntry.team_id))
-            .join(
-                Membership,
-                and_(
-                    col(Membership.team_id) == col(Team.id),
-                    col(Membership.subject) == principal.subject,
-                ),
-            )
-            .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
-            .where(
-                col(Person.id) == person_id,
-                col(Organisation.ods_code) == principal.organisation_code,
-            )
-            .order_by(col(Team.code))
-        )
-    ).all()
+    organisation), plus the team the new assessment belongs to. Detached rows holding only
+    the columns a new assessment needs."""
+    rows = await connection.fetch(
+        _CARING_CONTEXT, person_id, principal.subject, principal.organisation_code
+    )
     if not rows:
         raise NotFound("No such person on your teams' caseloads")
-    for person, team, organisation in rows:
-        if team_code in (None, team.code):
-            return person, team, organisation
+    for row in rows:
+        if team_code in (None, row["t__code"]):
+            return (
+                row_from(Person, row, "p"),
+                row_from(Team, row, "t"),
+                row_from(Organisation, row, "o"),
+            )
     raise InvalidInput(
         errors=[
             FieldProblem(
@@ -126,7 +141,7 @@ async def load_for_change(
     loaded = await load_assessment(session, principal, assessment_id, for_update=True)
     check_if_match(if_match, loaded.assessment.version)
     require_status(loaded.assessment, status, action)
-    return loaded, await definition_of(request, session, loaded.assessment)
+    return loaded, await definition_of(request, loaded.assessment)
 
 
 def problems_as_fields(problems: Any, prefix: str) -> list[FieldProblem]:
@@ -165,12 +180,10 @@ def require_status(assessment: Assessment, status: str, action: str) -> None:
         )
 
 
-async def definition_of(
-    request: Request, session: AsyncSession, assessment: Assessment
-) -> InstrumentDefinition:
+async def definition_of(request: Request, assessment: Assessment) -> InstrumentDefinition:
     catalogue: Catalogue = request.app.state.catalogue
     return await catalogue.get(
-        session, assessment.instrument, assessment.variant, assessment.instrument_version
+        assessment.instrument, assessment.variant, assessment.instrument_version
     )
 
 
@@ -187,6 +200,17 @@ def publish(
     session: AsyncSession, request: Request, event: str, loaded: Loaded, defn: InstrumentDefinition
 ) -> None:
     """Write the pseudonymised feed event in the caller's transaction (outbox pattern)."""
+    session.add(feed_event(request, event, loaded, defn))
+
+
+def feed_event(
+    request: Request,
+    event: str,
+    loaded: Loaded,
+    defn: InstrumentDefinition,
+    build: Callable[..., FeedEvent] = FeedEvent,
+) -> FeedEvent:
+    """The pseudonymised feed event for a change, to write with the change itself."""
     a, p = loaded.assessment, loaded.person
     secret = request.app.state.settings.pseudonymisation_key.encode()
     payload = feed_payload(
@@ -217,7 +241,7 @@ def publish(
             scores=a.scores,
         ),
     )
-    session.add(FeedEvent(event_type=event, payload=payload))
+    return build(event_type=event, payload=payload)
 
 
 def submit_revision(
@@ -230,27 +254,44 @@ def submit_revision(
 ) -> None:
     """Score the current answers and keep them as a new, immutable revision."""
     a = loaded.assessment
-    a.scores = score(defn, a.responses).as_dict()
-    a.status = "submitted"
-    a.revision += 1
-    a.version += 1
-    a.submitted_at = utcnow()
-    a.updated_at = a.submitted_at
-    a.updated_by = principal.subject
-    session.add(
-        AssessmentRevision(
-            assessment_id=a.id,
-            revision=a.revision,
-            instrument_version=a.instrument_version,
-            episode_type=a.episode_type,
-            assessed_on=a.assessed_on,
-            responses=dict(a.responses),
-            notes=a.notes,
-            scores=a.scores,
-            amend_reason=amend_reason,
-            submitted_by=principal.subject,
-            submitted_at=a.submitted_at,
-        )
+    for name, value in submission(defn, a, principal.subject).items():
+        setattr(a, name, value)
+    session.add(revision_of(a, amend_reason=amend_reason))
+
+
+def submission(defn: InstrumentDefinition, a: Assessment, by: str) -> dict[str, Any]:
+    """What submitting changes on the assessment: scored, submitted, one more revision."""
+    now = utcnow()
+    return {
+        "scores": score(defn, a.responses).as_dict(),
+        "status": "submitted",
+        "revision": a.revision + 1,
+        "version": a.version + 1,
+        "submitted_at": now,
+        "updated_at": now,
+        "updated_by": by,
+    }
+
+
+def revision_of(
+    a: Assessment,
+    *,
+    amend_reason: str | None,
+    build: Callable[..., AssessmentRevision] = AssessmentRevision,
+) -> AssessmentRevision:
+    """The immutable copy of a just-submitted assessment's current revision."""
+    return build(
+        assessment_id=a.id,
+        revision=a.revision,
+        instrument_version=a.instrument_version,
+        episode_type=a.episode_type,
+        assessed_on=a.assessed_on,
+        responses=dict(a.responses),
+        notes=a.notes,
+        scores=a.scores,
+        amend_reason=amend_reason,
+        submitted_by=a.updated_by,
+        submitted_at=a.submitted_at,
     )
 
 
@@ -262,14 +303,25 @@ def audit(
     a: Assessment,
     **detail: Any,
 ) -> None:
-    record(
-        session,
+    session.add(audit_entry(principal, request, action, a, **detail))
+
+
+def audit_entry(
+    principal: Principal,
+    request: Request,
+    action: str,
+    a: Assessment,
+    build: Callable[..., AuditEvent] = AuditEvent,
+    **detail: Any,
+) -> AuditEvent:
+    return audit_event(
         principal,
         request,
         action=action,
         entity_type="assessment",
         entity_id=a.id,
         detail={"person_id": str(a.person_id), **detail},
+        build=build,
     )
 
 
@@ -298,7 +350,7 @@ def assessment_read(loaded: Loaded) -> AssessmentRead:
     )
 
 
-def new_draft(
+def new_assessment(
     person: Person,
     team: Team,
     defn: InstrumentDefinition,
@@ -308,19 +360,26 @@ def new_draft(
     responses: dict[str, str],
     notes: str | None,
     author: str,
+    submit: bool,
 ) -> Assessment:
-    return Assessment(
-        person_id=person.id,
-        team_id=team.id,
-        instrument=defn.instrument,
-        variant=defn.variant,
-        instrument_version=defn.version,
-        episode_type=episode_type,
-        assessed_on=assessed_on,
-        status="draft",
-        responses=responses,
-        notes=notes,
-        free_text_flags=flag_notes(notes, person),
-        created_by=author,
-        updated_by=author,
-    )
+    """A new assessment, as a draft or already submitted (scored), detached: it is written
+    with ``insert_rows`` and never changed in memory."""
+    values: dict[str, Any] = {
+        "person_id": person.id,
+        "team_id": team.id,
+        "instrument": defn.instrument,
+        "variant": defn.variant,
+        "instrument_version": defn.version,
+        "episode_type": episode_type,
+        "assessed_on": assessed_on,
+        "status": "draft",
+        "responses": responses,
+        "notes": notes,
+        "free_text_flags": flag_notes(notes, person),
+        "created_by": author,
+        "updated_by": author,
+    }
+    draft = detached(Assessment, **values)
+    if not submit:
+        return draft
+    return detached(Assessment, **{**values, "id": draft.id, **submission(defn, draft, author)})

@@ -2,6 +2,7 @@
 exactly when the read or change it describes happened."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -19,6 +20,31 @@ def endpoint_of(request: Request) -> str:
     return f"{request.method} {path}"[:200]
 
 
+def audit_event(
+    principal: Principal,
+    request: Request,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    detail: dict[str, Any] | None = None,
+    build: Callable[..., AuditEvent] = AuditEvent,
+) -> AuditEvent:
+    """The entry (``build=partial(detached, AuditEvent)`` for ``insert_rows``)."""
+    return build(
+        actor_subject=principal.subject,
+        actor_kind=principal.kind,
+        client_id=principal.client_id,
+        organisation_code=principal.organisation_code,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        endpoint=endpoint_of(request),
+        request_id=request_id_var.get(),
+        detail=detail or {},
+    )
+
+
 def record(
     session: AsyncSession,
     principal: Principal,
@@ -30,16 +56,12 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     session.add(
-        AuditEvent(
-            actor_subject=principal.subject,
-            actor_kind=principal.kind,
-            client_id=principal.client_id,
-            organisation_code=principal.organisation_code,
+        audit_event(
+            principal,
+            request,
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,
-            endpoint=endpoint_of(request),
-            request_id=request_id_var.get(),
-            detail=detail or {},
+            detail=detail,
         )
     )

@@ -60,7 +60,7 @@ async def list_instruments(
     _: Authenticated, session: Session, request: Request
 ) -> list[InstrumentSummary]:
     found = catalogue(request)
-    await found.sync(session)
+    await found.sync()
     return [_summary(d) for d in found.registry.list()]
 
 
@@ -77,7 +77,7 @@ async def get_instrument(
     session: Session,
     request: Request,
 ) -> dict[str, Any]:
-    defn = await catalogue(request).get_or_404(session, instrument, variant, version)
+    defn = await catalogue(request).get_or_404(instrument, variant, version)
     return defn.model_dump(mode="json", exclude_none=True)
 
 
@@ -94,7 +94,7 @@ async def get_questionnaire(
     session: Session,
     request: Request,
 ) -> dict[str, Any]:
-    defn = await catalogue(request).get_or_404(session, instrument, variant, version)
+    defn = await catalogue(request).get_or_404(instrument, variant, version)
     return to_questionnaire(defn, base_url=request.app.state.settings.public_url)
 
 
@@ -113,7 +113,7 @@ async def upload_instrument(
     try:
         defn = load_definition_text(definition, source_name="upload")
         found = catalogue(request)
-        await found.sync(session)
+        await found.sync()
         if defn.key in {d.key for d in found.registry.list()}:
             raise Conflict(f"{defn.label} already exists; publish changes as a new version")
         # Resolve and check against a copy: the live registry changes only once stored.
@@ -151,7 +151,7 @@ async def recompute_and_diff(
     body: RecomputeDiffRequest, principal: InstrumentManager, session: Session, request: Request
 ) -> RecomputeDiffReport:
     defn = await catalogue(request).get(
-        session, body.instrument, body.variant, body.version, field="body.version"
+        body.instrument, body.variant, body.version, field="body.version"
     )
     rows = await session.execute(
         select(Assessment)
