@@ -10,6 +10,9 @@ Two drivers give the same ``LoadResult``:
   machines without ``wrk``.
 Latency is measured per request from write to the end of the answer (wrk's definition);
 neither driver corrects for coordinated omission, which a closed loop does not need.
+
+``run_paced`` is the open-loop counterpart, for latency at a given load: requests fall due
+at a fixed rate whatever the answers, and latency runs from when each was due.
 """
 
 import asyncio
@@ -277,6 +280,16 @@ async def _python_load(target: Target, connections: int, seconds: float) -> Load
 
     await asyncio.gather(*(connection(n) for n in range(connections)))
     duration = time.perf_counter() - started
+    return _result(connections, duration, latencies, statuses, socket_errors)
+
+
+def _result(
+    connections: int,
+    duration: float,
+    latencies: "array[float]",
+    statuses: Counter[int],
+    socket_errors: int,
+) -> LoadResult:
     ordered = sorted(latencies)
 
     def percentile(p: float) -> float:
@@ -302,6 +315,68 @@ async def _python_load(target: Target, connections: int, seconds: float) -> Load
         mean_ms=round(sum(ordered) / len(ordered) * 1000, 3) if ordered else 0.0,
         client_cpu_s=0.0,
         statuses={str(s): n for s, n in sorted(statuses.items())},
+    )
+
+
+async def _paced_load(target: Target, connections: int, seconds: float, rate: float) -> LoadResult:
+    """Open loop: request i is due at start + i / rate, whatever the answers so far, and
+    goes out on the first of ``connections`` keep-alive connections that is free. Latency
+    runs from when the request was due, so time spent waiting for a free connection counts
+    (no coordinated omission)."""
+    parts = urlsplit(target.base_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    prepared = _encoded_requests(target, f"{host}:{port}")
+    latencies = array("d")
+    statuses: Counter[int] = Counter()
+    socket_errors = 0
+    due: asyncio.Queue[float | None] = asyncio.Queue()
+    started = time.perf_counter()
+    give_up = started + seconds + 10.0  # an overloaded server: stop, count the rest as errors
+
+    async def dispatch() -> None:
+        for i in range(int(seconds * rate)):
+            at = started + i / rate
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            due.put_nowait(at)
+        for _ in range(connections):
+            due.put_nowait(None)
+
+    async def connection(number: int) -> None:
+        nonlocal socket_errors
+        index = number * 7919 % len(prepared)
+        reader, writer = await asyncio.open_connection(host, port)
+        while (at := await due.get()) is not None:
+            if time.perf_counter() > give_up:
+                socket_errors += 1
+                continue
+            index = (index + 1) % len(prepared)
+            try:
+                writer.write(prepared[index])
+                status, closes = await asyncio.wait_for(_read_answer(reader), timeout=10)
+                latencies.append(time.perf_counter() - at)
+                statuses[status] += 1
+                if closes:
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, port)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
+                socket_errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+        writer.close()
+
+    await asyncio.gather(dispatch(), *(connection(n) for n in range(connections)))
+    return _result(connections, time.perf_counter() - started, latencies, statuses, socket_errors)
+
+
+def run_paced(target: Target, *, connections: int, seconds: float, rate: float) -> LoadResult:
+    """``rate`` requests per second offered over ``connections`` connections (open loop)."""
+    cpu_before = time.process_time()
+    result = asyncio.run(_paced_load(target, connections, seconds, rate))
+    cpu = time.process_time() - cpu_before
+    return LoadResult(
+        **{**asdict(result), "tool": "python-asyncio-paced", "client_cpu_s": round(cpu, 3)}
     )
 
 

@@ -79,12 +79,12 @@ async def load_assessment(
 # three tables costs more than the rest of the query). Names come from our table metadata;
 # every value is a bind parameter.
 _PERSON_FACTS = (
-    *("id", "organisation_id", "nhs_number", "local_id", "given_name", "family_name"),
-    *("birth_date", "sex", "ethnic_category", "imd_decile", "imd_vintage"),
+    *("id", "nhs_number", "local_id", "given_name", "family_name", "birth_date", "sex"),
+    *("ethnic_category", "imd_decile", "imd_vintage"),
 )
 _CARING_CONTEXT = f"""
 SELECT {columns_of(Person, "p", _PERSON_FACTS)}, {columns_of(Team, "t", ("id", "code"))},
-       {columns_of(Organisation, "o", ("id", "ods_code", "parent_ods_code"))}
+       {columns_of(Organisation, "o", ("ods_code", "parent_ods_code"))}
 FROM person p
 JOIN caseload_entry c ON c.person_id = p.id
 JOIN team t ON t.id = c.team_id
@@ -254,19 +254,24 @@ def submit_revision(
 ) -> None:
     """Score the current answers and keep them as a new, immutable revision."""
     a = loaded.assessment
-    for name, value in submission(defn, a, principal.subject).items():
+    changes = submission(
+        defn, a.responses, revision=a.revision, version=a.version, by=principal.subject
+    )
+    for name, value in changes.items():
         setattr(a, name, value)
     session.add(revision_of(a, amend_reason=amend_reason))
 
 
-def submission(defn: InstrumentDefinition, a: Assessment, by: str) -> dict[str, Any]:
-    """What submitting changes on the assessment: scored, submitted, one more revision."""
+def submission(
+    defn: InstrumentDefinition, responses: dict[str, Any], *, revision: int, version: int, by: str
+) -> dict[str, Any]:
+    """What submitting changes on an assessment: scored, submitted, one more revision."""
     now = utcnow()
     return {
-        "scores": score(defn, a.responses).as_dict(),
+        "scores": score(defn, responses).as_dict(),
         "status": "submitted",
-        "revision": a.revision + 1,
-        "version": a.version + 1,
+        "revision": revision + 1,
+        "version": version + 1,
         "submitted_at": now,
         "updated_at": now,
         "updated_by": by,
@@ -327,7 +332,8 @@ def audit_entry(
 
 def assessment_read(loaded: Loaded) -> AssessmentRead:
     a = loaded.assessment
-    return AssessmentRead(
+    # Built from our own rows, so not validated again (the hot path answers with this).
+    return AssessmentRead.model_construct(
         id=a.id,
         person_id=a.person_id,
         team_code=loaded.team.code,
@@ -379,7 +385,6 @@ def new_assessment(
         "created_by": author,
         "updated_by": author,
     }
-    draft = detached(Assessment, **values)
-    if not submit:
-        return draft
-    return detached(Assessment, **{**values, "id": draft.id, **submission(defn, draft, author)})
+    if submit:
+        values |= submission(defn, responses, revision=0, version=1, by=author)
+    return detached(Assessment, **values)
