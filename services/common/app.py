@@ -16,7 +16,6 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import configure_mappers
 
 from services.common.auth import JwksCache, TokenPolicy, TokenVerifier
 from services.common.database import make_engine, prepare_database, service_database_url
@@ -127,9 +126,6 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         )
         for hook in spec.on_startup:
             await hook(app)
-        # Mappers are otherwise configured by the first ORM query; rows built without the
-        # ORM (services.common.direct.detached) need them configured before that.
-        configure_mappers()
         # What start-up built lives as long as the worker: keep it out of every garbage
         # collection from now on (fewer objects to scan per request).
         gc.collect()

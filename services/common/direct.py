@@ -18,6 +18,7 @@ import asyncpg
 import orjson
 from sqlalchemy import JSON, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import SQLModel
 
 from services.common.errors import Conflict
@@ -55,6 +56,9 @@ def detached(model: type[Row], **values: Any) -> Row:
 
 @cache
 def _default_factories(model: type[SQLModel]) -> tuple[tuple[str, Callable[[], Any]], ...]:
+    # Reading a column attribute needs configured mappers, which the ORM otherwise sets up
+    # on its first query: a process whose first work is a detached row would fail.
+    configure_mappers()
     # Called here because pydantic's model_construct inspects each factory's signature on
     # every call, which costs more than the rest of building the row.
     return tuple(

@@ -1,0 +1,51 @@
+"""The one-statement INSERT built for the hot path (pure: no database)."""
+
+import uuid
+
+from services.common.direct import detached, insert_statement
+from services.scoring.audit.models import AuditEvent
+from services.scoring.feed.models import FeedEvent
+
+
+def audit(**overrides: object) -> AuditEvent:
+    values: dict[str, object] = {
+        "actor_subject": "s1",
+        "actor_kind": "user",
+        "client_id": "spa",
+        "action": "submit",
+        "entity_type": "assessment",
+        "entity_id": uuid.uuid4(),
+        "endpoint": "POST /x",
+        "detail": {"person_id": "p1"},
+        **overrides,
+    }
+    return detached(AuditEvent, **values)
+
+
+def test_rows_chain_into_one_statement_with_numbered_parameters() -> None:
+    sql, args = insert_statement([detached(FeedEvent, event_type="e", payload={"a": 1}), audit()])
+    assert sql.startswith('WITH w0 AS (INSERT INTO "feed_event" ')
+    assert sql.count("INSERT INTO") == 2
+    assert f"${len(args)})" in sql
+    assert f"${len(args) + 1}" not in sql
+    # The serial key is the database's to fill; JSON goes as text for the engine's codec.
+    assert '"seq"' not in sql
+    assert '"id"' not in sql.split("audit_event")[1].split(")")[0]
+    assert '{"a":1}' in args
+
+
+def test_one_row_is_a_plain_insert_and_the_same_shape_is_the_same_text() -> None:
+    first, _ = insert_statement([audit()])
+    assert first.startswith('INSERT INTO "audit_event"')
+    assert first == insert_statement([audit(request_id="r2")])[0]  # NULL or not: one text
+    with_key, _ = insert_statement([audit(id=5)])
+    assert with_key != first
+    assert '"id"' in with_key
+
+
+def test_detached_rows_get_their_defaults_and_fresh_ones_each_time() -> None:
+    a, b = audit(), audit()
+    assert a.at is not None
+    assert a.detail == {"person_id": "p1"}
+    assert a.id is None  # serial
+    assert a.at <= b.at
