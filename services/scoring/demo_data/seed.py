@@ -568,6 +568,9 @@ async def seed(
                     await _copy(conn, batch)
                     people += len(batch.people)
                     assessments += len(batch.assessments)
+        # Fresh statistics now, not whenever autovacuum gets round to it: with none, the
+        # planner reads a whole caseload to find one person (on every new assessment).
+        await conn.execute("ANALYZE")
     finally:
         await conn.close()
     return SeedSummary(people, assessments, time.perf_counter() - started)

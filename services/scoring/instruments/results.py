@@ -9,37 +9,19 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import orjson
+
 Number = int | float
 ChangeLabel = Literal["improved", "same", "worse", "not_comparable"]
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses and mappings to dicts, tuples to lists; leaves scalars alone.
-
-    Hand-rolled rather than ``dataclasses.asdict`` because it runs for every scored assessment:
-    scalars are checked first, by exact type, as they are most of the tree.
-    """
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    fields = getattr(kind, "__dataclass_fields__", None)
-    if fields is not None:
-        return {name: to_jsonable(getattr(value, name)) for name in fields}
-    if kind is dict or isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if kind is tuple or kind is list:
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 class JsonMixin:
     __slots__ = ()
 
     def as_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = to_jsonable(self)
+        # orjson walks dataclasses natively (tuples as lists, keys as text), several times
+        # faster than a Python walk; this runs for every submitted assessment.
+        result: dict[str, Any] = orjson.loads(orjson.dumps(self, option=orjson.OPT_NON_STR_KEYS))
         return result
 
 
