@@ -240,10 +240,15 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, closes
 
 
-async def _python_load(target: Target, connections: int, seconds: float) -> LoadResult:
+def _endpoint(target: Target) -> tuple[str, int, list[bytes]]:
+    """Host, port and the pre-encoded requests to rotate through."""
     parts = urlsplit(target.base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    prepared = _encoded_requests(target, f"{host}:{port}")
+    return host, port, _encoded_requests(target, f"{host}:{port}")
+
+
+async def _python_load(target: Target, connections: int, seconds: float) -> LoadResult:
+    host, port, prepared = _endpoint(target)
     latencies = array("d")
     statuses: Counter[int] = Counter()
     socket_errors = 0
@@ -323,9 +328,7 @@ async def _paced_load(target: Target, connections: int, seconds: float, rate: fl
     goes out on the first of ``connections`` keep-alive connections that is free. Latency
     runs from when the request was due, so time spent waiting for a free connection counts
     (no coordinated omission)."""
-    parts = urlsplit(target.base_url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    prepared = _encoded_requests(target, f"{host}:{port}")
+    host, port, prepared = _endpoint(target)
     latencies = array("d")
     statuses: Counter[int] = Counter()
     socket_errors = 0
