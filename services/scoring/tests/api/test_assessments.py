@@ -266,3 +266,37 @@ async def test_questionnaire_response_export(
     )
     assert questionnaire.status_code == 200
     validate_fhir(questionnaire.json())
+
+
+async def test_other_teams_cannot_record_assessments_for_the_person(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    """Recording is the hot path with its own access query: same rule, checked here."""
+    team, person, headers = await _setup(gateway, tokens, new_team, nhs_number())
+    other_team = await new_team({"clinician.b": "member", "clinician.a": "member"})
+    url = f"/api/scoring/people/{person['id']}/assessments"
+    complete = {
+        "episode_type": "review",
+        "assessed_on": "2026-03-01",
+        "responses": all_rated("low"),
+    }
+    for username in ("clinician.b", "clinician.trustb"):
+        other = await tokens.headers(username)
+        for submit in ("false", "true"):
+            refused = await gateway.post(
+                url, params={"submit": submit}, json=complete, headers=other
+            )
+            assert refused.status_code == 404, (username, submit, refused.text)
+            assert refused.headers["content-type"] == "application/problem+json"
+    # A member of both teams cannot file the work under a team not caring for the person.
+    misfiled = await gateway.post(
+        url, params={"submit": "true"}, json={**complete, "team_code": other_team}, headers=headers
+    )
+    assert misfiled.status_code == 422
+    assert [e["field"] for e in misfiled.json()["errors"]] == ["body.team_code"]
+    # Nothing was written by any refused request.
+    listed = await gateway.get(url, headers=headers)
+    assert listed.json()["assessments"] == []
+    recorded = await gateway.post(url, params={"submit": "true"}, json=complete, headers=headers)
+    assert recorded.status_code == 201
+    assert recorded.json()["team_code"] == team
