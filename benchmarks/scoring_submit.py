@@ -24,7 +24,7 @@ import httpx
 
 from benchmarks.harness import BenchContext, load_average, run_facts
 from benchmarks.load import LoadGenerator, LoadResult, Target, run_paced
-from services.scoring.demo_data.seed import hef_definition
+from services.scoring.demo_data.rows import hef_definition
 
 NAME = "scoring_submit"
 TEAM = "EQA-LD-NORTH"

@@ -27,7 +27,7 @@ from services.scoring.demo_data.generator import (
     SyntheticPerson,
     generate_people,
 )
-from services.scoring.demo_data.seed import (
+from services.scoring.demo_data.rows import (
     ASSESSMENT_COLUMNS,
     PERSON_COLUMNS,
     BuildContext,
