@@ -14,20 +14,15 @@ own organisation's people. Every error is an OperationOutcome (``FhirRoute``). T
 are documented by the CapabilityStatement, not in the OpenAPI document.
 """
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
-from email.utils import format_datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from services.common.auth import Principal, require
+from services.common.auth import Principal
 from services.common.database import Session
-from services.common.observability import request_id_var
-from services.common.permissions import Permission
-from services.scoring.audit.service import endpoint_of, record
+from services.scoring.audit.service import record
 from services.scoring.fhir import repository
 from services.scoring.fhir.bundle import (
     EntryResponse,
@@ -47,15 +42,27 @@ from services.scoring.fhir.operation_outcome import (
     Issue,
     operation_outcome,
 )
-from services.scoring.fhir.parsing import media_format, parse_resource
+from services.scoring.fhir.parsing import parse_resource
 from services.scoring.fhir.patient_mapping import MappedPatient, map_patient
 from services.scoring.fhir.patient_rendering import (
     patient_from_person,
     search_bundle,
     served_version,
 )
+from services.scoring.fhir.requests import (
+    PatientReader,
+    PatientWriter,
+    base_url,
+    if_match_version,
+    off_loop,
+    person_headers,
+    preferred_return,
+    read_body,
+    search_problem,
+    weak_etag,
+    write_context,
+)
 from services.scoring.fhir.service import (
-    WriteContext,
     WriteResult,
     organisation_of,
     write_patients,
@@ -65,118 +72,8 @@ from services.scoring.people.models import Person
 router = APIRouter(route_class=FhirRoute, include_in_schema=False, tags=["fhir"])
 
 
-def _system_client(permission: Permission) -> Callable[..., Awaitable[Principal]]:
-    """The caller holds ``permission`` and is a system (client credentials), bound to an
-    organisation: staff use the Equitas API, where caseloads decide what they see."""
-
-    async def dependency(
-        principal: Annotated[Principal, Depends(require(permission))],
-    ) -> Principal:
-        if principal.kind != "system":
-            raise FhirHttpError.of(403, "The FHIR endpoint is for systems (client credentials)")
-        return principal
-
-    return dependency
-
-
-PatientWriter = Annotated[Principal, Depends(_system_client(Permission.patient_write))]
-PatientReader = Annotated[Principal, Depends(_system_client(Permission.patient_read))]
-
-# The gateway's limit for /fhir ("32MB" in the Caddyfile, decimal). Checked here too, from
-# Content-Length before reading, so the refusal is an OperationOutcome.
-MAX_BODY_BYTES = 32_000_000
-# Bodies larger than this are parsed and validated in a worker thread, so the event loop
-# keeps serving other requests meanwhile (docs/benchmarks.md has the measurements).
-OFF_LOOP_BYTES = 256 * 1024
 # Query parameters that shape the response rather than select anything.
 _RESULT_PARAMETERS = frozenset({"_format", "_pretty"})
-
-_T = TypeVar("_T")
-
-
-def _base_url(request: Request) -> str:
-    return f"{request.app.state.settings.public_url.rstrip('/')}/fhir"
-
-
-def _etag(version: int) -> str:
-    return f'W/"{version}"'
-
-
-def _person_headers(person: Person) -> dict[str, str]:
-    return {
-        "ETag": _etag(person.version),
-        "Last-Modified": format_datetime(person.updated_at, usegmt=True),
-    }
-
-
-async def _body(request: Request) -> tuple[bytes, str]:
-    """The request body and its Content-Type: 415 for other media types, 413 when too
-    large (from Content-Length before reading anything, else while reading)."""
-    content_type = request.headers.get("content-type")
-    if not content_type:
-        raise FhirHttpError.of(415, "Send Content-Type: application/fhir+json or +xml")
-    try:
-        media_format(content_type)
-    except FhirInputError as error:
-        raise FhirHttpError(415, error.issues) from None
-    too_large = f"The body is larger than {MAX_BODY_BYTES:,} bytes; send smaller Bundles"
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise FhirHttpError.of(413, too_large)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise FhirHttpError.of(413, too_large)
-        chunks.append(chunk)
-    return b"".join(chunks), content_type
-
-
-async def _cpu(size: int, work: Callable[[], _T]) -> _T:
-    """``work()``, in a worker thread when the input is large."""
-    if size > OFF_LOOP_BYTES:
-        return await asyncio.to_thread(work)
-    return work()
-
-
-def _search_issues(error: FhirInputError) -> FhirHttpError:
-    """A bad search or condition in the URL or a header is a 400 (FHIR http.html)."""
-    return FhirHttpError(400, error.issues)
-
-
-def _if_match(raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    version = raw.strip().removeprefix("W/").strip('"')
-    if not version.isdigit():
-        raise FhirHttpError.of(400, 'If-Match must be an ETag like W/"3"', "If-Match")
-    return int(version)
-
-
-def _prefer(request: Request) -> Literal["minimal", "representation", "OperationOutcome"]:
-    """``Prefer: return=...`` (FHIR http.html#ops); a representation by default."""
-    for part in request.headers.get("prefer", "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.strip() == "return" and value.strip() in ("minimal", "OperationOutcome"):
-            return "minimal" if value.strip() == "minimal" else "OperationOutcome"
-    return "representation"
-
-
-def _write_context(
-    request: Request,
-    principal: Principal,
-    organisation_id: uuid.UUID,
-    audit_detail: Callable[[PatientWrite], dict[str, Any]] = lambda write: {},
-) -> WriteContext:
-    return WriteContext(
-        principal=principal,
-        organisation_id=organisation_id,
-        lookup=request.app.state.deprivation,
-        endpoint=endpoint_of(request),
-        request_id=request_id_var.get(),
-        audit_detail=audit_detail,
-    )
 
 
 # -- metadata -------------------------------------------------------------------------------
@@ -184,7 +81,7 @@ def _write_context(
 
 @router.get("/fhir/metadata")
 async def metadata(request: Request) -> Response:
-    statement = capability_statement(_base_url(request), software_version=request.app.version)
+    statement = capability_statement(base_url(request), software_version=request.app.version)
     return fhir_response(request, statement)
 
 
@@ -209,7 +106,7 @@ async def _single_write(
     write: PatientWrite,
 ) -> Response:
     organisation = await organisation_of(session, principal)
-    context = _write_context(request, principal, organisation.id)
+    context = write_context(request, principal, organisation.id)
     result = await write_patients(session, context, [write])
     decision = result.decisions[0]
     if decision.outcome is Outcome.PRECONDITION_FAILED or decision.person_id is None:
@@ -218,10 +115,10 @@ async def _single_write(
     if person is None:  # pragma: no cover - written in this very transaction
         raise FhirHttpError.of(500, "The person written could not be read back")
     status = 201 if decision.outcome is Outcome.CREATED else 200
-    headers = _person_headers(person)
+    headers = person_headers(person)
     if decision.outcome in (Outcome.CREATED, Outcome.UPDATED):
         headers["Location"] = f"/fhir/Patient/{person.id}/_history/{person.version}"
-    prefer = _prefer(request)
+    prefer = preferred_return(request)
     if prefer == "minimal":
         return Response(status_code=status, headers=headers)
     if prefer == "OperationOutcome" or decision.outcome is Outcome.IGNORED_OLDER:
@@ -235,15 +132,15 @@ async def _single_write(
 @router.post("/fhir/Patient")
 async def create_patient(request: Request, principal: PatientWriter, session: Session) -> Response:
     """Create, or update by NHS number; conditional create with ``If-None-Exist``."""
-    body, content_type = await _body(request)
-    resource, patient = await _cpu(len(body), lambda: _single_patient(body, content_type))
+    body, content_type = await read_body(request)
+    resource, patient = await off_loop(len(body), lambda: _single_patient(body, content_type))
     if_none_exist = request.headers.get("if-none-exist")
     if if_none_exist is not None:
         query = if_none_exist.strip().removeprefix("Patient").removeprefix("?")
         try:
             condition = identifier_query(query, "If-None-Exist")
         except FhirInputError as error:
-            raise _search_issues(error) from None
+            raise search_problem(error) from None
         _same_number(condition, patient, "If-None-Exist")
     write = PatientWrite(0, patient, resource, if_none_exist=if_none_exist is not None)
     return await _single_write(request, principal, session, write)
@@ -262,16 +159,16 @@ def _identifier_parameter(request: Request) -> tuple[str, str]:
     try:
         return parse_identifier_search(selecting[0][1], expression="url")
     except FhirInputError as error:
-        raise _search_issues(error) from None
+        raise search_problem(error) from None
 
 
 @router.put("/fhir/Patient")
 async def update_patient(request: Request, principal: PatientWriter, session: Session) -> Response:
     """Conditional update: create or update the person with the NHS number in the URL."""
     condition = _identifier_parameter(request)
-    if_match = _if_match(request.headers.get("if-match"))
-    body, content_type = await _body(request)
-    resource, patient = await _cpu(len(body), lambda: _single_patient(body, content_type))
+    if_match = if_match_version(request.headers.get("if-match"))
+    body, content_type = await read_body(request)
+    resource, patient = await off_loop(len(body), lambda: _single_patient(body, content_type))
     _same_number(condition, patient, "url")
     write = PatientWrite(0, patient, resource, if_match=if_match)
     return await _single_write(request, principal, session, write)
@@ -301,7 +198,7 @@ async def read_patient(
     record(
         session, principal, request, action="fhir-read", entity_type="person", entity_id=person.id
     )
-    return fhir_response(request, patient_from_person(person), headers=_person_headers(person))
+    return fhir_response(request, patient_from_person(person), headers=person_headers(person))
 
 
 @router.get("/fhir/Patient/{patient_id}/_history/{version_id}")
@@ -330,7 +227,7 @@ async def read_patient_version(
         entity_id=person.id,
         detail={"version": version},
     )
-    return fhir_response(request, body, headers={"ETag": _etag(version)})
+    return fhir_response(request, body, headers={"ETag": weak_etag(version)})
 
 
 @router.get("/fhir/Patient")
@@ -348,7 +245,7 @@ async def search_patients(request: Request, principal: PatientReader, session: S
         detail={"returned": [str(person.id) for person in people]},
     )
     patients = [patient_from_person(person) for person in people]
-    return fhir_response(request, search_bundle(_base_url(request), patients))
+    return fhir_response(request, search_bundle(base_url(request), patients))
 
 
 # -- Bundles ------------------------------------------------------------------------------
@@ -392,9 +289,9 @@ def _entry_response(
 @router.post("/fhir")
 async def bundle(request: Request, principal: PatientWriter, session: Session) -> Response:
     """A ``transaction`` (all or nothing) or ``batch`` (entry by entry) of Patients."""
-    body, content_type = await _body(request)
+    body, content_type = await read_body(request)
     max_entries = request.app.state.settings.fhir_max_bundle_entries
-    parsed = await _cpu(len(body), lambda: _read_bundle(body, content_type, max_entries))
+    parsed = await off_loop(len(body), lambda: _read_bundle(body, content_type, max_entries))
     organisation = await organisation_of(session, principal)
     detail = {"bundle": parsed.type}
 
@@ -412,7 +309,7 @@ async def bundle(request: Request, principal: PatientWriter, session: Session) -
         for entry in parsed.entries
         if entry.patient is not None
     ]
-    context = _write_context(request, principal, organisation.id, audit_detail)
+    context = write_context(request, principal, organisation.id, audit_detail)
     result = await write_patients(session, context, writes)
     decisions = {decision.position: decision for decision in result.decisions}
     responses = [
