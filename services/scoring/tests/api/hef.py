@@ -39,3 +39,23 @@ async def create_person(
 
 
 NewTeam = Callable[..., Awaitable[str]]
+
+
+async def submit_complete(
+    gateway: httpx.AsyncClient,
+    headers: dict[str, str],
+    person_id: str,
+    code: str,
+    *,
+    episode_type: str = "referral",
+    assessed_on: str = "2026-03-01",
+    **fields: Any,
+) -> httpx.Response:
+    """Record a complete standard HEF (every indicator rated ``code``) in one request."""
+    body = {"episode_type": episode_type, "assessed_on": assessed_on, **fields}
+    return await gateway.post(
+        f"/api/scoring/people/{person_id}/assessments",
+        params={"submit": "true"},
+        json={**body, "responses": all_rated(code)},
+        headers=headers,
+    )

@@ -6,7 +6,13 @@ from typing import Any
 
 import httpx
 
-from services.scoring.tests.api.hef import HEF_ITEMS, NewTeam, all_rated, create_person
+from services.scoring.tests.api.hef import (
+    HEF_ITEMS,
+    NewTeam,
+    all_rated,
+    create_person,
+    submit_complete,
+)
 from tests.support.fixtures import Tokens
 
 
@@ -70,14 +76,8 @@ async def test_draft_edit_submit_and_profile(
     assert social["total"] == 7
     assert social["highest"] == 2
 
-    second = await gateway.post(
-        f"/api/scoring/people/{person['id']}/assessments?submit=true",
-        json={
-            "episode_type": "review",
-            "assessed_on": "2026-07-10",
-            "responses": all_rated("none"),
-        },
-        headers=headers,
+    second = await submit_complete(
+        gateway, headers, person["id"], "none", episode_type="review", assessed_on="2026-07-10"
     )
     assert second.status_code == 201, second.text
     listing = await gateway.get(f"/api/scoring/people/{person['id']}/assessments", headers=headers)
@@ -148,15 +148,7 @@ async def test_amend_keeps_history(
     gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
 ) -> None:
     _, person, headers = await _setup(gateway, tokens, new_team, nhs_number())
-    created = await gateway.post(
-        f"/api/scoring/people/{person['id']}/assessments?submit=true",
-        json={
-            "episode_type": "referral",
-            "assessed_on": "2026-03-01",
-            "responses": all_rated("high"),
-        },
-        headers=headers,
-    )
+    created = await submit_complete(gateway, headers, person["id"], "high")
     url = f"/api/scoring/assessments/{created.json()['id']}"
     no_edit = await gateway.patch(
         url,
@@ -214,15 +206,7 @@ async def test_soft_delete_and_admin_restore(
     gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
 ) -> None:
     _, person, headers = await _setup(gateway, tokens, new_team, nhs_number())
-    created = await gateway.post(
-        f"/api/scoring/people/{person['id']}/assessments?submit=true",
-        json={
-            "episode_type": "referral",
-            "assessed_on": "2026-03-01",
-            "responses": all_rated("low"),
-        },
-        headers=headers,
-    )
+    created = await submit_complete(gateway, headers, person["id"], "low")
     url = f"/api/scoring/assessments/{created.json()['id']}"
     deleted = await gateway.delete(
         url,
@@ -244,15 +228,7 @@ async def test_questionnaire_response_export(
     from services.scoring.instruments.questionnaire import validate_fhir
 
     _, person, headers = await _setup(gateway, tokens, new_team, nhs_number())
-    created = await gateway.post(
-        f"/api/scoring/people/{person['id']}/assessments?submit=true",
-        json={
-            "episode_type": "referral",
-            "assessed_on": "2026-03-01",
-            "responses": all_rated("moderate"),
-        },
-        headers=headers,
-    )
+    created = await submit_complete(gateway, headers, person["id"], "moderate")
     response = await gateway.get(
         f"/api/scoring/assessments/{created.json()['id']}/questionnaire-response", headers=headers
     )

@@ -11,7 +11,7 @@ import pytest
 from equitas_stack.stack import Stack
 
 from services.common.database import service_database_url
-from services.scoring.tests.api.hef import NewTeam, all_rated, create_person
+from services.scoring.tests.api.hef import NewTeam, create_person, submit_complete
 from tests.support.fixtures import Tokens
 
 
@@ -64,12 +64,9 @@ async def test_feed_is_pseudonymised(
     person = await create_person(
         gateway, headers, team, number, family_name="Featherstonehaugh", postcode="ZZ1 1AB"
     )
-    created = await gateway.post(
-        f"/api/scoring/people/{person['id']}/assessments?submit=true",
-        json={"episode_type": "referral", "assessed_on": "2026-04-01",
-              "responses": all_rated("moderate"),
-              "notes": "Met Featherstonehaugh at home; phone 07700 900456."},
-        headers=headers,
+    created = await submit_complete(
+        gateway, headers, person["id"], "moderate", assessed_on="2026-04-01",
+        notes="Met Featherstonehaugh at home; phone 07700 900456.",
     )  # fmt: skip
     assert created.status_code == 201, created.text
     refused = await gateway.get("/api/scoring/feed", headers=headers)
