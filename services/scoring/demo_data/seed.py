@@ -22,7 +22,7 @@ What it writes, each row shaped as the API would have written it:
 Everything is deterministic for a given ``--seed`` and ``--as-of`` (ids are UUIDv5 of the
 seed and the person's local id). Rows are streamed in batches with COPY, inside one
 transaction, so a million people load in bounded memory and a failed run leaves nothing
-behind; submits wait while it runs (the change feed is locked for writing, see ``seed``).
+behind; the change feed serves nothing newer than the load until it commits (decision 0005).
 A second run into a database that already holds the same demo people fails on their
 unique ids and writes nothing; ``--if-empty`` skips the run when any person exists at all,
 which is what ``make run`` uses.
@@ -322,10 +322,8 @@ async def seed(
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _ADVISORY_LOCK)
             if options.if_empty and await conn.fetchval("SELECT EXISTS (SELECT 1 FROM person)"):
                 return SeedSummary(0, 0, time.perf_counter() - started, skipped=True)
-            # Feed readers move a cursor over ``seq``: no submit may commit a higher seq
-            # while ours are uncommitted, or a reader could pass ours and never see them.
-            # Submits wait for the seed (reads do not).
-            await conn.execute("LOCK TABLE feed_event IN EXCLUSIVE MODE")
+            # Submits go on meanwhile: the feed holds back every event newer than this
+            # transaction until it commits (feed.models), so none is passed over.
             organisation_ids = await _upsert_organisations(conn, tree, now)
             team_ids = await _upsert_teams(conn, tree, organisation_ids, now)
             await _upsert_memberships(conn, tree, team_ids, users_file, now)

@@ -5,17 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, text
-from sqlmodel import col
+from sqlalchemy import text
 
 from services.common.auth import Principal, require
 from services.common.database import Session
 from services.common.errors import FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
-from services.scoring.feed.models import FeedEvent
 
 router = APIRouter(prefix="/api/scoring", tags=["feed"], responses=problem_responses(401, 403, 422))
-SETTLE_SECONDS = 2
 FeedReader = Annotated[Principal, Depends(require(Permission.feed_read))]
 
 
@@ -33,6 +30,31 @@ class FeedPage(BaseModel):
     )
 
 
+# Events in the order their transactions became safe to read: (txid, seq), only below the
+# oldest transaction still running. Any event not yet visible belongs to a transaction at
+# or above that horizon, so it sorts after every event served: a cursor never skips one.
+_PAGE = text(
+    """
+    SELECT seq, txid::text AS txid, event_type, occurred_at, payload
+    FROM feed_event
+    WHERE (txid, seq) > (CAST(:txid AS text)::xid8, :seq)
+      AND txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY txid, seq
+    LIMIT :limit
+    """
+)
+
+
+def parse_cursor(after: str | None) -> tuple[str, int]:
+    """``<txid>.<seq>`` of the last event read; none (or "0") for the start."""
+    if not after or after == "0":
+        return "0", 0
+    txid, dot, seq = after.partition(".")
+    if not (dot and txid.isdigit() and seq.isdigit()):
+        raise InvalidInput(errors=[FieldProblem(field="query.after", message="not a feed cursor")])
+    return txid, int(seq)
+
+
 @router.get("/feed", summary="Pseudonymised assessment changes, in commit order")
 async def read_feed(
     _: FeedReader,
@@ -41,36 +63,16 @@ async def read_feed(
     after: Annotated[str | None, Query(description="Cursor from the previous page")] = None,
     limit: Annotated[int, Query(ge=1)] = 500,
 ) -> FeedPage:
-    start = 0
-    if after:
-        if not after.isdigit():
-            raise InvalidInput(
-                errors=[FieldProblem(field="query.after", message="not a feed cursor")]
-            )
-        start = int(after)
+    txid, seq = parse_cursor(after)
     limit = min(limit, request.app.state.settings.feed_max_page)
-    # A transaction that took a lower sequence number may commit after a higher one; by
-    # serving only events a few seconds old, a reader never skips past one still in flight.
-    rows = (
-        (
-            await session.execute(
-                select(FeedEvent)
-                .where(col(FeedEvent.seq) > start)
-                .where(
-                    col(FeedEvent.occurred_at)
-                    < func.now() - text(f"interval '{SETTLE_SECONDS} seconds'")
-                )
-                .order_by(col(FeedEvent.seq))
-                .limit(limit)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    rows = (await session.execute(_PAGE, {"txid": txid, "seq": seq, "limit": limit})).mappings()
     events = [
         FeedItem(
-            cursor=str(r.seq), event_type=r.event_type, occurred_at=r.occurred_at, payload=r.payload
+            cursor=f"{r['txid']}.{r['seq']}",
+            event_type=r["event_type"],
+            occurred_at=r["occurred_at"],
+            payload=r["payload"],
         )
         for r in rows
     ]
-    return FeedPage(events=events, next_cursor=events[-1].cursor if events else str(start))
+    return FeedPage(events=events, next_cursor=events[-1].cursor if events else after or "0")

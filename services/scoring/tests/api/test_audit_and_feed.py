@@ -1,7 +1,6 @@
 """Every read of identifiable data is audited; the audit log has no update or delete path;
 the change feed carries pseudonymised fields only."""
 
-import asyncio
 import json
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from equitas_stack.stack import Stack
 
 from services.common.database import service_database_url
+from services.scoring.tests.api.fhir_helpers import scoring_db
 from services.scoring.tests.api.hef import NewTeam, create_person, submit_complete
 from tests.support.fixtures import Tokens
 
@@ -73,7 +73,6 @@ async def test_feed_is_pseudonymised(
     assert refused.status_code == 403
     feed_token = await tokens.system("aggregation-service", "feed:read")
     auth = {"Authorization": f"Bearer {feed_token}"}
-    await asyncio.sleep(2.5)  # the feed serves events once they are settled
     events: list[dict[str, Any]] = []
     cursor = "0"
     while True:
@@ -104,3 +103,55 @@ def _all_keys(value: Any) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in _all_keys(v)}
     return set()
+
+
+async def _read_feed(
+    gateway: httpx.AsyncClient, auth: dict[str, str], cursor: str
+) -> tuple[list[dict[str, Any]], str]:
+    events: list[dict[str, Any]] = []
+    while True:
+        page = await gateway.get("/api/scoring/feed", params={"after": cursor}, headers=auth)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        if not body["events"]:
+            return events, cursor
+        events += body["events"]
+        cursor = body["next_cursor"]
+
+
+async def test_the_feed_never_passes_an_event_still_being_written(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any, stack: Stack
+) -> None:
+    team = await new_team({"clinician.a": "member"})
+    headers = await tokens.headers("clinician.a")
+    person = await create_person(gateway, headers, team, nhs_number())
+    auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
+    _, cursor = await _read_feed(gateway, auth, "0")
+    async with scoring_db(stack) as slow:
+        writing = slow.transaction()
+        await writing.start()
+        await slow.execute(
+            "INSERT INTO feed_event (event_type, occurred_at, payload) "
+            "VALUES ('test.in-flight', now(), $1::jsonb)",
+            json.dumps({"team_code": team}),
+        )
+        # A submit that commits while the first transaction is still open...
+        submitted = await submit_complete(gateway, headers, person["id"], "low")
+        assert submitted.status_code == 201, submitted.text
+        events, waiting_cursor = await _read_feed(gateway, auth, cursor)
+        # ...is held back: serving it would move readers past the open one's event.
+        assert [e for e in events if e["payload"].get("team_code") == team] == []
+        await writing.commit()
+    events, _ = await _read_feed(gateway, auth, waiting_cursor)
+    mine = [e["event_type"] for e in events if e["payload"].get("team_code") == team]
+    assert mine == ["test.in-flight", "assessment.submitted"]
+
+
+async def test_a_cursor_that_is_not_ours_is_refused(
+    gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
+    for bad in ("abc", "12", "1.x", "-1.2"):
+        page = await gateway.get("/api/scoring/feed", params={"after": bad}, headers=auth)
+        assert page.status_code == 422, bad
+        assert [e["field"] for e in page.json()["errors"]] == ["query.after"]
