@@ -35,11 +35,11 @@ class FeedPage(BaseModel):
 # or above that horizon, so it sorts after every event served: a cursor never skips one.
 _PAGE = text(
     """
-    SELECT seq, txid::text AS txid, event_type, occurred_at, payload
-    FROM feed_event
-    WHERE (txid, seq) > (CAST(:txid AS text)::xid8, :seq)
-      AND txid < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY txid, seq
+    SELECT e.seq, e.txid::text AS cursor_txid, e.event_type, e.occurred_at, e.payload
+    FROM feed_event e
+    WHERE (e.txid, e.seq) > (CAST(:txid AS text)::xid8, :seq)
+      AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY e.txid, e.seq
     LIMIT :limit
     """
 )
@@ -68,7 +68,7 @@ async def read_feed(
     rows = (await session.execute(_PAGE, {"txid": txid, "seq": seq, "limit": limit})).mappings()
     events = [
         FeedItem(
-            cursor=f"{r['txid']}.{r['seq']}",
+            cursor=f"{r['cursor_txid']}.{r['seq']}",
             event_type=r["event_type"],
             occurred_at=r["occurred_at"],
             payload=r["payload"],

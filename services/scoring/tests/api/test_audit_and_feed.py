@@ -2,6 +2,7 @@
 the change feed carries pseudonymised fields only."""
 
 import json
+import uuid
 from typing import Any
 
 import asyncpg
@@ -155,3 +156,24 @@ async def test_a_cursor_that_is_not_ours_is_refused(
         page = await gateway.get("/api/scoring/feed", params={"after": bad}, headers=auth)
         assert page.status_code == 422, bad
         assert [e["field"] for e in page.json()["errors"]] == ["query.after"]
+
+
+async def test_the_feed_orders_transaction_ids_as_numbers(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    """Transaction 99 comes before transaction 100 (as text it would not)."""
+    marker = f"ORDER-{uuid.uuid4().hex[:8]}"
+    async with scoring_db(stack) as conn:
+        for txid in ("100", "99"):
+            await conn.execute(
+                "INSERT INTO feed_event (event_type, occurred_at, payload, txid) "
+                "VALUES ($1, now(), $2::jsonb, $3::text::xid8)",
+                f"test.txid-{txid}",
+                json.dumps({"team_code": marker}),
+                txid,
+            )
+    auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
+    events, _ = await _read_feed(gateway, auth, "0")
+    mine = [e for e in events if e["payload"]["team_code"] == marker]
+    assert [e["event_type"] for e in mine] == ["test.txid-99", "test.txid-100"]
+    assert mine[0]["cursor"].startswith("99.")
