@@ -50,7 +50,16 @@ def parse_cursor(after: str | None) -> tuple[str, int]:
     if not after or after == "0":
         return "0", 0
     txid, dot, seq = after.partition(".")
-    if not (dot and txid.isdigit() and seq.isdigit()):
+    # Both parts must fit their columns (xid8: unsigned 64-bit; seq: bigint).
+    if not (
+        dot
+        and txid.isascii()
+        and txid.isdigit()
+        and seq.isascii()
+        and seq.isdigit()
+        and int(txid) < 2**64
+        and int(seq) < 2**63
+    ):
         raise InvalidInput(errors=[FieldProblem(field="query.after", message="not a feed cursor")])
     return txid, int(seq)
 

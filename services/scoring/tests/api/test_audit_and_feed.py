@@ -152,7 +152,8 @@ async def test_a_cursor_that_is_not_ours_is_refused(
     gateway: httpx.AsyncClient, tokens: Tokens
 ) -> None:
     auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
-    for bad in ("abc", "12", "1.x", "-1.2"):
+    too_big = (f"{2**64}.1", f"1.{2**63}", "١٢.3")  # beyond xid8 / bigint; Arabic digits
+    for bad in ("abc", "12", "1.x", "-1.2", *too_big):
         page = await gateway.get("/api/scoring/feed", params={"after": bad}, headers=auth)
         assert page.status_code == 422, bad
         assert [e["field"] for e in page.json()["errors"]] == ["query.after"]
