@@ -47,16 +47,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=BenchOptions.warmup_seconds)
     parser.add_argument("--clients", type=int, default=BenchOptions.clients)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=BenchOptions.rounds,
+        help="scoring_submit: measure floor and submit alternately this many times (median)",
+    )
+    parser.add_argument(
         "--client",
         choices=("auto", "wrk", "python"),
         default="auto",
         help="load generator (auto: wrk, installed if missing, else asyncio)",
     )
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.warmup < 0 or args.clients < 1:
-        parser.error("need --seconds > 0, --warmup >= 0 and --clients >= 1")
+    if args.seconds <= 0 or args.warmup < 0 or args.clients < 1 or args.rounds < 1:
+        parser.error("need --seconds > 0, --warmup >= 0, --clients >= 1 and --rounds >= 1")
     options = BenchOptions(
-        seconds=args.seconds, warmup_seconds=args.warmup, clients=args.clients, client=args.client
+        seconds=args.seconds,
+        warmup_seconds=args.warmup,
+        clients=args.clients,
+        client=args.client,
+        rounds=args.rounds,
     )
     chosen = args.only or list(BENCHMARKS)
     results: dict[str, dict[str, Any]] = {}
