@@ -74,16 +74,7 @@ async def test_feed_is_pseudonymised(
     assert refused.status_code == 403
     feed_token = await tokens.system("aggregation-service", "feed:read")
     auth = {"Authorization": f"Bearer {feed_token}"}
-    events: list[dict[str, Any]] = []
-    cursor = "0"
-    while True:
-        page = await gateway.get("/api/scoring/feed", params={"after": cursor}, headers=auth)
-        assert page.status_code == 200, page.text
-        body = page.json()
-        events += body["events"]
-        if not body["events"]:
-            break
-        cursor = body["next_cursor"]
+    events, _ = await _read_feed(gateway, auth, "0")
     mine = [e for e in events if e["payload"]["team_code"] == team]
     assert len(mine) == 1
     payload = mine[0]["payload"]
