@@ -106,7 +106,12 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         url = service_database_url(settings.database_url, database)
         if settings.migrate_on_start:
             await prepare_database(settings.database_url, database, spec.migrations_dir)
-        engine = make_engine(url, pool_size=settings.database_pool_size)
+        engine = make_engine(
+            url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            pool_timeout_s=settings.database_pool_timeout_s,
+        )
         http = make_http_client()
         app.state.settings = settings
         app.state.engine = engine

@@ -7,13 +7,14 @@ succeeds and rolls back when anything raises, so a failed request writes nothing
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 import orjson
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry
 
 
 def service_database_url(server_url: str, database: str) -> str:
@@ -43,18 +45,34 @@ async def ensure_database(server_url: str, database: str) -> None:
         await conn.close()
 
 
-def make_engine(url: str, *, pool_size: int) -> AsyncEngine:
+def make_engine(
+    url: str, *, pool_size: int, max_overflow: int = 0, pool_timeout_s: float = 30.0
+) -> AsyncEngine:
     # No pre-ping (three extra round trips per request); connections are recycled instead,
     # and a dropped connection fails one request, which the caller may retry.
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size // 2,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout_s,
         pool_recycle=1800,
         # JSONB columns (answers, scores, feed payloads) are on every write: orjson is ~5x faster.
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(
+    dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any
+) -> None:
+    # A pooled connection whose server end went away (Postgres restarted, the backend was
+    # terminated) is known closed by asyncpg without a round trip. Refusing it here makes
+    # the pool discard it and hand out a new one, instead of failing the next request that
+    # uses it (no pre-ping: that would be a round trip on every checkout).
+    if dbapi_connection.driver_connection.is_closed():
+        raise exc.DisconnectionError("connection closed by the server")
 
 
 def _json_dumps(value: object) -> str:

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -170,7 +171,42 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Postgres SQLSTATEs that mean "not now": the connection went (class 08), the server is
+# shutting down or starting (57P01-57P03).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The Postgres SQLSTATE of a driver error, raw (asyncpg) or wrapped by SQLAlchemy."""
+    for candidate in (exc, getattr(exc, "orig", None), exc.__cause__):
+        state = getattr(candidate, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+    return None
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached just now (a restart, a dropped
+    connection, no free connection in the pool): worth a 503 and a retry, not a 500."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, sa_exc.TimeoutError | ConnectionError):
+        return True
+    state = sqlstate(exc)
+    return state is not None and state.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
+        log.warning("database unavailable", extra={"path": request.url.path})
+        return problem_response(
+            503,
+            "Service unavailable",
+            "unavailable",
+            detail="The database cannot be reached just now; nothing was written. Retry shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
     # Log with the request id; never leak internals to the caller.
     log.exception("unexpected error", extra={"path": request.url.path})
     return problem_response(

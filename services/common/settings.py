@@ -31,7 +31,12 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     # Overrides the per-service database name (tests use their own).
     database_name: str | None = None
+    # Connections each worker keeps open. Requests beyond the pool wait for a connection
+    # (up to database_pool_timeout_s) rather than open one: a connection opened for a burst
+    # and closed after it costs a Postgres backend start each time.
     database_pool_size: int = 20
+    database_max_overflow: int = 0
+    database_pool_timeout_s: float = 30.0
     migrate_on_start: bool = True
 
     oidc_issuer: str = "http://127.0.0.1:8080/idp"

@@ -26,7 +26,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from services.common.errors import ProblemError
+from services.common.errors import ProblemError, database_unavailable, sqlstate
 from services.common.observability import request_id_var
 from services.scoring.fhir.bundle import entry_failure_status
 from services.scoring.fhir.operation_outcome import (
@@ -198,21 +198,18 @@ async def _starlette_http(request: Request, exc: Exception) -> Response:
     return outcome_response(request, status, [Issue.error(code, diagnostics)], exc.headers)
 
 
-def _sqlstate(exc: BaseException) -> str | None:
-    """The Postgres SQLSTATE of a driver error, raw (asyncpg) or wrapped by SQLAlchemy."""
-    for candidate in (exc, getattr(exc, "orig", None), exc.__cause__):
-        state = getattr(candidate, "sqlstate", None)
-        if isinstance(state, str):
-            return state
-    return None
-
-
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    if _sqlstate(exc) in _TRANSIENT_SQLSTATES:
+    if sqlstate(exc) in _TRANSIENT_SQLSTATES:
         log.warning("transient database conflict", extra={"path": request.url.path})
         busy = "A concurrent request touched the same people; retry this request"
         issues = [Issue.error("transient", busy)]
         return outcome_response(request, 503, issues, {"Retry-After": "1"})
+    if database_unavailable(exc):
+        log.warning("database unavailable", extra={"path": request.url.path})
+        away = "The database cannot be reached just now; nothing was written. Retry shortly."
+        return outcome_response(
+            request, 503, [Issue.error("transient", away)], {"Retry-After": "1"}
+        )
     log.exception("unexpected error", extra={"path": request.url.path})
     diagnostics = (
         "Something went wrong on our side; nothing was written. "
