@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text
+from sqlalchemy import JSON, Column, DateTime, Index, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
@@ -30,12 +30,12 @@ class Assessment(ScoringTable, table=True):
     status: str = Field(max_length=16)  # draft | submitted
     revision: int = 0  # number of submitted revisions
     version: int = 1  # the ETag: bumped by every write
-    responses: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    responses: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     notes: str | None = Field(default=None, sa_column=Column(Text))
     free_text_flags: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
     )
-    scores: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))
+    scores: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_by: str = Field(max_length=128)
     updated_by: str = Field(max_length=128)
     created_at: datetime = Field(
@@ -60,9 +60,9 @@ class AssessmentRevision(ScoringTable, table=True):
     instrument_version: str = Field(max_length=64)
     episode_type: str = Field(max_length=32)
     assessed_on: date
-    responses: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    responses: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     notes: str | None = Field(default=None, sa_column=Column(Text))
-    scores: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    scores: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     amend_reason: str | None = Field(default=None, sa_column=Column(Text))
     submitted_by: str = Field(max_length=128)
     submitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

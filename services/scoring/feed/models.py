@@ -11,8 +11,7 @@ never move past an event whose transaction has yet to commit (decision 0005).
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, text
 from sqlalchemy.types import UserDefinedType
 from sqlmodel import Field
 
@@ -37,7 +36,7 @@ class FeedEvent(ScoringTable, table=True):
     occurred_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
-    payload: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     txid: str | None = Field(
         default=None,
         sa_column=Column(

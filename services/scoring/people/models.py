@@ -4,8 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field
 
 from services.scoring.db.base import ScoringTable, utcnow
@@ -74,7 +73,7 @@ class PatientResource(ScoringTable, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
     version: int
-    resource: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    resource: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     last_updated: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     client_id: str = Field(max_length=128)
     received_at: datetime = Field(
