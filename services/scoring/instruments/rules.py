@@ -14,8 +14,8 @@ definition. Conventions, chosen here and documented for users:
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from services.scoring.instruments.definition import (
     BandSet,
@@ -34,8 +34,9 @@ from services.scoring.instruments.results import (
 COUNT_RULES = frozenset({"count_at_or_above", "count_at_or_below", "count_of"})
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
+    """A tuple rather than a dataclass: built for every answer of every submit."""
+
     id: str
     code: str
     value: Number | None
@@ -62,44 +63,51 @@ def round_half_up(value: Number, decimals: int | None) -> Number:
     return int(rounded) if decimals == 0 else float(rounded)
 
 
+Rated = tuple[Answer, Number]
+"""An answer with a value (not one that counts as missing), and that value."""
+
+
+def _rated(answers: Sequence[Answer]) -> list[Rated]:
+    return [(a, a.value) for a in answers if a.value is not None]
+
+
 def _apply(
-    rule: ScoreRule, answers: Sequence[Answer]
+    rule: ScoreRule, answers: Sequence[Answer], rated: Sequence[Rated]
 ) -> tuple[Number | None, tuple[str, ...] | None]:
     """One score over item answers (or section scores dressed as answers), and for count rules
-    the ids counted (empty, never None, so the JSON shape does not depend on the answers)."""
-    no_input = (None, () if rule.rule in COUNT_RULES else None)
-    if rule.rule == "count_of":
-        codes = set(rule.codes or ())
+    the ids counted (empty, never None, so the JSON shape does not depend on the answers).
+    ``rated`` is ``_rated(answers)``, passed in because every rule of a group shares it."""
+    kind = rule.rule
+    if kind == "count_of":
         if not answers:
-            return no_input
+            return None, ()
+        codes = set(rule.codes or ())
         matched = tuple(a.id for a in answers if a.code in codes)
         return len(matched), matched
-    valued = [a for a in answers if a.value is not None]
-    values = [a.value for a in valued if a.value is not None]
-    if not values:
-        return no_input
+    if not rated:
+        return None, () if kind in COUNT_RULES else None
     threshold = rule.threshold if rule.threshold is not None else 0
     counted: tuple[str, ...] | None = None
     result: Number
-    if rule.rule == "sum":
-        result = sum(values)
-    elif rule.rule == "mean":
-        result = sum(values) / len(values)
-    elif rule.rule == "max":
-        result = max(values)
-    elif rule.rule == "min":
-        result = min(values)
-    elif rule.rule == "count_at_or_above":
-        counted = tuple(a.id for a in valued if a.value is not None and a.value >= threshold)
+    if kind == "sum":
+        result = sum(v for _, v in rated)
+    elif kind == "mean":
+        result = sum(v for _, v in rated) / len(rated)
+    elif kind == "max":
+        result = max(v for _, v in rated)
+    elif kind == "min":
+        result = min(v for _, v in rated)
+    elif kind == "count_at_or_above":
+        counted = tuple(a.id for a, v in rated if v >= threshold)
         result = len(counted)
-    elif rule.rule == "count_at_or_below":
-        counted = tuple(a.id for a in valued if a.value is not None and a.value <= threshold)
+    elif kind == "count_at_or_below":
+        counted = tuple(a.id for a, v in rated if v <= threshold)
         result = len(counted)
     else:  # percent_of_max: share of each item's range, so a 1-5 scale starts at 0% too
-        span = sum(a.maximum - a.minimum for a in valued)
+        span = sum(a.maximum - a.minimum for a, _ in rated)
         if span == 0:
             return None, None
-        result = 100 * sum(v - a.minimum for a, v in zip(valued, values, strict=True)) / span
+        result = 100 * sum(v - a.minimum for a, v in rated) / span
     return round_half_up(result, rule.decimals), counted
 
 
@@ -140,8 +148,9 @@ def _group(
 ) -> ScoreGroup:
     scores: dict[str, Number | None] = {}
     counted: dict[str, tuple[str, ...]] = {}
+    rated = _rated(answers)
     for rule in rules:
-        value, ids = _apply(rule, answers)
+        value, ids = _apply(rule, answers, rated)
         scores[rule.id] = value
         if ids is not None:
             counted[rule.id] = ids
@@ -189,16 +198,19 @@ def _overall_group(
 ) -> ScoreGroup:
     scores: dict[str, Number | None] = {}
     counted: dict[str, tuple[str, ...]] = {}
+    every_answer = list(answers.values())
+    every_rated = _rated(every_answer)
     for rule in lookup.scoring.overall_scores:
         if rule.over == "items":
-            inputs = list(answers.values())
+            inputs, rated = every_answer, every_rated
         else:  # section scores stand in for answers; no rule allowed here reads their range
             inputs = [
                 Answer(section_id, "", value, 0, 0)
                 for section_id, group in sections.items()
                 if (value := group.scores.get(rule.score or "")) is not None
             ]
-        value, ids = _apply(rule, inputs)
+            rated = _rated(inputs)
+        value, ids = _apply(rule, inputs, rated)
         scores[rule.id] = value
         if ids is not None:
             counted[rule.id] = ids
