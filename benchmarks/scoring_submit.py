@@ -8,8 +8,11 @@ teams, validation, scoring, the assessment, its revision, the audit events and t
 feed event, in one transaction.
 
 Then the same submits offered at the target rate (400/s) at fixed intervals over the same
-connections (open loop): the latency a clinician sees at that load, not at saturation,
-reported under ``at_target_rate``.
+50 connections (open loop), latency counted from when each request was due: the headline
+``p50_ms``/``p95_ms``/``p99_ms``, the latency a clinician sees while the service sustains the
+target throughput. The closed loop's own percentiles (``saturated_*``) only restate its
+throughput: with every client always waiting, mean latency = clients / throughput
+(Little's law), whatever the service does. See docs/benchmarks.md.
 
 Floor: the same client, connections and token against ``POST /api/scoring/benchmark/floor``
 (token verification, one transaction, one INSERT). ``ratio_to_floor`` = submits/s divided
@@ -32,6 +35,7 @@ USER = "clinician.a"
 PEOPLE = 2000
 TARGETS = {"submits_per_s": 400.0, "p95_ms": 60.0, "ratio_to_floor": 0.5}
 MAX_ERROR_RATE = 0.01
+SUSTAINED = 0.98  # share of the offered rate that must be answered for the rate to count
 _CODES = ("none", "low", "moderate", "high")
 
 
@@ -109,7 +113,7 @@ def _round_facts(floor: LoadResult, submit: LoadResult) -> dict[str, float]:
         "floor_per_s": floor.ok_per_s,
         "submits_per_s": submit.ok_per_s,
         "ratio_to_floor": round(ratio, 3),
-        "p95_ms": submit.p95_ms,
+        "saturated_p95_ms": submit.p95_ms,
     }
 
 
@@ -144,8 +148,12 @@ def run(context: BenchContext) -> dict[str, Any]:
     paced = run_paced(submit, connections=options.clients, seconds=options.seconds, rate=rate)
     result: dict[str, Any] = {
         **_round_facts(floor_result, submit_result),
-        "p50_ms": submit_result.p50_ms,
-        "p99_ms": submit_result.p99_ms,
+        # 50 clients sustaining the target rate (see the module docstring).
+        "p50_ms": paced.p50_ms,
+        "p95_ms": paced.p95_ms,
+        "p99_ms": paced.p99_ms,
+        "saturated_p50_ms": submit_result.p50_ms,
+        "saturated_p99_ms": submit_result.p99_ms,
         "errors": submit_result.errors,
         "error_rate": round(submit_result.error_rate, 5),
         "floor_errors": floor_result.errors,
@@ -163,13 +171,15 @@ def run(context: BenchContext) -> dict[str, Any]:
         # same connections, latency from when each request was due (load.run_paced).
         "at_target_rate": {"offered_per_s": rate, **paced.as_dict()},
     }
-    result["warnings"] = warnings(result, submit_result, floor_result)
+    result["warnings"] = warnings(result, submit_result, floor_result, paced)
     return result
 
 
-def warnings(result: dict[str, Any], submit: LoadResult, floor: LoadResult) -> list[str]:
+def warnings(
+    result: dict[str, Any], submit: LoadResult, floor: LoadResult, paced: LoadResult
+) -> list[str]:
     out = []
-    for label, load in (("submit", submit), ("floor", floor)):
+    for label, load in (("submit", submit), ("floor", floor), ("submit at target rate", paced)):
         if load.error_rate > MAX_ERROR_RATE:
             out.append(
                 f"INVALID RUN: {label} had {load.errors} errors in {load.requests} requests "
@@ -179,8 +189,10 @@ def warnings(result: dict[str, Any], submit: LoadResult, floor: LoadResult) -> l
     missed = []
     if result["submits_per_s"] < TARGETS["submits_per_s"]:
         missed.append(f"submits_per_s {result['submits_per_s']} < {TARGETS['submits_per_s']}")
+    if paced.ok_per_s < SUSTAINED * TARGETS["submits_per_s"]:
+        missed.append(f"{paced.ok_per_s}/s answered of {TARGETS['submits_per_s']}/s offered")
     if result["p95_ms"] >= TARGETS["p95_ms"]:
-        missed.append(f"p95_ms {result['p95_ms']} >= {TARGETS['p95_ms']}")
+        missed.append(f"p95_ms {result['p95_ms']} >= {TARGETS['p95_ms']} at the target rate")
     if result["ratio_to_floor"] < TARGETS["ratio_to_floor"]:
         missed.append(f"ratio_to_floor {result['ratio_to_floor']} < {TARGETS['ratio_to_floor']}")
     if missed:
