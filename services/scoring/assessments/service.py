@@ -25,7 +25,7 @@ from services.scoring.feed.models import FeedEvent
 from services.scoring.feed.payload import FeedAssessment, FeedSubject, feed_payload
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
-from services.scoring.instruments.engine import check_responses, score
+from services.scoring.instruments.engine import check_responses, score_checked
 from services.scoring.organisations.models import Organisation, Team
 from services.scoring.people.access import person_visible_to
 from services.scoring.people.free_text import flag_free_text
@@ -265,10 +265,11 @@ def submit_revision(
 def submission(
     defn: InstrumentDefinition, responses: dict[str, Any], *, revision: int, version: int, by: str
 ) -> dict[str, Any]:
-    """What submitting changes on an assessment: scored, submitted, one more revision."""
+    """What submitting changes on an assessment: scored, submitted, one more revision.
+    ``responses`` have passed ``check_answers``."""
     now = utcnow()
     return {
-        "scores": score(defn, responses).as_dict(),
+        "scores": score_checked(defn, responses).as_dict(),
         "status": "submitted",
         "revision": revision + 1,
         "version": version + 1,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from services.scoring.instruments.definition import InstrumentDefinition
-from services.scoring.instruments.engine import score
+from services.scoring.instruments.engine import score, score_checked
 from services.scoring.tests.unit.instruments.hef_ratings import all_rated, ratings
 
 DETERMINANTS = ("social", "biological", "communication", "behaviour", "provision")
@@ -116,6 +116,8 @@ def test_hef_hand_worked(
     completeness: tuple[int, int, int, bool],
 ) -> None:
     result = score(hef, responses)
+    # The hot path checks the answers first, then scores without checking again.
+    assert score_checked(hef, responses) == result
     got = {
         d: (
             result.sections[d].scores["total"],
