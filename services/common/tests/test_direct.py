@@ -2,7 +2,10 @@
 
 import uuid
 
-from services.common.direct import detached, insert_statement
+import pytest
+from sqlalchemy.orm.exc import DetachedInstanceError
+
+from services.common.direct import detached, insert_statement, row_from
 from services.scoring.audit.models import AuditEvent
 from services.scoring.feed.models import FeedEvent
 
@@ -49,3 +52,18 @@ def test_detached_rows_get_their_defaults_and_fresh_ones_each_time() -> None:
     assert a.detail == {"person_id": "p1"}
     assert a.id is None  # serial
     assert a.at <= b.at
+
+
+def test_detached_rows_get_plain_defaults_too() -> None:
+    row = audit()
+    assert row.organisation_code is None  # a plain default, not a factory
+    assert row.request_id is None
+    assert set(vars(row)) >= set(AuditEvent.model_fields)
+
+
+def test_a_row_read_holds_what_was_selected_and_refuses_the_rest() -> None:
+    entity = uuid.uuid4()
+    row = row_from(AuditEvent, {"a__entity_id": entity, "a__action": "read", "b__action": "x"}, "a")
+    assert (row.entity_id, row.action) == (entity, "read")
+    with pytest.raises(DetachedInstanceError):
+        _ = row.actor_subject  # not selected: an error, never a silent None
