@@ -41,7 +41,7 @@ class BenchOptions:
     clients: int = 50  # concurrent connections
     client: str = "auto"  # auto | wrk | python
     scoring_workers: int = 2
-    rounds: int = 1  # scoring_submit: alternating floor/submit measurements (median reported)
+    rounds: int = 3  # scoring_submit: alternating floor/submit measurements (median reported)
 
 
 def _dsn(server_url: str) -> str:
