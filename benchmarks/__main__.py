@@ -74,9 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Starting Equitas for benchmarks (clean bench databases) ...", flush=True)
     with bench_stack(options) as stack:
         context = BenchContext(stack, options)
-        for name in chosen:
+        for number, name in enumerate(chosen):
             print(f"{name}:", flush=True)
             context.require_running()
+            if number:
+                print("  letting the previous benchmark's writes settle ...", flush=True)
+                context.quiesce()
             result = BENCHMARKS[name](context)
             context.require_running()
             results[name] = result

@@ -126,6 +126,12 @@ class BenchContext:
         if dead is not None:
             raise RuntimeError(f"{dead} stopped during the benchmark:\n{self.stack.log_tail(dead)}")
 
+    def quiesce(self) -> None:
+        """Let the previous benchmark's writes settle before the next one measures: vacuum
+        and analyse the bench databases (else autovacuum runs during the next measurement)
+        and checkpoint (else its dirty buffers are written out during it)."""
+        asyncio.run(_quiesce(self.stack.database_url))
+
     def seed(self, *args: str) -> str:
         """Run the demo-data seed against this stack's scoring database; its summary line."""
         done = subprocess.run(  # noqa: S603 - our own module
@@ -139,6 +145,27 @@ class BenchContext:
         if done.returncode != 0:
             raise RuntimeError(f"seeding failed:\n{done.stdout}{done.stderr}")
         return done.stdout.strip()
+
+
+async def _quiesce(server_url: str) -> None:
+    conn = await asyncpg.connect(_dsn(server_url))
+    try:
+        names = await conn.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE $1", DATABASE_PREFIX + "%"
+        )
+    finally:
+        await conn.close()
+    for row in names:
+        database = await asyncpg.connect(_dsn(service_database_url(server_url, row["datname"])))
+        try:
+            await database.execute("VACUUM (ANALYZE)")
+        finally:
+            await database.close()
+    conn = await asyncpg.connect(_dsn(server_url))
+    try:
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
 
 
 def _expiry(token: str) -> float:
