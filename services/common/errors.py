@@ -174,6 +174,9 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
 # Postgres SQLSTATEs that mean "not now": the connection went (class 08), the server is
 # shutting down or starting (57P01-57P03).
 _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+DATABASE_UNAVAILABLE = (
+    "The database cannot be reached just now; nothing was written. Retry shortly."
+)
 
 
 def sqlstate(exc: BaseException) -> str | None:
@@ -203,7 +206,7 @@ async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
             503,
             "Service unavailable",
             "unavailable",
-            detail="The database cannot be reached just now; nothing was written. Retry shortly.",
+            detail=DATABASE_UNAVAILABLE,
             instance=request.url.path,
             headers={"Retry-After": "1"},
         )

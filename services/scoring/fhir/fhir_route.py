@@ -26,7 +26,12 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from services.common.errors import ProblemError, database_unavailable, sqlstate
+from services.common.errors import (
+    DATABASE_UNAVAILABLE,
+    ProblemError,
+    database_unavailable,
+    sqlstate,
+)
 from services.common.observability import request_id_var
 from services.scoring.fhir.bundle import entry_failure_status
 from services.scoring.fhir.operation_outcome import (
@@ -206,10 +211,8 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         return outcome_response(request, 503, issues, {"Retry-After": "1"})
     if database_unavailable(exc):
         log.warning("database unavailable", extra={"path": request.url.path})
-        away = "The database cannot be reached just now; nothing was written. Retry shortly."
-        return outcome_response(
-            request, 503, [Issue.error("transient", away)], {"Retry-After": "1"}
-        )
+        issues = [Issue.error("transient", DATABASE_UNAVAILABLE)]
+        return outcome_response(request, 503, issues, {"Retry-After": "1"})
     log.exception("unexpected error", extra={"path": request.url.path})
     diagnostics = (
         "Something went wrong on our side; nothing was written. "
