@@ -48,15 +48,16 @@ async def ensure_database(server_url: str, database: str) -> None:
 def make_engine(
     url: str, *, pool_size: int, max_overflow: int = 0, pool_timeout_s: float = 30.0
 ) -> AsyncEngine:
-    # No pre-ping (three extra round trips per request); connections are recycled instead,
-    # and a dropped connection fails one request, which the caller may retry.
+    # No pre-ping (a round trip on every checkout): a connection the server dropped is
+    # noticed without one (_refuse_closed_connection), and connections are recycled.
+    # No overflow by default: see settings.database_pool_size (decision 0012).
     engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
         pool_recycle=1800,
-        # JSONB columns (answers, scores, feed payloads) are on every write: orjson is ~5x faster.
+        # JSON columns (answers, scores, feed payloads) are on every write: orjson is ~5x faster.
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
