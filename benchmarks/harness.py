@@ -48,9 +48,23 @@ def _dsn(server_url: str) -> str:
     return make_url(server_url).set(drivername="postgresql").render_as_string(False)
 
 
+class BenchDatabasesInUse(RuntimeError):
+    pass
+
+
 async def _drop_databases(server_url: str, prefix: str) -> None:
     conn = await asyncpg.connect(_dsn(server_url))
     try:
+        # Another bench stack (a second `make bench`, a stack kept up to explore) would
+        # lose its databases and, worse, share the machine with this run's measurements.
+        users = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE $1", prefix + "%"
+        )
+        if users:
+            raise BenchDatabasesInUse(
+                f"{users} connection(s) use the {prefix}* databases: another benchmark stack "
+                "is running on this machine; stop it first"
+            )
         rows = await conn.fetch(
             "SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "%"
         )
