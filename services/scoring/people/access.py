@@ -1,9 +1,13 @@
-"""Who may see which person: the one place the rule lives.
+"""Who may see which person.
 
 A member of staff sees the people on the caseloads of their teams, in the organisation of
 the role they selected at login. A system client (an EPR) sees the people of the
 organisation its credentials are bound to. Anyone else gets "not found": whether a person
 exists is itself sensitive.
+
+The hot path of recording an assessment restates the staff rule in one raw SQL query
+(``assessments.service.caring_context``, decision 0011): a change to the rule here must be
+made there too. The API tests deny other teams and other trusts through both.
 """
 
 import uuid
