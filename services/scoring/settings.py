@@ -1,7 +1,7 @@
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import ServiceSettings
+from services.common.settings import Environment, ServiceSettings
 
 DEV_PSEUDONYMISATION_KEY = "development-only-secret-do-not-use-in-production"
 
@@ -14,15 +14,34 @@ class ScoringSettings(ServiceSettings):
     pseudonymisation_key: str = Field(default=DEV_PSEUDONYMISATION_KEY, min_length=32)
     fhir_max_bundle_entries: int = 5000
     feed_max_page: int = 1000
-    # Optional official reference files (IoD File 7 CSV, NSPL/ONSPD CSV); the repository's
-    # small synthetic samples are used when unset.
+    # Official reference files (IoD File 7 CSV, NSPL/ONSPD CSV): both or neither. Without
+    # them the repository's small synthetic samples are used, in which no real postcode
+    # exists (every real person's IMD decile would be unknown): production refuses that
+    # unless allow_synthetic_reference_data says it is a trial.
     imd_file: str | None = None
     imd_vintage: str = "IoD2019"
     postcode_file: str | None = None
+    allow_synthetic_reference_data: bool = False
     # Mounts /api/scoring/benchmark/* (the benchmark floor); for `make bench` only.
     benchmark_endpoints: bool = False
 
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> "ScoringSettings":
         self.require_secret("EQUITAS_PSEUDONYMISATION_KEY", self.pseudonymisation_key)
+        return self
+
+    @model_validator(mode="after")
+    def _reference_files(self) -> "ScoringSettings":
+        if bool(self.imd_file) != bool(self.postcode_file):
+            raise ValueError("set both EQUITAS_IMD_FILE and EQUITAS_POSTCODE_FILE, or neither")
+        if (
+            self.environment is Environment.production
+            and not self.imd_file
+            and not self.allow_synthetic_reference_data
+        ):
+            raise ValueError(
+                "EQUITAS_IMD_FILE and EQUITAS_POSTCODE_FILE must name the official IoD File 7 "
+                "and NSPL/ONSPD files in production (the shipped samples are synthetic); "
+                "EQUITAS_ALLOW_SYNTHETIC_REFERENCE_DATA=true runs a trial without them"
+            )
         return self

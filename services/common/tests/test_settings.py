@@ -15,7 +15,34 @@ def test_weak_algorithms_are_refused_at_start() -> None:
 def test_production_refuses_the_development_pseudonymisation_key() -> None:
     with pytest.raises(ValidationError, match="EQUITAS_PSEUDONYMISATION_KEY"):
         ScoringSettings(environment="production")
-    ScoringSettings(environment="production", pseudonymisation_key="x" * 40)
+    ScoringSettings(
+        environment="production",
+        pseudonymisation_key="x" * 40,
+        allow_synthetic_reference_data=True,
+    )
+
+
+def test_reference_files_come_as_a_pair() -> None:
+    with pytest.raises(ValidationError, match="both EQUITAS_IMD_FILE and EQUITAS_POSTCODE_FILE"):
+        ScoringSettings(imd_file="/data/imd.csv")
+    with pytest.raises(ValidationError, match="both EQUITAS_IMD_FILE and EQUITAS_POSTCODE_FILE"):
+        ScoringSettings(postcode_file="/data/nspl.csv")
+
+
+def test_production_refuses_the_synthetic_reference_data_unless_told_it_is_a_trial() -> None:
+    key = "x" * 40
+    with pytest.raises(ValidationError, match="official IoD File 7"):
+        ScoringSettings(environment="production", pseudonymisation_key=key)
+    ScoringSettings(
+        environment="production", pseudonymisation_key=key, allow_synthetic_reference_data=True
+    )
+    ScoringSettings(
+        environment="production",
+        pseudonymisation_key=key,
+        imd_file="/data/imd.csv",
+        postcode_file="/data/nspl.csv",
+    )
+    ScoringSettings(environment="test")  # demos and tests run on the samples
 
 
 def test_each_service_has_its_own_database() -> None:
