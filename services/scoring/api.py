@@ -1,10 +1,12 @@
 """Every router of the scoring service, and what it loads at start-up."""
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, FastAPI
 
 from services.common.app import Hook
+from services.common.settings import Environment
 from services.scoring.assessments.routes import router as assessments
 from services.scoring.audit.routes import router as audit
 from services.scoring.benchmark.routes import router as benchmark
@@ -19,6 +21,8 @@ from services.scoring.reference_data.lookup import DeprivationLookup, default_lo
 from services.scoring.reference_data.postcodes import load_postcode_directory
 from services.scoring.settings import ScoringSettings
 
+log = logging.getLogger("equitas.scoring")
+
 
 async def load_reference_data(app: FastAPI) -> None:
     settings: ScoringSettings = app.state.settings
@@ -28,6 +32,8 @@ async def load_reference_data(app: FastAPI) -> None:
         postcodes = await asyncio.to_thread(load_postcode_directory, postcode_file)
         app.state.deprivation = DeprivationLookup({settings.imd_vintage: imd}, postcodes)
     else:
+        if settings.environment is Environment.production:  # a trial: settings allowed it
+            log.warning("synthetic reference data: every real person's IMD decile is unknown")
         app.state.deprivation = await asyncio.to_thread(default_lookup)
 
 
