@@ -99,6 +99,8 @@ def health_router(spec: ServiceSpec) -> APIRouter:
 
 
 def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
+    settings.require_role_mapping()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(spec.name, settings.log_level, json_output=settings.log_json)

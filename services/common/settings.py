@@ -72,6 +72,20 @@ class ServiceSettings(BaseSettings):
             raise ValueError(f"oidc_allowed_algorithms must not include {weak}")
         return self
 
+    def require_role_mapping(self) -> None:
+        """A service answering requests in production maps the trust's own role codes: the
+        built-in mapping's extra codes are illustrative (the demo IdP's), and a real role
+        that happened to share one would get its permissions. (Not a validator: migrations
+        run with these settings and need no mapping.)"""
+        if (
+            self.environment is Environment.production
+            and self.role_permissions == DEFAULT_ROLE_PERMISSIONS
+        ):
+            raise ValueError(
+                "EQUITAS_ROLE_PERMISSIONS must map your trust's national RBAC role codes in "
+                "production; the built-in mapping is the demo's"
+            )
+
     def require_secret(self, name: str, value: str) -> None:
         """Refuse placeholder secrets outside development and test."""
         if self.environment is Environment.production and value in PLACEHOLDER_SECRETS:

@@ -45,6 +45,17 @@ def test_production_refuses_the_synthetic_reference_data_unless_told_it_is_a_tri
     ScoringSettings(environment="test")  # demos and tests run on the samples
 
 
+def test_production_services_refuse_the_demo_role_mapping() -> None:
+    demo = ServiceSettings(environment="production")  # migrations need no mapping
+    with pytest.raises(ValueError, match="EQUITAS_ROLE_PERMISSIONS"):
+        demo.require_role_mapping()
+    ServiceSettings(environment="development").require_role_mapping()
+    trust = ServiceSettings(
+        environment="production", role_permissions={"S8000:G8000:R8000": ["person:read"]}
+    )
+    trust.require_role_mapping()
+
+
 def test_each_service_has_its_own_database() -> None:
     settings = ServiceSettings()
     assert settings.database_name_for("scoring") != settings.database_name_for("aggregation")
