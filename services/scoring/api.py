@@ -6,6 +6,7 @@ import logging
 from fastapi import APIRouter, FastAPI
 
 from services.common.app import Hook
+from services.common.database import make_engine
 from services.common.settings import Environment
 from services.scoring.assessments.routes import router as assessments
 from services.scoring.audit.routes import router as audit
@@ -38,7 +39,17 @@ async def load_reference_data(app: FastAPI) -> None:
 
 
 async def load_instruments(app: FastAPI) -> None:
-    app.state.catalogue = await asyncio.to_thread(Catalogue, app.state.engine)
+    # The catalogue reads stored definitions while a request may already hold one of the
+    # request pool's connections (a change loads the assessment, then its definition). On
+    # a pool of its own it never waits for a second connection from a pool that requests
+    # holding one could have exhausted.
+    url = app.state.engine.url.render_as_string(hide_password=False)
+    app.state.catalogue_engine = make_engine(url, pool_size=2)
+    app.state.catalogue = await asyncio.to_thread(Catalogue, app.state.catalogue_engine)
+
+
+async def close_instruments(app: FastAPI) -> None:
+    await app.state.catalogue_engine.dispose()
 
 
 async def mount_benchmark_endpoints(app: FastAPI) -> None:
@@ -50,3 +61,4 @@ async def mount_benchmark_endpoints(app: FastAPI) -> None:
 
 routers: list[APIRouter] = [organisations, people, assessments, instruments, audit, feed, fhir]
 on_startup: list[Hook] = [load_reference_data, load_instruments, mount_benchmark_endpoints]
+on_shutdown: list[Hook] = [close_instruments]

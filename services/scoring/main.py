@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.common.app import ServiceSpec, build_app
-from services.scoring.api import on_startup, routers
+from services.scoring.api import on_shutdown, on_startup, routers
 from services.scoring.settings import ScoringSettings
 
 SPEC = ServiceSpec(
@@ -20,6 +20,7 @@ SPEC = ServiceSpec(
     routers=routers,
     migrations_dir=Path(__file__).parent / "db" / "migrations",
     on_startup=on_startup,
+    on_shutdown=on_shutdown,
 )
 
 
