@@ -65,13 +65,15 @@ async def _drop_databases(server_url: str, prefix: str) -> None:
                 f"{users} connection(s) use the {prefix}* databases: another benchmark stack "
                 "is running on this machine; stop it first"
             )
-        rows = await conn.fetch(
-            "SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "%"
-        )
-        for row in rows:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+        for name in await _databases(conn, prefix):
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+async def _databases(conn: asyncpg.Connection, prefix: str) -> list[str]:
+    rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", prefix + "%")
+    return [row["datname"] for row in rows]
 
 
 def git_commit() -> str | None:
@@ -164,19 +166,12 @@ class BenchContext:
 async def _quiesce(server_url: str) -> None:
     conn = await asyncpg.connect(_dsn(server_url))
     try:
-        names = await conn.fetch(
-            "SELECT datname FROM pg_database WHERE datname LIKE $1", DATABASE_PREFIX + "%"
-        )
-    finally:
-        await conn.close()
-    for row in names:
-        database = await asyncpg.connect(_dsn(service_database_url(server_url, row["datname"])))
-        try:
-            await database.execute("VACUUM (ANALYZE)")
-        finally:
-            await database.close()
-    conn = await asyncpg.connect(_dsn(server_url))
-    try:
+        for name in await _databases(conn, DATABASE_PREFIX):
+            database = await asyncpg.connect(_dsn(service_database_url(server_url, name)))
+            try:
+                await database.execute("VACUUM (ANALYZE)")
+            finally:
+                await database.close()
         await conn.execute("CHECKPOINT")
     finally:
         await conn.close()
