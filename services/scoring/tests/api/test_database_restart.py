@@ -2,6 +2,7 @@
 terminating backends), the next requests get new connections: no request fails because a
 pooled connection had died while it sat idle."""
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -14,16 +15,30 @@ from tests.support.fixtures import Tokens
 
 
 async def _drop_scoring_connections(stack: Stack) -> int:
+    """Terminate the service's backends and wait until they are gone: the test is about
+    connections that died while idle, not one dying during a request (that one gets a 503)."""
     database = f"{stack.config.database_prefix}scoring"
     dsn = make_url(stack.database_url).set(drivername="postgresql").render_as_string(False)
     admin = await asyncpg.connect(dsn)
     try:
-        dropped: int = await admin.fetchval(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+        rows = await admin.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
             database,
         )
-        return dropped
+        terminated = [row["pid"] for row in rows]
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", terminated
+        )
+        for _ in range(100):
+            alive = await admin.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])", terminated
+            )
+            if not alive:
+                break
+            await asyncio.sleep(0.1)
+        # The closed sockets reach the workers' event loops, idle meanwhile, at once.
+        await asyncio.sleep(0.5)
+        return len(terminated)
     finally:
         await admin.close()
 
