@@ -99,6 +99,9 @@ def _defaults(model: type[SQLModel]) -> tuple[tuple[str, Callable[[], Any]], ...
 
 @cache
 def _column_keys(model: type[SQLModel]) -> frozenset[str]:
+    # As in _defaults: a worker whose first request reads a row this way (a submit) would
+    # otherwise find the row's attributes unusable until some ORM query configured them.
+    configure_mappers()
     table: Table = model.__table__  # type: ignore[attr-defined]
     return frozenset(c.key for c in table.columns)
 

@@ -1,6 +1,9 @@
 """The one-statement INSERT built for the hot path (pure: no database)."""
 
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm.exc import DetachedInstanceError
@@ -8,6 +11,8 @@ from sqlalchemy.orm.exc import DetachedInstanceError
 from services.common.direct import detached, insert_statement, row_from
 from services.scoring.audit.models import AuditEvent
 from services.scoring.feed.models import FeedEvent
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def audit(**overrides: object) -> AuditEvent:
@@ -67,3 +72,20 @@ def test_a_row_read_holds_what_was_selected_and_refuses_the_rest() -> None:
     assert (row.entity_id, row.action) == (entity, "read")
     with pytest.raises(DetachedInstanceError):
         _ = row.actor_subject  # not selected: an error, never a silent None
+
+
+def test_rows_read_first_thing_in_a_fresh_process_are_usable() -> None:
+    # Found under load: a new worker whose first request was a submit read person.id before
+    # anything had configured the ORM's mappers, and failed with AttributeError (500).
+    script = (
+        "import uuid\n"
+        "from services.common.direct import row_from\n"
+        "from services.scoring.people.models import Person\n"
+        "key = uuid.uuid4()\n"
+        "person = row_from(Person, {'p__id': key, 'p__sex': 'female'}, 'p')\n"
+        "assert person.id == key and person.sex == 'female'\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
