@@ -85,7 +85,7 @@ def test_rows_read_first_thing_in_a_fresh_process_are_usable() -> None:
         "person = row_from(Person, {'p__id': key, 'p__sex': 'female'}, 'p')\n"
         "assert person.id == key and person.sex == 'female'\n"
     )
-    done = subprocess.run(  # noqa: S603 - our own interpreter
+    done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
