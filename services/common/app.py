@@ -137,6 +137,7 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         # collection from now on (fewer objects to scan per request).
         gc.collect()
         gc.freeze()
+        gc.set_threshold(settings.gc_young_threshold, *gc.get_threshold()[1:])
         try:
             yield
         finally:

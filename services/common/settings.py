@@ -38,6 +38,12 @@ class ServiceSettings(BaseSettings):
     database_max_overflow: int = 0
     database_pool_timeout_s: float = 30.0
     migrate_on_start: bool = True
+    # New container objects between two garbage collections (Python's default is 700).
+    # Requests free what they build by reference counting; at 700 a collection ran about
+    # every second submit and scanned the objects of every request in flight, finding no
+    # garbage: ~10% of a submit's CPU (docs/benchmarks.md). Cyclic garbage, where some path
+    # makes it, is still collected, a little later.
+    gc_young_threshold: int = Field(20_000, ge=100)
 
     oidc_issuer: str = "http://127.0.0.1:8080/idp"
     # Where the service fetches keys; defaults to the issuer's /jwks. Services may reach the
