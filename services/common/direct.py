@@ -127,15 +127,22 @@ def _columns(table: Table) -> tuple[_Column, ...]:
     )
 
 
-def insert_statement(rows: Sequence[SQLModel]) -> tuple[str, list[object]]:
-    """One INSERT per row, chained as data-modifying CTEs into one statement. Foreign keys
-    between the rows hold: Postgres checks them when the whole statement is done. Names
-    come from our table metadata; every value is a bind parameter."""
-    shape: list[tuple[str, tuple[str, ...]]] = []
-    args: list[object] = []
+class FromSource(str):
+    """A column value taken from the source query's row (``insert_from``): SQL text of our
+    own over the source's columns (``src.team_id``), never anything a caller sent."""
+
+    __slots__ = ()
+
+
+# (table, ((column, expression or None for the next parameter), ...)) per row
+_Shape = tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]
+
+
+def _shape(rows: Sequence[SQLModel], args: list[object]) -> _Shape:
+    shape: list[tuple[str, tuple[tuple[str, str | None], ...]]] = []
     for row in rows:
         table: Table = row.__table__  # type: ignore[attr-defined]
-        names: list[str] = []
+        columns: list[tuple[str, str | None]] = []
         # New rows hold every value in their __dict__; reading it directly skips the ORM's
         # attribute machinery (a tenth of building the statement).
         values = vars(row)
@@ -143,24 +150,61 @@ def insert_statement(rows: Sequence[SQLModel]) -> tuple[str, list[object]]:
             value = values.get(column.key)
             if value is None and column.filled_by_database:
                 continue
+            if isinstance(value, FromSource):
+                columns.append((column.name, str(value)))
+                continue
             # The engine's asyncpg codec takes JSON as text (and hands it back parsed).
             args.append(
                 orjson.dumps(value).decode() if column.json and value is not None else value
             )
-            names.append(column.name)
-        shape.append((table.name, tuple(names)))
-    return _statement(tuple(shape)), args
+            columns.append((column.name, None))
+        shape.append((table.name, tuple(columns)))
+    return tuple(shape)
+
+
+def insert_statement(rows: Sequence[SQLModel]) -> tuple[str, list[object]]:
+    """One INSERT per row, chained as data-modifying CTEs into one statement. Foreign keys
+    between the rows hold: Postgres checks them when the whole statement is done. Names
+    come from our table metadata; every value is a bind parameter."""
+    args: list[object] = []
+    return _statement(_shape(rows, args)), args
+
+
+def insert_from(
+    source: str, source_args: Sequence[object], rows: Sequence[SQLModel], answer: str
+) -> tuple[str, list[object]]:
+    """Like ``insert_statement``, but every row is written only if the ``source`` query
+    (our own SQL, at most one row, its parameters ``source_args`` numbered from $1) finds
+    its row, and values marked ``FromSource`` come from that row. The statement answers
+    ``SELECT {answer} FROM src``: no row means nothing was written. So a check and the
+    writes it guards take one round trip and one implicit transaction."""
+    args: list[object] = list(source_args)
+    return _statement(_shape(rows, args), source, len(source_args), answer), args
 
 
 @lru_cache(maxsize=256)
-def _statement(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+def _statement(
+    shape: _Shape, source: str | None = None, numbered: int = 0, answer: str = ""
+) -> str:
     parts: list[str] = []
-    number = 0
-    for table, names in shape:
-        columns = ", ".join(f'"{name}"' for name in names)
-        values = ", ".join(f"${number + i + 1}" for i in range(len(names)))
-        number += len(names)
-        parts.append(f'INSERT INTO "{table}" ({columns}) VALUES ({values})')  # noqa: S608
+    number = numbered
+    for table, columns in shape:
+        names = ", ".join(f'"{name}"' for name, _ in columns)
+        values: list[str] = []
+        for _, expression in columns:
+            if expression is None:
+                number += 1
+                values.append(f"${number}")
+            else:
+                values.append(expression)
+        listed = ", ".join(values)
+        if source is None:
+            parts.append(f'INSERT INTO "{table}" ({names}) VALUES ({listed})')  # noqa: S608
+        else:
+            parts.append(f'INSERT INTO "{table}" ({names}) SELECT {listed} FROM src')  # noqa: S608
+    if source is not None:
+        ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts))
+        return f"WITH src AS ({source}), {ctes} SELECT {answer} FROM src"  # noqa: S608
     *first, last = parts
     ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(first))
     return f"WITH {ctes} {last}" if ctes else last
@@ -168,8 +212,23 @@ def _statement(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
 
 async def insert_rows(connection: asyncpg.Connection, rows: Sequence[SQLModel]) -> None:
     """Write new rows atomically in one round trip."""
-    sql, args = insert_statement(rows)
+    await _write(connection, *insert_statement(rows))
+
+
+async def insert_rows_from(
+    connection: asyncpg.Connection,
+    source: str,
+    source_args: Sequence[object],
+    rows: Sequence[SQLModel],
+    answer: str,
+) -> asyncpg.Record | None:
+    """``insert_from``, run: the source's answer, or None when it found nothing (and
+    nothing was written)."""
+    return await _write(connection, *insert_from(source, source_args, rows, answer))
+
+
+async def _write(connection: asyncpg.Connection, sql: str, args: list[object]) -> Any:
     try:
-        await connection.execute(sql, *args)
+        return await connection.fetchrow(sql, *args)
     except asyncpg.IntegrityConstraintViolationError as exc:
         raise Conflict("The change conflicts with data stored meanwhile; try again") from exc

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm.exc import DetachedInstanceError
 
-from services.common.direct import detached, insert_statement, row_from
+from services.common.direct import FromSource, detached, insert_from, insert_statement, row_from
 from services.scoring.audit.models import AuditEvent
 from services.scoring.feed.models import FeedEvent
 
@@ -89,3 +89,16 @@ def test_rows_read_first_thing_in_a_fresh_process_are_usable() -> None:
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_rows_guarded_by_a_source_query_take_its_values_and_number_after_it() -> None:
+    source = "SELECT 1 AS one, $1::text AS who, $2::int AS n"
+    event = detached(FeedEvent, event_type="e", payload={"a": 1}, context=FromSource("src.n"))
+    sql, args = insert_from(source, ["x", 2], [event, audit()], "src.who")
+    assert sql.startswith(f'WITH src AS ({source}), w0 AS (INSERT INTO "feed_event" ')
+    assert sql.endswith("SELECT src.who FROM src")
+    assert "SELECT $3, $4, $5, $6, src.n FROM src" in sql  # type, time, payload, person
+    assert args[:2] == ["x", 2]
+    assert f"${len(args)}" in sql
+    assert f"${len(args) + 1}" not in sql
+    assert "src.n" not in args

@@ -2,23 +2,23 @@
 history, the person's profile, and the FHIR QuestionnaireResponse export."""
 
 import uuid
-from functools import partial
 from itertools import groupby
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy import select
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from services.common.auth import Principal, require
 from services.common.database import Session
-from services.common.direct import detached, direct_connection, insert_rows
+from services.common.direct import direct_connection
 from services.common.errors import NotFound, problem_responses
 from services.common.etag import check_if_match, etag_for
 from services.common.permissions import Permission
 from services.scoring.assessments import service
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.assessments.profile import build_profile, summary
+from services.scoring.assessments.record import record_assessment
 from services.scoring.assessments.schemas import (
     AssessmentAmend,
     AssessmentCreate,
@@ -28,9 +28,7 @@ from services.scoring.assessments.schemas import (
     RevisionRead,
 )
 from services.scoring.assessments.service import Loaded, load_assessment
-from services.scoring.audit.models import AuditEvent
 from services.scoring.db.base import utcnow
-from services.scoring.feed.models import FeedEvent
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.questionnaire import to_questionnaire_response
 from services.scoring.organisations.models import Organisation
@@ -44,25 +42,11 @@ Writer = Annotated[Principal, Depends(require(Permission.assessment_write))]
 OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation_admin))]
 IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
 CHANGE = problem_responses(409, 412, 422, 428)
-# New rows of the hot path, written with insert_rows (see services.common.direct).
-detached_revision = partial(detached, AssessmentRevision)
-detached_feed = partial(detached, FeedEvent)
-detached_audit = partial(detached, AuditEvent)
-
-
-def _model_response(loaded: Loaded, *, status_code: int = 200) -> Response:
-    """Serialise once: returning the model would make FastAPI validate it a second time."""
-    return Response(
-        content=service.assessment_read(loaded).model_dump_json(),
-        status_code=status_code,
-        media_type="application/json",
-        headers={"ETag": etag_for(loaded.assessment.version)},
-    )
 
 
 def _respond(loaded: Loaded, response: Response) -> AssessmentRead:
     response.headers["ETag"] = etag_for(loaded.assessment.version)
-    return service.assessment_read(loaded)
+    return service.assessment_read(loaded.assessment, loaded.team.code)
 
 
 @router.post(
@@ -79,39 +63,22 @@ async def create_assessment(
     request: Request,
     submit: Annotated[bool, Query(description="Validate, score and submit at once")] = False,
 ) -> Response:
-    # The hot path of data entry (docs/decisions/0011): one query for access and team, then
-    # every new row (assessment, revision, feed event, audit entry) in one statement.
+    # The hot path of data entry: checks in memory, then one statement (assessments.record).
     catalogue: Catalogue = request.app.state.catalogue
     defn = await catalogue.get(body.instrument, body.variant, body.version, field="body.instrument")
     service.check_episode(defn, body.episode_type, "body.episode_type")
     service.check_answers(defn, body.responses, complete=submit, prefix="body.")
     async with direct_connection(request.app.state.engine) as connection:
-        person, team, organisation = await service.caring_context(
-            connection, principal, person_id, body.team_code
+        assessment, team_code = await record_assessment(
+            connection, principal, request, person_id, body, defn, submit=submit
         )
-        assessment = service.new_assessment(
-            person,
-            team,
-            defn,
-            episode_type=body.episode_type,
-            assessed_on=body.assessed_on,
-            responses=body.responses,
-            notes=body.notes,
-            author=principal.subject,
-            submit=submit,
-        )
-        loaded = Loaded(assessment, person, team, organisation)
-        rows: list[SQLModel] = [assessment]
-        if submit:
-            rows.append(service.revision_of(assessment, amend_reason=None, build=detached_revision))
-            rows.append(
-                service.feed_event(request, "assessment.submitted", loaded, defn, detached_feed)
-            )
-        # One audit entry says both: created, and (if so) submitted.
-        action = "submit" if submit else "create"
-        rows.append(service.audit_entry(principal, request, action, assessment, detached_audit))
-        await insert_rows(connection, rows)
-    return _model_response(loaded, status_code=201)
+    return Response(
+        # Serialised once: returning the model would make FastAPI validate it a second time.
+        content=service.assessment_read(assessment, team_code).model_dump_json(),
+        status_code=201,
+        media_type="application/json",
+        headers={"ETag": etag_for(assessment.version)},
+    )
 
 
 @router.get(
@@ -181,6 +148,7 @@ async def update_assessment(
         service.check_episode(defn, body.episode_type, "body.episode_type")
         a.episode_type = body.episode_type
     if body.assessed_on is not None:
+        service.check_assessed_on(loaded.person, body.assessed_on)
         a.assessed_on = body.assessed_on
     if body.responses is not None:
         merged = dict(a.responses)
@@ -250,6 +218,7 @@ async def amend_assessment(
         service.check_episode(defn, body.episode_type, "body.episode_type")
         a.episode_type = body.episode_type
     if body.assessed_on is not None:
+        service.check_assessed_on(loaded.person, body.assessed_on)
         a.assessed_on = body.assessed_on
     if "notes" in body.model_fields_set:
         a.notes = body.notes
@@ -340,7 +309,7 @@ async def restore_assessment(
     service.audit(session, principal, request, "restore", a)
     response.headers["ETag"] = etag_for(a.version)
     # Administrators restore records; they do not read the clinical content.
-    return service.assessment_read(loaded).model_copy(
+    return service.assessment_read(loaded.assessment, loaded.team.code).model_copy(
         update={"responses": {}, "notes": None, "scores": None}
     )
 

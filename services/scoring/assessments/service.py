@@ -6,14 +6,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import asyncpg
 from fastapi import Request
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.common.auth import Principal
-from services.common.direct import columns_of, detached, row_from
+from services.common.direct import FromSource, detached
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from services.common.etag import check_if_match
 from services.scoring.assessments.models import Assessment, AssessmentRevision
@@ -22,7 +21,7 @@ from services.scoring.audit.models import AuditEvent
 from services.scoring.audit.service import audit_event
 from services.scoring.db.base import utcnow
 from services.scoring.feed.models import FeedEvent
-from services.scoring.feed.payload import FeedAssessment, FeedSubject, feed_payload
+from services.scoring.feed.payload import FeedAssessment, feed_context, stored_payload
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import check_responses, score_checked
@@ -75,57 +74,6 @@ async def load_assessment(
     return Loaded(*row)
 
 
-# What a new assessment, its feed event and the answer need (decoding every column of the
-# three tables costs more than the rest of the query). Names come from our table metadata;
-# every value is a bind parameter.
-_PERSON_FACTS = (
-    *("id", "nhs_number", "local_id", "given_name", "family_name", "birth_date", "sex"),
-    *("ethnic_category", "imd_decile", "imd_vintage"),
-)
-_CARING_CONTEXT = f"""
-SELECT {columns_of(Person, "p", _PERSON_FACTS)}, {columns_of(Team, "t", ("id", "code"))},
-       {columns_of(Organisation, "o", ("ods_code", "parent_ods_code"))}
-FROM person p
-JOIN caseload_entry c ON c.person_id = p.id
-JOIN team t ON t.id = c.team_id
-JOIN membership m ON m.team_id = t.id AND m.subject = $2
-JOIN organisation o ON o.id = t.organisation_id
-WHERE p.id = $1 AND o.ods_code = $3
-ORDER BY t.code
-"""  # noqa: S608
-
-
-async def caring_context(
-    connection: asyncpg.Connection,
-    principal: Principal,
-    person_id: uuid.UUID,
-    team_code: str | None,
-) -> tuple[Person, Team, Organisation]:
-    """The person and the caller's team caring for them, in one query: the same rule as
-    ``person_visible_to`` (a caseload of one of the caller's teams in the selected role's
-    organisation), plus the team the new assessment belongs to. Detached rows holding only
-    the columns a new assessment needs."""
-    rows = await connection.fetch(
-        _CARING_CONTEXT, person_id, principal.subject, principal.organisation_code
-    )
-    if not rows:
-        raise NotFound("No such person on your teams' caseloads")
-    for row in rows:
-        if team_code in (None, row["t__code"]):
-            return (
-                row_from(Person, row, "p"),
-                row_from(Team, row, "t"),
-                row_from(Organisation, row, "o"),
-            )
-    raise InvalidInput(
-        errors=[
-            FieldProblem(
-                field="body.team_code", message="not a team of yours caring for this person"
-            )
-        ]
-    )
-
-
 async def load_for_change(
     session: AsyncSession,
     principal: Principal,
@@ -164,6 +112,15 @@ def check_episode(defn: InstrumentDefinition, episode_type: str, field: str) -> 
             f"Unknown episode type {episode_type!r}",
             errors=[FieldProblem(field=field, message=f"choose one of: {', '.join(allowed)}")],
         )
+
+
+BEFORE_BIRTH = FieldProblem(field="body.assessed_on", message="before the person's date of birth")
+
+
+def check_assessed_on(person: Person, assessed_on: date) -> None:
+    """An assessment cannot predate its subject (and the feed's age would be negative)."""
+    if assessed_on < person.birth_date:
+        raise InvalidInput(errors=[BEFORE_BIRTH])
 
 
 def flag_notes(notes: str | None, person: Person) -> list[dict[str, Any]]:
@@ -210,27 +167,39 @@ def feed_event(
     defn: InstrumentDefinition,
     build: Callable[..., FeedEvent] = FeedEvent,
 ) -> FeedEvent:
-    """The pseudonymised feed event for a change, to write with the change itself."""
-    a, p = loaded.assessment, loaded.person
+    """The feed event for a change, to write with the change itself: what it says about
+    the assessment, the person it is about and the context as of the assessment."""
+    a, p, o = loaded.assessment, loaded.person, loaded.organisation
+    context = feed_context(
+        birth_date=p.birth_date,
+        assessed_on=a.assessed_on,
+        sex=p.sex,
+        ethnic_category=p.ethnic_category,
+        imd_decile=p.imd_decile,
+        imd_vintage=p.imd_vintage,
+        organisation_code=o.ods_code,
+        commissioner_code=o.parent_ods_code,
+        team_code=loaded.team.code,
+    )
+    return build(
+        event_type=event,
+        payload=event_payload(request, event, a, defn),
+        person_id=p.id,
+        context=context.as_dict(),
+    )
+
+
+def event_payload(
+    request: Request, event: str, a: Assessment, defn: InstrumentDefinition
+) -> dict[str, Any]:
+    """What a feed event says about the assessment (``feed.payload.stored_payload``)."""
     secret = request.app.state.settings.pseudonymisation_key.encode()
-    payload = feed_payload(
+    return stored_payload(
         secret,
         event,
-        FeedSubject(
-            nhs_number=p.nhs_number,
-            local_id=p.local_id,
-            birth_date=p.birth_date,
-            sex=p.sex,
-            ethnic_category=p.ethnic_category,
-            imd_decile=p.imd_decile,
-            imd_vintage=p.imd_vintage,
-        ),
         FeedAssessment(
             assessment_id=str(a.id),
             revision=a.revision,
-            organisation_code=loaded.organisation.ods_code,
-            commissioner_code=loaded.organisation.parent_ods_code,
-            team_code=loaded.team.code,
             instrument=a.instrument,
             variant=a.variant,
             instrument_version=a.instrument_version,
@@ -241,7 +210,6 @@ def feed_event(
             scores=a.scores,
         ),
     )
-    return build(event_type=event, payload=payload)
 
 
 def submit_revision(
@@ -331,13 +299,12 @@ def audit_entry(
     )
 
 
-def assessment_read(loaded: Loaded) -> AssessmentRead:
-    a = loaded.assessment
+def assessment_read(a: Assessment, team_code: str) -> AssessmentRead:
     # Built from our own rows, so not validated again (the hot path answers with this).
     return AssessmentRead.model_construct(
         id=a.id,
         person_id=a.person_id,
-        team_code=loaded.team.code,
+        team_code=team_code,
         instrument=a.instrument,
         variant=a.variant,
         instrument_version=a.instrument_version,
@@ -358,22 +325,23 @@ def assessment_read(loaded: Loaded) -> AssessmentRead:
 
 
 def new_assessment(
-    person: Person,
-    team: Team,
+    person_id: uuid.UUID,
+    team_id: uuid.UUID | FromSource,
     defn: InstrumentDefinition,
     *,
     episode_type: str,
     assessed_on: date,
     responses: dict[str, str],
     notes: str | None,
+    free_text_flags: list[dict[str, Any]],
     author: str,
     submit: bool,
 ) -> Assessment:
     """A new assessment, as a draft or already submitted (scored), detached: it is written
-    with ``insert_rows`` and never changed in memory."""
+    with ``insert_rows``/``insert_rows_from`` and never changed in memory."""
     values: dict[str, Any] = {
-        "person_id": person.id,
-        "team_id": team.id,
+        "person_id": person_id,
+        "team_id": team_id,
         "instrument": defn.instrument,
         "variant": defn.variant,
         "instrument_version": defn.version,
@@ -382,7 +350,7 @@ def new_assessment(
         "status": "draft",
         "responses": responses,
         "notes": notes,
-        "free_text_flags": flag_notes(notes, person),
+        "free_text_flags": free_text_flags,
         "created_by": author,
         "updated_by": author,
     }

@@ -21,7 +21,7 @@ from services.scoring.demo_data.generator import (
     SyntheticPerson,
     generate_assessments,
 )
-from services.scoring.feed.payload import FeedAssessment, FeedSubject, feed_payload
+from services.scoring.feed.payload import FeedAssessment, feed_context, stored_payload
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import score
 from services.scoring.instruments.registry import builtin_definitions, semver_key
@@ -50,7 +50,7 @@ REVISION_COLUMNS = (
     "assessment_id", "revision", "instrument_version", "episode_type", "assessed_on",
     "responses", "scores", "submitted_by", "submitted_at",
 )  # fmt: skip
-FEED_COLUMNS = ("event_type", "occurred_at", "payload")
+FEED_COLUMNS = ("event_type", "occurred_at", "payload", "person_id", "context")
 
 Row = tuple[Any, ...]
 
@@ -158,15 +158,6 @@ def build_batch(ctx: BuildContext, people: Sequence[SyntheticPerson]) -> Batch:
             )
         )
         batch.caseload.append((person_id, team_id, created_at))
-        subject = FeedSubject(
-            nhs_number=person.nhs_number,
-            local_id=local_id,
-            birth_date=person.birth_date,
-            sex=person.sex.value,
-            ethnic_category=person.ethnic_category.value,
-            imd_decile=person.imd_decile,
-            imd_vintage=person.imd_vintage,
-        )
         for synthetic in history:
             assessment_id = uuid.uuid5(
                 ID_NAMESPACE, f"{ctx.seed}:assessment:{local_id}:{synthetic.sequence}"
@@ -179,16 +170,12 @@ def build_batch(ctx: BuildContext, people: Sequence[SyntheticPerson]) -> Batch:
             ratings = synthetic.ratings
             scores = score(defn, ratings).as_dict()
             episode_type = synthetic.point.value
-            payload = feed_payload(
+            payload = stored_payload(
                 ctx.secret,
                 EVENT,
-                subject,
                 FeedAssessment(
                     assessment_id=str(assessment_id),
                     revision=1,
-                    organisation_code=organisation_code,
-                    commissioner_code=ctx.commissioners[organisation_code],
-                    team_code=person.team_code,
                     instrument=instrument,
                     variant=variant,
                     instrument_version=version,
@@ -198,6 +185,17 @@ def build_batch(ctx: BuildContext, people: Sequence[SyntheticPerson]) -> Batch:
                     answers=answers_with_values(defn, ratings),
                     scores=scores,
                 ),
+            )
+            context = feed_context(
+                birth_date=person.birth_date,
+                assessed_on=synthetic.assessed_on,
+                sex=person.sex.value,
+                ethnic_category=person.ethnic_category.value,
+                imd_decile=person.imd_decile,
+                imd_vintage=person.imd_vintage,
+                organisation_code=organisation_code,
+                commissioner_code=ctx.commissioners[organisation_code],
+                team_code=person.team_code,
             )
             responses_json, scores_json = json_text(ratings), json_text(scores)
             batch.assessments.append(
@@ -236,5 +234,7 @@ def build_batch(ctx: BuildContext, people: Sequence[SyntheticPerson]) -> Batch:
                     submitted_at,
                 )
             )
-            batch.feed.append((EVENT, submitted_at, json_text(payload)))
+            batch.feed.append(
+                (EVENT, submitted_at, json_text(payload), person_id, json_text(context.as_dict()))
+            )
     return batch

@@ -13,10 +13,10 @@ What it writes, each row shaped as the API would have written it:
   first team of trust EQB);
 - ``--people`` synthetic people (``generate_people``) on their team's caseload, and each
   person's HEF history (``generate_assessments``) as submitted assessments: scored with the
-  engine, with revision 1 in ``assessment_revision`` and the pseudonymised
-  ``assessment.submitted`` event in the change feed, built from the same ``feed_payload``
-  inputs ``assessments.service.publish`` uses (a test compares the two; the rows are built
-  in ``demo_data.rows``). Authors are ``demo-data``; nothing is written to the audit log
+  engine, with revision 1 in ``assessment_revision`` and the ``assessment.submitted``
+  event in the change feed, built with the same ``stored_payload`` and ``feed_context``
+  ``assessments.service.publish`` uses (a test compares the two; the rows are built in
+  ``demo_data.rows``). Authors are ``demo-data``; nothing is written to the audit log
   (no one read or changed anything).
 
 Everything is deterministic for a given ``--seed`` and ``--as-of`` (ids are UUIDv5 of the

@@ -1,13 +1,17 @@
 """Transactional outbox for the pseudonymised change feed read by aggregation.
 
 Written in the same transaction as each submit, amend, delete and restore, so the feed can
-never miss or invent a change. The payload holds only pseudonymised fields.
+never miss or invent a change. The feed publishes only pseudonymised fields.
 
 ``txid`` is the writing transaction's id (Postgres fills it in). The feed is read in
 (txid, seq) order and only up to the oldest transaction still running, so a reader can
 never move past an event whose transaction has yet to commit (decision 0005).
+
+The stored payload holds no identifier and neither does ``context``; the person key is made
+from the person's identifiers when the feed is read (decision 0013).
 """
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +40,12 @@ class FeedEvent(ScoringTable, table=True):
     occurred_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # What the event says about the assessment (feed.payload.stored_payload); with
+    # ``context`` and the person's key, made when read, the published payload.
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    person_id: uuid.UUID | None = Field(default=None)
+    # feed.payload.FeedContext as of the change; NULL on events stored whole (before 0013).
+    context: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     txid: str | None = Field(
         default=None,
         sa_column=Column(

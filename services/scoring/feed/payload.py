@@ -3,41 +3,74 @@
 Only what aggregation may hold goes in (ARCHITECTURE.md "Services own their data"): a keyed
 HMAC person key, age band, sex, ethnic category and group, IMD decile, organisation and team
 codes, instrument and episode, dates, answers and scores. Never a name, NHS number, date of
-birth, postcode or free text — the builder is given only the fields it may copy.
+birth, postcode or free text — the builders are given only the fields they may copy.
+
+An event is stored in three parts (decision 0013): the assessment's part (``stored_payload``),
+the context as of the change (``FeedContext``: codes, age in years, sex, ethnicity, IMD) and
+the person's id. The person key is made when the feed is read, from the person's identifiers,
+so the write of a submit needs nothing it has to read first.
 """
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from services.scoring.feed.pseudonymise import age_band, person_key
+from services.scoring.feed.pseudonymise import age_band_of, age_in_years, person_key
 from services.scoring.people.ethnicity import ethnic_category_from_code, ethnic_group
 
 FEED_SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
-class FeedSubject:
-    """The identifiable inputs, used here only to derive pseudonymous fields."""
+class FeedContext:
+    """Who the person was and which team assessed them, as of the change: stored with the
+    event (``feed_event.context``) and published pseudonymised (``feed_payload``). No
+    identifier: age in completed years, not the date of birth. The person's identifiers
+    are read when the feed is read, only to make the person key (decision 0013)."""
 
-    nhs_number: str | None
-    local_id: str | None
-    birth_date: date
+    organisation_code: str
+    commissioner_code: str | None
+    team_code: str
+    age_years: int
     sex: str
     ethnic_category: str | None
     imd_decile: int | None
     imd_vintage: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def feed_context(
+    *,
+    birth_date: date,
+    assessed_on: date,
+    sex: str,
+    ethnic_category: str | None,
+    imd_decile: int | None,
+    imd_vintage: str | None,
+    organisation_code: str,
+    commissioner_code: str | None,
+    team_code: str,
+) -> FeedContext:
+    return FeedContext(
+        organisation_code=organisation_code,
+        commissioner_code=commissioner_code,
+        team_code=team_code,
+        age_years=age_in_years(birth_date, assessed_on),
+        sex=sex,
+        ethnic_category=ethnic_category,
+        imd_decile=imd_decile,
+        imd_vintage=imd_vintage,
+    )
 
 
 @dataclass(frozen=True)
 class FeedAssessment:
     assessment_id: str
     revision: int
-    organisation_code: str
-    commissioner_code: str | None
-    team_code: str
     instrument: str
     variant: str
     instrument_version: str
@@ -54,32 +87,14 @@ def assessment_key(secret: bytes, assessment_id: str) -> str:
     return "ak_" + digest.hexdigest()
 
 
-def feed_payload(
-    secret: bytes, event: str, subject: FeedSubject, assessment: FeedAssessment
-) -> dict[str, Any]:
-    category = (
-        ethnic_category_from_code(subject.ethnic_category) if subject.ethnic_category else None
-    )
+def stored_payload(secret: bytes, event: str, assessment: FeedAssessment) -> dict[str, Any]:
+    """What an event stores about the assessment (``feed_event.payload``): everything it
+    publishes except what ``FeedContext`` holds."""
     return {
         "schema_version": FEED_SCHEMA_VERSION,
         "event": event,
         "assessment_key": assessment_key(secret, assessment.assessment_id),
         "revision": assessment.revision,
-        "person_key": person_key(
-            secret,
-            nhs_number=subject.nhs_number,
-            local_id=subject.local_id,
-            organisation_code=assessment.organisation_code,
-        ),
-        "age_band": age_band(subject.birth_date, assessment.assessed_on),
-        "sex": subject.sex,
-        "ethnic_category": category.value if category else None,
-        "ethnic_group": ethnic_group(category).value if category else None,
-        "imd_decile": subject.imd_decile,
-        "imd_vintage": subject.imd_vintage,
-        "organisation_code": assessment.organisation_code,
-        "commissioner_code": assessment.commissioner_code,
-        "team_code": assessment.team_code,
         "instrument": assessment.instrument,
         "variant": assessment.variant,
         "instrument_version": assessment.instrument_version,
@@ -88,4 +103,41 @@ def feed_payload(
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
         "answers": assessment.answers,
         "scores": assessment.scores,
+    }
+
+
+_HEAD = ("schema_version", "event", "assessment_key", "revision")
+
+
+def feed_payload(
+    secret: bytes,
+    stored: dict[str, Any],
+    context: dict[str, Any],
+    *,
+    nhs_number: str | None,
+    local_id: str | None,
+) -> dict[str, Any]:
+    """The event as the feed publishes it: the stored payload with the person's
+    pseudonymised fields (keyed from their identifiers, read for this) and the team's codes."""
+    code = context["ethnic_category"]
+    category = ethnic_category_from_code(code) if code else None
+    head = {key: stored[key] for key in _HEAD}
+    return {
+        **head,
+        "person_key": person_key(
+            secret,
+            nhs_number=nhs_number,
+            local_id=local_id,
+            organisation_code=context["organisation_code"],
+        ),
+        "age_band": age_band_of(context["age_years"]),
+        "sex": context["sex"],
+        "ethnic_category": category.value if category else None,
+        "ethnic_group": ethnic_group(category).value if category else None,
+        "imd_decile": context["imd_decile"],
+        "imd_vintage": context["imd_vintage"],
+        "organisation_code": context["organisation_code"],
+        "commissioner_code": context["commissioner_code"],
+        "team_code": context["team_code"],
+        **{key: value for key, value in stored.items() if key not in head},
     }

@@ -29,6 +29,7 @@ __all__ = [
     "MIN_SECRET_BYTES",
     "PseudonymisationError",
     "age_band",
+    "age_band_of",
     "age_in_years",
     "ethnic_group",
     "person_key",
@@ -96,7 +97,11 @@ def age_in_years(birth_date: date, on_date: date) -> int:
 
 def age_band(birth_date: date, on_date: date) -> str:
     """The age band label (see ``AGE_BANDS``) for completed years on ``on_date``."""
-    age = age_in_years(birth_date, on_date)
+    return age_band_of(age_in_years(birth_date, on_date))
+
+
+def age_band_of(age: int) -> str:
+    """The age band label (see ``AGE_BANDS``) for an age in completed years."""
     label = AGE_BANDS[0][1]
     for lowest, band in AGE_BANDS:
         if age >= lowest:

@@ -5,12 +5,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 
 from services.common.auth import Principal, require
 from services.common.database import Session
 from services.common.errors import FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
+from services.scoring.feed.payload import feed_payload
 
 router = APIRouter(prefix="/api/scoring", tags=["feed"], responses=problem_responses(401, 403, 422))
 FeedReader = Annotated[Principal, Depends(require(Permission.feed_read))]
@@ -33,10 +34,13 @@ class FeedPage(BaseModel):
 # Events in the order their transactions became safe to read: (txid, seq), only below the
 # oldest transaction still running. Any event not yet visible belongs to a transaction at
 # or above that horizon, so it sorts after every event served: a cursor never skips one.
+# The person's identifiers are read only to make the person key (feed.payload.feed_payload).
 _PAGE = text(
     """
-    SELECT e.seq, e.txid::text AS cursor_txid, e.event_type, e.occurred_at, e.payload
+    SELECT e.seq, e.txid::text AS cursor_txid, e.event_type, e.occurred_at, e.payload,
+           e.context, p.nhs_number, p.local_id
     FROM feed_event e
+    LEFT JOIN person p ON p.id = e.person_id
     WHERE (e.txid, e.seq) > (CAST(:txid AS text)::xid8, :seq)
       AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY e.txid, e.seq
@@ -75,13 +79,27 @@ async def read_feed(
     txid, seq = parse_cursor(after)
     limit = min(limit, request.app.state.settings.feed_max_page)
     rows = (await session.execute(_PAGE, {"txid": txid, "seq": seq, "limit": limit})).mappings()
+    secret = request.app.state.settings.pseudonymisation_key.encode()
     events = [
         FeedItem(
             cursor=f"{r['cursor_txid']}.{r['seq']}",
             event_type=r["event_type"],
             occurred_at=r["occurred_at"],
-            payload=r["payload"],
+            payload=_published(secret, r),
         )
         for r in rows
     ]
     return FeedPage(events=events, next_cursor=events[-1].cursor if events else after or "0")
+
+
+def _published(secret: bytes, row: RowMapping) -> dict[str, Any]:
+    if row["context"] is None:  # stored whole, before decision 0013
+        payload: dict[str, Any] = row["payload"]
+        return payload
+    return feed_payload(
+        secret,
+        row["payload"],
+        row["context"],
+        nhs_number=row["nhs_number"],
+        local_id=row["local_id"],
+    )

@@ -5,9 +5,10 @@ the role they selected at login. A system client (an EPR) sees the people of the
 organisation its credentials are bound to. Anyone else gets "not found": whether a person
 exists is itself sensitive.
 
-The hot path of recording an assessment restates the staff rule in one raw SQL query
-(``assessments.service.caring_context``, decision 0011): a change to the rule here must be
-made there too. The API tests deny other teams and other trusts through both.
+The hot path of recording an assessment restates the staff rule in raw SQL
+(``assessments.record``: ``_CARE`` and ``_CARING_CONTEXT``, decisions 0011 and 0013): a
+change to the rule here must be made there too. The API tests deny other teams and other
+trusts through each.
 """
 
 import uuid

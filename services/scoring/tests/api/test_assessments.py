@@ -276,3 +276,40 @@ async def test_other_teams_cannot_record_assessments_for_the_person(
     recorded = await gateway.post(url, params={"submit": "true"}, json=complete, headers=headers)
     assert recorded.status_code == 201
     assert recorded.json()["team_code"] == team
+
+
+async def test_an_assessment_cannot_predate_the_person(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    """The person was born on 1990-05-17: dating an assessment before that, in any way, is
+    refused naming the field and writes nothing (the feed's age would be negative)."""
+    _, person, headers = await _setup(gateway, tokens, new_team, nhs_number())
+    url = f"/api/scoring/people/{person['id']}/assessments"
+    early = {"episode_type": "referral", "assessed_on": "1990-05-16"}
+    complete = {**early, "responses": all_rated("low")}
+    for params, body in (
+        ({}, early),
+        ({"submit": "true"}, complete),
+        ({"submit": "true"}, {**complete, "notes": "Seen at home with their sister."}),
+    ):
+        refused = await gateway.post(url, params=params, json=body, headers=headers)
+        assert refused.status_code == 422, (params, refused.text)
+        assert [e["field"] for e in refused.json()["errors"]] == ["body.assessed_on"]
+    assert (await gateway.get(url, headers=headers)).json()["assessments"] == []
+    draft = await gateway.post(url, json={**early, "assessed_on": "1990-05-17"}, headers=headers)
+    assert draft.status_code == 201, draft.text  # on the day of birth: fine
+    moved = await gateway.patch(
+        f"/api/scoring/assessments/{draft.json()['id']}",
+        json={"assessed_on": "1990-01-01"},
+        headers={**headers, "If-Match": draft.headers["etag"]},
+    )
+    assert moved.status_code == 422
+    assert [e["field"] for e in moved.json()["errors"]] == ["body.assessed_on"]
+    submitted = await submit_complete(gateway, headers, person["id"], "high")
+    amended = await gateway.post(
+        f"/api/scoring/assessments/{submitted.json()['id']}/amend",
+        json={"reason": "Wrong date", "responses": all_rated("low"), "assessed_on": "1989-12-31"},
+        headers={**headers, "If-Match": submitted.headers["etag"]},
+    )
+    assert amended.status_code == 422
+    assert [e["field"] for e in amended.json()["errors"]] == ["body.assessed_on"]

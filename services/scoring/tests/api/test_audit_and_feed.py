@@ -3,6 +3,7 @@ the change feed carries pseudonymised fields only."""
 
 import json
 import uuid
+from dataclasses import fields
 from typing import Any
 
 import asyncpg
@@ -11,6 +12,7 @@ import pytest
 from equitas_stack.stack import Stack
 
 from services.common.database import service_database_url
+from services.scoring.feed.payload import FeedContext
 from services.scoring.tests.api.fhir_helpers import scoring_db
 from services.scoring.tests.api.hef import NewTeam, create_person, submit_complete
 from tests.support.fixtures import Tokens
@@ -57,7 +59,7 @@ IDENTIFYING_KEYS = {"nhs_number", "given_name", "family_name", "birth_date", "po
 
 
 async def test_feed_is_pseudonymised(
-    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any, stack: Stack
 ) -> None:
     team = await new_team({"clinician.a": "member"})
     headers = await tokens.headers("clinician.a")
@@ -87,6 +89,17 @@ async def test_feed_is_pseudonymised(
     for secret in (number, "Featherstonehaugh", "1990-05-17", "ZZ1 1AB", "07700", person["id"]):
         assert secret not in text
     assert not IDENTIFYING_KEYS & _all_keys(payload)
+    # What the outbox stores holds no identifier either: the person key is made when read.
+    async with scoring_db(stack) as conn:
+        stored = await conn.fetchrow(
+            "SELECT payload::text AS payload, context::text AS context FROM feed_event "
+            "WHERE person_id = $1",
+            uuid.UUID(person["id"]),
+        )
+    assert stored is not None
+    assert set(json.loads(stored["context"])) == {f.name for f in fields(FeedContext)}
+    for secret in (number, "Featherstonehaugh", "1990-05-17", "ZZ1 1AB", "07700"):
+        assert secret not in stored["payload"] + stored["context"]
 
 
 def _all_keys(value: Any) -> set[str]:

@@ -208,7 +208,8 @@ def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
     organisation_by_id = {o.id: o for o in organisations.values()}
     settings = SimpleNamespace(pseudonymisation_key=secret.decode())
     request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
-    for row, (event_type, occurred_at, payload) in zip(batch.assessments, batch.feed, strict=True):
+    for row, feed_row in zip(batch.assessments, batch.feed, strict=True):
+        event_type, occurred_at, payload, person_id, context = feed_row
         fields = dict(zip(ASSESSMENT_COLUMNS, row, strict=True))
         fields["responses"] = orjson.loads(fields["responses"])
         fields["scores"] = orjson.loads(fields["scores"])
@@ -223,5 +224,6 @@ def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
         assert isinstance(event, FeedEvent)
         assert event_type == event.event_type
         assert orjson.loads(payload) == orjson.loads(orjson.dumps(event.payload))
+        assert (person_id, orjson.loads(context)) == (event.person_id, event.context)
         assert occurred_at == assessment.submitted_at
         assert assessment.assessed_on <= ctx.as_of

@@ -1,0 +1,182 @@
+"""Recording a new assessment, as a draft or (``submit=true``) complete: the hot path of
+data entry, in one statement and one round trip (decisions 0011 and 0013).
+
+The statement's source query finds the caller's team caring for the person (the rule of
+``people.access.person_visible_to``, restated in SQL) and the feed event's context as of the
+assessment; the assessment, its revision, its feed event and the audit entry are written
+only if it finds them. Nothing is read first, unless there are notes: flagging names in
+them needs the person's own names.
+"""
+
+import uuid
+from dataclasses import fields
+from functools import partial
+from typing import Any, NoReturn
+
+import asyncpg
+from fastapi import Request
+from sqlmodel import SQLModel
+
+from services.common.auth import Principal
+from services.common.direct import FromSource, columns_of, detached, insert_rows_from, row_from
+from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from services.scoring.assessments import service
+from services.scoring.assessments.models import Assessment, AssessmentRevision
+from services.scoring.assessments.schemas import AssessmentCreate
+from services.scoring.audit.models import AuditEvent
+from services.scoring.feed.models import FeedEvent
+from services.scoring.feed.payload import FeedContext
+from services.scoring.instruments.definition import InstrumentDefinition
+from services.scoring.organisations.models import Organisation, Team
+from services.scoring.people.models import Person
+
+
+def completed_years(on: str, born: str) -> str:
+    """SQL for ``feed.pseudonymise.age_in_years`` over two date expressions of ours (the same
+    rule, written the same way; a test compares the two)."""
+    return (
+        f"(extract(year FROM {on}) - extract(year FROM {born})"
+        f" - CASE WHEN (extract(month FROM {on}), extract(day FROM {on}))"
+        f" >= (extract(month FROM {born}), extract(day FROM {born})) THEN 0 ELSE 1 END)::int"
+    )
+
+
+# The caller's team caring for the person: $1 person, $2 caller, $3 the caller's selected
+# organisation, $4 the team asked for (or NULL: the first by code), $5 the assessment date.
+_CARE = f"""
+SELECT t.id AS team_id, t.code AS team_code, o.ods_code AS organisation_code,
+       o.parent_ods_code AS commissioner_code,
+       {completed_years("$5::date", "p.birth_date")} AS age_years,
+       p.sex, p.ethnic_category, p.imd_decile, p.imd_vintage
+FROM person p
+JOIN caseload_entry c ON c.person_id = p.id
+JOIN team t ON t.id = c.team_id
+JOIN membership m ON m.team_id = t.id AND m.subject = $2
+JOIN organisation o ON o.id = t.organisation_id
+WHERE p.id = $1 AND o.ods_code = $3 AND ($4::text IS NULL OR t.code = $4)
+  AND p.birth_date <= $5::date
+ORDER BY t.code
+LIMIT 1
+"""  # noqa: S608
+# The feed event's context, built from the source row under FeedContext's own names.
+_CONTEXT = FromSource(
+    "json_build_object("
+    + ", ".join(f"'{field.name}', src.{field.name}" for field in fields(FeedContext))
+    + ")"
+)
+_TEAM_ID = FromSource("src.team_id")
+
+
+async def record_assessment(
+    connection: asyncpg.Connection,
+    principal: Principal,
+    request: Request,
+    person_id: uuid.UUID,
+    body: AssessmentCreate,
+    defn: InstrumentDefinition,
+    *,
+    submit: bool,
+) -> tuple[Assessment, str]:
+    """Write a new assessment whose answers have passed ``check_answers``: the assessment
+    and the code of the team it belongs to."""
+    flags: list[dict[str, Any]] = []
+    if body.notes:
+        person, _, _ = await caring_context(connection, principal, person_id, body.team_code)
+        flags = service.flag_notes(body.notes, person)
+    assessment = service.new_assessment(
+        person_id,
+        _TEAM_ID,
+        defn,
+        episode_type=body.episode_type,
+        assessed_on=body.assessed_on,
+        responses=body.responses,
+        notes=body.notes,
+        free_text_flags=flags,
+        author=principal.subject,
+        submit=submit,
+    )
+    rows: list[SQLModel] = [assessment]
+    if submit:
+        rows.append(service.revision_of(assessment, amend_reason=None, build=_revision))
+        payload = service.event_payload(request, "assessment.submitted", assessment, defn)
+        rows.append(
+            _feed_event(
+                event_type="assessment.submitted",
+                payload=payload,
+                person_id=person_id,
+                context=_CONTEXT,
+            )
+        )
+    # One audit entry says both: created, and (if so) submitted.
+    action = "submit" if submit else "create"
+    rows.append(service.audit_entry(principal, request, action, assessment, _audit))
+    care = (person_id, principal.subject, principal.organisation_code, body.team_code)
+    found = await insert_rows_from(
+        connection, _CARE, (*care, body.assessed_on), rows, "src.team_code"
+    )
+    if found is None:
+        await _explain_refusal(connection, principal, person_id, body)
+    return assessment, found["team_code"]
+
+
+async def _explain_refusal(
+    connection: asyncpg.Connection,
+    principal: Principal,
+    person_id: uuid.UUID,
+    body: AssessmentCreate,
+) -> NoReturn:
+    """Nothing was written: say why (rarely needed, so read only then)."""
+    person, _, _ = await caring_context(connection, principal, person_id, body.team_code)
+    service.check_assessed_on(person, body.assessed_on)
+    raise Conflict("The person's care changed while recording; try again")
+
+
+# New rows of the hot path, written with insert_rows_from (see services.common.direct).
+_revision = partial(detached, AssessmentRevision)
+_feed_event = partial(detached, FeedEvent)
+_audit = partial(detached, AuditEvent)
+
+
+# What notes need (the person's names) and what an explained refusal needs.
+_PERSON_FACTS = ("id", "given_name", "family_name", "birth_date")
+_CARING_CONTEXT = f"""
+SELECT {columns_of(Person, "p", _PERSON_FACTS)}, {columns_of(Team, "t", ("id", "code"))},
+       {columns_of(Organisation, "o", ("ods_code", "parent_ods_code"))}
+FROM person p
+JOIN caseload_entry c ON c.person_id = p.id
+JOIN team t ON t.id = c.team_id
+JOIN membership m ON m.team_id = t.id AND m.subject = $2
+JOIN organisation o ON o.id = t.organisation_id
+WHERE p.id = $1 AND o.ods_code = $3
+ORDER BY t.code
+"""  # noqa: S608
+
+
+async def caring_context(
+    connection: asyncpg.Connection,
+    principal: Principal,
+    person_id: uuid.UUID,
+    team_code: str | None,
+) -> tuple[Person, Team, Organisation]:
+    """The person and the caller's team caring for them (the rule of ``_CARE``), or the
+    precise refusal: 404 for a person on none of the caller's caseloads, 422 for a team
+    asked for that is not theirs caring for the person."""
+    rows = await connection.fetch(
+        _CARING_CONTEXT, person_id, principal.subject, principal.organisation_code
+    )
+    if not rows:
+        raise NotFound("No such person on your teams' caseloads")
+    for row in rows:
+        if team_code in (None, row["t__code"]):
+            return (
+                row_from(Person, row, "p"),
+                row_from(Team, row, "t"),
+                row_from(Organisation, row, "o"),
+            )
+    raise InvalidInput(
+        errors=[
+            FieldProblem(
+                field="body.team_code", message="not a team of yours caring for this person"
+            )
+        ]
+    )
