@@ -53,20 +53,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="scoring_submit: measure floor and submit alternately this many times (median)",
     )
     parser.add_argument(
+        "--round-seconds",
+        type=float,
+        default=BenchOptions.round_seconds,
+        help="scoring_submit: length of each floor and each submit phase of a round",
+    )
+    parser.add_argument(
         "--client",
         choices=("auto", "wrk", "python"),
         default="auto",
         help="load generator (auto: wrk, installed if missing, else asyncio)",
     )
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.warmup < 0 or args.clients < 1 or args.rounds < 1:
-        parser.error("need --seconds > 0, --warmup >= 0, --clients >= 1 and --rounds >= 1")
+    if min(args.seconds, args.round_seconds) <= 0 or args.warmup < 0:
+        parser.error("need --seconds > 0, --round-seconds > 0 and --warmup >= 0")
+    if args.clients < 1 or args.rounds < 1:
+        parser.error("need --clients >= 1 and --rounds >= 1")
     options = BenchOptions(
         seconds=args.seconds,
         warmup_seconds=args.warmup,
         clients=args.clients,
         client=args.client,
         rounds=args.rounds,
+        round_seconds=args.round_seconds,
     )
     chosen = args.only or list(BENCHMARKS)
     results: dict[str, dict[str, Any]] = {}

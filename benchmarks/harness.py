@@ -41,7 +41,11 @@ class BenchOptions:
     clients: int = 50  # concurrent connections
     client: str = "auto"  # auto | wrk | python
     scoring_workers: int = 2
-    rounds: int = 3  # scoring_submit: alternating floor/submit measurements (median reported)
+    # scoring_submit: floor and submit measured alternately, this many rounds of this many
+    # seconds each (the median-ratio round reported): short, many rounds follow the
+    # machine's drift closely (docs/benchmarks.md).
+    rounds: int = 7
+    round_seconds: float = 8.0
 
 
 def _dsn(server_url: str) -> str:

@@ -93,8 +93,8 @@ def _measure(
     context: BenchContext, generator: LoadGenerator, target: Target, label: str
 ) -> LoadResult:
     options = context.options
-    print(f"  {label}: measuring for {options.seconds:.0f} s ...", flush=True)
-    return generator.run(target, connections=options.clients, seconds=options.seconds)
+    print(f"  {label}: measuring for {options.round_seconds:.0f} s ...", flush=True)
+    return generator.run(target, connections=options.clients, seconds=options.round_seconds)
 
 
 def _targets(context: BenchContext, people: list[str]) -> tuple[Target, Target]:

@@ -16,7 +16,8 @@ from services.scoring.audit.models import AuditEvent
 def endpoint_of(request: Request) -> str:
     """The route template, not the concrete path: ids live in ``entity_id``."""
     route = request.scope.get("route")
-    path = getattr(route, "path", request.url.path)
+    # Not getattr(route, "path", request.url.path): that builds the URL every time.
+    path = route.path if isinstance(getattr(route, "path", None), str) else request.url.path
     return f"{request.method} {path}"[:200]
 
 
