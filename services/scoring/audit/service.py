@@ -15,9 +15,10 @@ from services.scoring.audit.models import AuditEvent
 
 def endpoint_of(request: Request) -> str:
     """The route template, not the concrete path: ids live in ``entity_id``."""
-    route = request.scope.get("route")
     # Not getattr(route, "path", request.url.path): that builds the URL every time.
-    path = route.path if isinstance(getattr(route, "path", None), str) else request.url.path
+    path = getattr(request.scope.get("route"), "path", None)
+    if not isinstance(path, str):
+        path = request.url.path
     return f"{request.method} {path}"[:200]
 
 

@@ -124,12 +124,16 @@ def feed_payload(
     head = {key: stored[key] for key in _HEAD}
     return {
         **head,
+        # A person always has one identifier (the API requires it); were the record gone,
+        # the event would still flow, keyed to no one, rather than stop the feed.
         "person_key": person_key(
             secret,
             nhs_number=nhs_number,
             local_id=local_id,
             organisation_code=context["organisation_code"],
-        ),
+        )
+        if nhs_number or local_id
+        else None,
         "age_band": age_band_of(context["age_years"]),
         "sex": context["sex"],
         "ethnic_category": category.value if category else None,
