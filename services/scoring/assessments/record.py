@@ -27,7 +27,6 @@ from services.scoring.audit.models import AuditEvent
 from services.scoring.feed.models import FeedEvent
 from services.scoring.feed.payload import FeedContext
 from services.scoring.instruments.definition import InstrumentDefinition
-from services.scoring.organisations.models import Organisation, Team
 from services.scoring.people.models import Person
 
 
@@ -81,7 +80,7 @@ async def record_assessment(
     and the code of the team it belongs to."""
     flags: list[dict[str, Any]] = []
     if body.notes:
-        person, _, _ = await caring_context(connection, principal, person_id, body.team_code)
+        person = await cared_for_person(connection, principal, person_id, body.team_code)
         flags = service.flag_notes(body.notes, person)
     assessment = service.new_assessment(
         person_id,
@@ -110,12 +109,19 @@ async def record_assessment(
     # One audit entry says both: created, and (if so) submitted.
     action = "submit" if submit else "create"
     rows.append(service.audit_entry(principal, request, action, assessment, _audit))
-    care = (person_id, principal.subject, principal.organisation_code, body.team_code)
-    found = await insert_rows_from(
-        connection, _CARE, (*care, body.assessed_on), rows, "src.team_code"
+    # _CARE's parameters, in order.
+    care = (
+        person_id,
+        principal.subject,
+        principal.organisation_code,
+        body.team_code,
+        body.assessed_on,
     )
+    found = await insert_rows_from(connection, _CARE, care, rows, "src.team_id, src.team_code")
     if found is None:
         await _explain_refusal(connection, principal, person_id, body)
+    # The row was built with the team to come from the statement; now it is known.
+    vars(assessment)["team_id"] = found["team_id"]
     return assessment, found["team_code"]
 
 
@@ -126,7 +132,7 @@ async def _explain_refusal(
     body: AssessmentCreate,
 ) -> NoReturn:
     """Nothing was written: say why (rarely needed, so read only then)."""
-    person, _, _ = await caring_context(connection, principal, person_id, body.team_code)
+    person = await cared_for_person(connection, principal, person_id, body.team_code)
     service.check_assessed_on(person, body.assessed_on)
     raise Conflict("The person's care changed while recording; try again")
 
@@ -139,44 +145,37 @@ _audit = partial(detached, AuditEvent)
 
 # What notes need (the person's names) and what an explained refusal needs.
 _PERSON_FACTS = ("id", "given_name", "family_name", "birth_date")
-_CARING_CONTEXT = f"""
-SELECT {columns_of(Person, "p", _PERSON_FACTS)}, {columns_of(Team, "t", ("id", "code"))},
-       {columns_of(Organisation, "o", ("ods_code", "parent_ods_code"))}
+_CARING_TEAMS = f"""
+SELECT {columns_of(Person, "p", _PERSON_FACTS)}, t.code AS team_code
 FROM person p
 JOIN caseload_entry c ON c.person_id = p.id
 JOIN team t ON t.id = c.team_id
 JOIN membership m ON m.team_id = t.id AND m.subject = $2
 JOIN organisation o ON o.id = t.organisation_id
 WHERE p.id = $1 AND o.ods_code = $3
-ORDER BY t.code
 """  # noqa: S608
 
 
-async def caring_context(
+async def cared_for_person(
     connection: asyncpg.Connection,
     principal: Principal,
     person_id: uuid.UUID,
     team_code: str | None,
-) -> tuple[Person, Team, Organisation]:
-    """The person and the caller's team caring for them (the rule of ``_CARE``), or the
+) -> Person:
+    """The person, if on a caseload of the caller's team (the rule of ``_CARE``), or the
     precise refusal: 404 for a person on none of the caller's caseloads, 422 for a team
-    asked for that is not theirs caring for the person."""
+    asked for that is theirs but not caring for the person."""
     rows = await connection.fetch(
-        _CARING_CONTEXT, person_id, principal.subject, principal.organisation_code
+        _CARING_TEAMS, person_id, principal.subject, principal.organisation_code
     )
     if not rows:
         raise NotFound("No such person on your teams' caseloads")
-    for row in rows:
-        if team_code in (None, row["t__code"]):
-            return (
-                row_from(Person, row, "p"),
-                row_from(Team, row, "t"),
-                row_from(Organisation, row, "o"),
-            )
-    raise InvalidInput(
-        errors=[
-            FieldProblem(
-                field="body.team_code", message="not a team of yours caring for this person"
-            )
-        ]
-    )
+    if team_code not in (None, *(row["team_code"] for row in rows)):
+        raise InvalidInput(
+            errors=[
+                FieldProblem(
+                    field="body.team_code", message="not a team of yours caring for this person"
+                )
+            ]
+        )
+    return row_from(Person, rows[0], "p")

@@ -114,13 +114,11 @@ def check_episode(defn: InstrumentDefinition, episode_type: str, field: str) -> 
         )
 
 
-BEFORE_BIRTH = FieldProblem(field="body.assessed_on", message="before the person's date of birth")
-
-
 def check_assessed_on(person: Person, assessed_on: date) -> None:
     """An assessment cannot predate its subject (and the feed's age would be negative)."""
     if assessed_on < person.birth_date:
-        raise InvalidInput(errors=[BEFORE_BIRTH])
+        problem = FieldProblem(field="body.assessed_on", message="before the person's birth")
+        raise InvalidInput(errors=[problem])
 
 
 def flag_notes(notes: str | None, person: Person) -> list[dict[str, Any]]:
@@ -165,7 +163,6 @@ def feed_event(
     event: str,
     loaded: Loaded,
     defn: InstrumentDefinition,
-    build: Callable[..., FeedEvent] = FeedEvent,
 ) -> FeedEvent:
     """The feed event for a change, to write with the change itself: what it says about
     the assessment, the person it is about and the context as of the assessment."""
@@ -181,7 +178,7 @@ def feed_event(
         commissioner_code=o.parent_ods_code,
         team_code=loaded.team.code,
     )
-    return build(
+    return FeedEvent(
         event_type=event,
         payload=event_payload(request, event, a, defn),
         person_id=p.id,

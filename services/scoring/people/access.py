@@ -6,7 +6,7 @@ organisation its credentials are bound to. Anyone else gets "not found": whether
 exists is itself sensitive.
 
 The hot path of recording an assessment restates the staff rule in raw SQL
-(``assessments.record``: ``_CARE`` and ``_CARING_CONTEXT``, decisions 0011 and 0013): a
+(``assessments.record``: ``_CARE`` and ``_CARING_TEAMS``, decisions 0011 and 0013): a
 change to the rule here must be made there too. The API tests deny other teams and other
 trusts through each.
 """
