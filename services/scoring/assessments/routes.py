@@ -73,8 +73,7 @@ async def create_assessment(
             connection, principal, request, person_id, body, defn, submit=submit
         )
     return Response(
-        # Serialised once: returning the model would make FastAPI validate it a second time.
-        content=service.assessment_read(assessment, team_code).model_dump_json(),
+        content=service.assessment_json(assessment, team_code),
         status_code=201,
         media_type="application/json",
         headers={"ETag": etag_for(assessment.version)},
