@@ -41,7 +41,7 @@ lint: install-python
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install-python
-	$(VENV)/bin/mypy services deploy/dev-idp/equitas_idp deploy/equitas_stack
+	$(VENV)/bin/mypy services deploy/dev-idp/equitas_idp deploy/equitas_stack benchmarks
 
 openapi: install-python  ## Regenerate the committed contract and the SPA's typed client
 	$(PY) -m services.common.openapi_export write
