@@ -40,23 +40,28 @@ def completed_years(on: str, born: str) -> str:
     )
 
 
-# The caller's team caring for the person: $1 person, $2 caller, $3 the caller's selected
-# organisation, $4 the team asked for (or NULL: the first by code), $5 the assessment date.
-_CARE = f"""
-SELECT t.id AS team_id, t.code AS team_code, o.ods_code AS organisation_code,
-       o.parent_ods_code AS commissioner_code,
-       {completed_years("$5::date", "p.birth_date")} AS age_years,
-       p.sex, p.ethnic_category, p.imd_decile, p.imd_vintage
+# The access rule of people.access.person_visible_to, for staff: person $1 on a caseload of
+# a team of the caller $2, in the organisation of the caller's selected role $3.
+_CARED_FOR_BY_CALLER = """
 FROM person p
 JOIN caseload_entry c ON c.person_id = p.id
 JOIN team t ON t.id = c.team_id
 JOIN membership m ON m.team_id = t.id AND m.subject = $2
 JOIN organisation o ON o.id = t.organisation_id
-WHERE p.id = $1 AND o.ods_code = $3 AND ($4::text IS NULL OR t.code = $4)
-  AND p.birth_date <= $5::date
+WHERE p.id = $1 AND o.ods_code = $3
+"""
+# The caller's team caring for the person (the team asked for, $4, or the first by code)
+# and the feed context as of the assessment date $5.
+_CARE = f"""
+SELECT t.id AS team_id, t.code AS team_code, o.ods_code AS organisation_code,
+       o.parent_ods_code AS commissioner_code,
+       {completed_years("$5::date", "p.birth_date")} AS age_years,
+       p.sex, p.ethnic_category, p.imd_decile, p.imd_vintage
+{_CARED_FOR_BY_CALLER}
+  AND ($4::text IS NULL OR t.code = $4) AND p.birth_date <= $5::date
 ORDER BY t.code
 LIMIT 1
-"""  # noqa: S608
+"""
 # The feed event's context, built from the source row under FeedContext's own names.
 _CONTEXT = FromSource(
     "json_build_object("
@@ -147,13 +152,8 @@ _audit = partial(detached, AuditEvent)
 _PERSON_FACTS = ("id", "given_name", "family_name", "birth_date")
 _CARING_TEAMS = f"""
 SELECT {columns_of(Person, "p", _PERSON_FACTS)}, t.code AS team_code
-FROM person p
-JOIN caseload_entry c ON c.person_id = p.id
-JOIN team t ON t.id = c.team_id
-JOIN membership m ON m.team_id = t.id AND m.subject = $2
-JOIN organisation o ON o.id = t.organisation_id
-WHERE p.id = $1 AND o.ods_code = $3
-"""  # noqa: S608
+{_CARED_FOR_BY_CALLER}
+"""
 
 
 async def cared_for_person(
@@ -162,7 +162,7 @@ async def cared_for_person(
     person_id: uuid.UUID,
     team_code: str | None,
 ) -> Person:
-    """The person, if on a caseload of the caller's team (the rule of ``_CARE``), or the
+    """The person, if on a caseload of the caller's team (``_CARED_FOR_BY_CALLER``), or the
     precise refusal: 404 for a person on none of the caller's caseloads, 422 for a team
     asked for that is theirs but not caring for the person."""
     rows = await connection.fetch(

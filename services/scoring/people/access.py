@@ -5,10 +5,10 @@ the role they selected at login. A system client (an EPR) sees the people of the
 organisation its credentials are bound to. Anyone else gets "not found": whether a person
 exists is itself sensitive.
 
-The hot path of recording an assessment restates the staff rule in raw SQL
-(``assessments.record``: ``_CARE`` and ``_CARING_TEAMS``, decisions 0011 and 0013): a
-change to the rule here must be made there too. The API tests deny other teams and other
-trusts through each.
+The hot path of recording an assessment restates the staff rule in raw SQL, once
+(``assessments.record._CARED_FOR_BY_CALLER``, decisions 0011 and 0013): a change to the
+rule here must be made there too. The API tests deny other teams and other trusts through
+both.
 """
 
 import uuid
