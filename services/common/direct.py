@@ -1,11 +1,12 @@
 """Hot paths: plain asyncpg on a pooled connection, and new rows written in one statement.
 
 The ORM unit of work costs about a millisecond of CPU per request on our machines, more
-than everything else a submit does. A route that only reads once and then appends rows
-(recording a complete assessment is one) takes a connection from the engine's pool,
-reads with one prepared query and writes every new row with ``insert_rows``: a single
-statement, so Postgres runs it as one implicit transaction (all rows or none) with no
-BEGIN/COMMIT round trips. Rows are the same SQLModel objects the ORM paths write.
+than everything else a submit does. A route that only appends rows (recording a complete
+assessment is one) takes a connection from the engine's pool and writes every new row with
+``insert_rows``: a single statement, so Postgres runs it as one implicit transaction (all
+rows or none) with no BEGIN/COMMIT round trips. ``insert_rows_from`` puts the check that
+guards the writes (and the values they take from it) in the same statement, so the route
+takes one round trip. Rows are the same SQLModel objects the ORM paths write.
 """
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
