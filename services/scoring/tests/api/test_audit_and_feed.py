@@ -14,7 +14,7 @@ from equitas_stack.stack import Stack
 from services.common.database import service_database_url
 from services.scoring.feed.payload import FeedContext
 from services.scoring.tests.api.fhir_helpers import scoring_db
-from services.scoring.tests.api.hef import NewTeam, create_person, submit_complete
+from services.scoring.tests.api.hef import NewTeam, all_rated, create_person, submit_complete
 from tests.support.fixtures import Tokens
 
 
@@ -100,6 +100,47 @@ async def test_feed_is_pseudonymised(
     assert set(json.loads(stored["context"])) == {f.name for f in fields(FeedContext)}
     for secret in (number, "Featherstonehaugh", "1990-05-17", "ZZ1 1AB", "07700"):
         assert secret not in stored["payload"] + stored["context"]
+
+
+async def test_every_change_of_an_assessment_reaches_the_feed_in_one_shape(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    """Recording writes its event in one statement, amend, delete and restore through the
+    ORM: the feed publishes them alike, keyed to the same person and assessment."""
+    team = await new_team({"clinician.a": "member"})
+    headers = await tokens.headers("clinician.a")
+    person = await create_person(gateway, headers, team, nhs_number())
+    created = await submit_complete(
+        gateway, headers, person["id"], "high", assessed_on="2026-04-01"
+    )
+    url = f"/api/scoring/assessments/{created.json()['id']}"
+    amended = await gateway.post(
+        f"{url}/amend",
+        json={"reason": "Re-rated at the review meeting", "responses": all_rated("low")},
+        headers={**headers, "If-Match": created.headers["etag"]},
+    )
+    assert amended.status_code == 200, amended.text
+    deleted = await gateway.delete(
+        url,
+        params={"reason": "Entered twice"},
+        headers={**headers, "If-Match": amended.headers["etag"]},
+    )
+    assert deleted.status_code == 204, deleted.text
+    restored = await gateway.post(f"{url}/restore", headers=await tokens.headers("org.admin"))
+    assert restored.status_code == 200, restored.text
+    feed_token = await tokens.system("aggregation-service", "feed:read")
+    events, _ = await _read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
+    mine = [e["payload"] for e in events if e["payload"]["team_code"] == team]
+    assert [p["event"] for p in mine] == [
+        "assessment.submitted", "assessment.amended", "assessment.deleted", "assessment.restored",
+    ]  # fmt: skip
+    assert all(list(p) == list(mine[0]) for p in mine)  # the same fields, in the same order
+    assert len({p["person_key"] for p in mine}) == len({p["assessment_key"] for p in mine}) == 1
+    assert [p["revision"] for p in mine] == [1, 2, 2, 2]
+    assert [p["answers"]["housing"]["code"] for p in mine] == ["high", "low", "low", "low"]
+    assert {(p["age_band"], p["sex"], p["ethnic_group"]) for p in mine} == {
+        ("35-44", "female", "white")
+    }
 
 
 def _all_keys(value: Any) -> set[str]:
