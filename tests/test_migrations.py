@@ -54,3 +54,34 @@ def test_upgrade_downgrade_upgrade(service: str, stack: Stack) -> None:
         assert asyncio.run(_tables(url)) == created
     finally:
         asyncio.run(_drop(server, name))
+
+
+def test_scoring_refuses_to_go_back_past_feed_events_it_would_publish_incomplete(
+    stack: Stack,
+) -> None:
+    """Feed events stored in parts (decision 0013) would lose their person fields under the
+    older code: the downgrade past that migration stops while any exists."""
+    server = stack.database_url
+    name = f"equitas_migration_feed_{uuid.uuid4().hex[:8]}"
+    asyncio.run(ensure_database(server, name))
+    url = service_database_url(server, name)
+    config = alembic_config(SERVICES_DIR / "scoring" / "db" / "migrations", url)
+
+    async def add_event() -> None:
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            await conn.execute(
+                "INSERT INTO feed_event (event_type, occurred_at, payload, context) "
+                """VALUES ('assessment.submitted', now(), '{}', '{"age_years": 40}')"""
+            )
+        finally:
+            await conn.close()
+
+    try:
+        command.upgrade(config, "head")
+        asyncio.run(add_event())
+        with pytest.raises(Exception, match="newer shape"):
+            command.downgrade(config, "7c4f0b9e2d15")
+        assert "feed_event" in asyncio.run(_tables(url))
+    finally:
+        asyncio.run(_drop(server, name))
