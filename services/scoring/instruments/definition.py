@@ -20,7 +20,7 @@ assessments keep the version they were scored with (instruments.md, introduction
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -297,6 +297,17 @@ class InstrumentDefinition(_Model):
         return cached
 
 
+class Answer(NamedTuple):
+    """One item's answer as the score rules read it. A tuple rather than a dataclass, and
+    made once per item and code (``ItemLookup.answers``), not per assessment."""
+
+    id: str
+    code: str
+    value: Number | None
+    minimum: Number
+    maximum: Number
+
+
 @dataclass(frozen=True, slots=True)
 class ItemLookup:
     item: Item
@@ -305,6 +316,8 @@ class ItemLookup:
     """Answer code -> value; None for answers that count as missing."""
     minimum: Number
     maximum: Number
+    answers: Mapping[str, Answer]
+    """Answer code -> the answer scoring reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,12 +354,16 @@ def _build_lookup(defn: InstrumentDefinition) -> DefinitionLookup:
         for item in section.items:
             scale = scales[item.scale]
             valued = [o.value for o in scale.options if o.value is not None]
+            lowest, highest = min(valued), max(valued)
             items[item.id] = ItemLookup(
                 item=item,
                 section_id=section.id,
                 values={o.code: o.value for o in scale.options},
-                minimum=min(valued),
-                maximum=max(valued),
+                minimum=lowest,
+                maximum=highest,
+                answers={
+                    o.code: Answer(item.id, o.code, o.value, lowest, highest) for o in scale.options
+                },
             )
         rules = tuple(
             r for r in scoring.section_scores if r.sections is None or section.id in r.sections

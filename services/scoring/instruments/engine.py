@@ -13,7 +13,7 @@ results are plain dataclasses, so scoring does no pydantic validation.
 
 from collections.abc import Mapping
 
-from services.scoring.instruments.definition import InstrumentDefinition, ScoreRule
+from services.scoring.instruments.definition import Answer, InstrumentDefinition, ScoreRule
 from services.scoring.instruments.errors import ResponseError
 from services.scoring.instruments.results import (
     AssessmentScores,
@@ -28,7 +28,7 @@ from services.scoring.instruments.results import (
     ScoreGroup,
     SuggestedAction,
 )
-from services.scoring.instruments.rules import Answer, answers_from, round_half_up, score_answers
+from services.scoring.instruments.rules import answers_from, round_half_up, score_answers
 
 _EPSILON = 1e-9
 

@@ -15,9 +15,9 @@ definition. Conventions, chosen here and documented for users:
 
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from services.scoring.instruments.definition import (
+    Answer,
     BandSet,
     DefinitionLookup,
     InstrumentDefinition,
@@ -34,24 +34,13 @@ from services.scoring.instruments.results import (
 COUNT_RULES = frozenset({"count_at_or_above", "count_at_or_below", "count_of"})
 
 
-class Answer(NamedTuple):
-    """A tuple rather than a dataclass: built for every answer of every submit."""
-
-    id: str
-    code: str
-    value: Number | None
-    minimum: Number
-    maximum: Number
-
-
 def answers_from(lookup: DefinitionLookup, responses: Mapping[str, str]) -> dict[str, Answer]:
+    """The answers to score, in definition order (``responses`` have been checked)."""
     answers: dict[str, Answer] = {}
     for item_id, entry in lookup.items.items():
         code = responses.get(item_id)
         if code is not None:
-            answers[item_id] = Answer(
-                item_id, code, entry.values[code], entry.minimum, entry.maximum
-            )
+            answers[item_id] = entry.answers[code]
     return answers
 
 
