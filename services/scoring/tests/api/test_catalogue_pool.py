@@ -5,20 +5,11 @@ import asyncio
 
 from equitas_stack.stack import Stack
 
-from services.scoring.main import create_app
-from services.scoring.settings import ScoringSettings
+from services.scoring.tests.api.in_process import in_process_app
 
 
 async def test_the_catalogue_does_not_wait_for_the_request_pool(stack: Stack) -> None:
-    settings = ScoringSettings(
-        environment="test",
-        database_url=stack.database_url,
-        database_name=f"{stack.config.database_prefix}scoring",
-        migrate_on_start=False,
-        database_pool_size=1,
-        database_pool_timeout_s=2.0,
-    )
-    app = create_app(settings)
+    app = in_process_app(stack, database_pool_size=1, database_pool_timeout_s=2.0)
     # Inside the lifespan, the request pool's only connection is taken, as by a change
     # holding its row lock (the second item is entered after the first has started the app).
     async with app.router.lifespan_context(app), app.state.engine.connect():
