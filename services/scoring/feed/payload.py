@@ -33,7 +33,8 @@ class FeedContext:
     organisation_code: str
     commissioner_code: str | None
     team_code: str
-    age_years: int
+    age_years: int | None
+    """None when the assessment predates the person's (since corrected) date of birth."""
     sex: str
     ethnic_category: str | None
     imd_decile: int | None
@@ -59,7 +60,9 @@ def feed_context(
         organisation_code=organisation_code,
         commissioner_code=commissioner_code,
         team_code=team_code,
-        age_years=age_in_years(birth_date, assessed_on),
+        # New assessments cannot predate the person, but a date of birth corrected later
+        # (an EPR update) can overtake an older one: its changes still reach the feed.
+        age_years=age_in_years(birth_date, assessed_on) if assessed_on >= birth_date else None,
         sex=sex,
         ethnic_category=ethnic_category,
         imd_decile=imd_decile,
@@ -134,7 +137,7 @@ def feed_payload(
         )
         if nhs_number or local_id
         else None,
-        "age_band": age_band_of(context["age_years"]),
+        "age_band": None if context["age_years"] is None else age_band_of(context["age_years"]),
         "sex": context["sex"],
         "ethnic_category": category.value if category else None,
         "ethnic_group": ethnic_group(category).value if category else None,

@@ -223,3 +223,36 @@ async def test_the_feed_orders_transaction_ids_as_numbers(
     mine = [e for e in events if e["payload"]["team_code"] == marker]
     assert [e["event_type"] for e in mine] == ["test.txid-99", "test.txid-100"]
     assert mine[0]["cursor"].startswith("99.")
+
+
+async def test_an_assessment_overtaken_by_a_corrected_birth_date_can_still_change(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    """The person's date of birth, corrected after an assessment, now falls after it: the
+    assessment can still be deleted, and the feed says the age is not known."""
+    team = await new_team({"clinician.a": "member"})
+    headers = await tokens.headers("clinician.a")
+    person = await create_person(gateway, headers, team, nhs_number())
+    created = await submit_complete(gateway, headers, person["id"], "low", assessed_on="2026-01-10")
+    assert created.status_code == 201, created.text
+    people_url = f"/api/scoring/people/{person['id']}"
+    current = await gateway.get(people_url, headers=headers)
+    corrected = await gateway.patch(
+        people_url,
+        json={"birth_date": "2026-02-01"},
+        headers={**headers, "If-Match": current.headers["etag"]},
+    )
+    assert corrected.status_code == 200, corrected.text
+    deleted = await gateway.delete(
+        f"/api/scoring/assessments/{created.json()['id']}",
+        params={"reason": "Recorded against the wrong person"},
+        headers={**headers, "If-Match": created.headers["etag"]},
+    )
+    assert deleted.status_code == 204, deleted.text
+    feed_token = await tokens.system("aggregation-service", "feed:read")
+    events, _ = await _read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
+    mine = [e["payload"] for e in events if e["payload"]["team_code"] == team]
+    assert [(p["event"], p["age_band"]) for p in mine] == [
+        ("assessment.submitted", "35-44"),
+        ("assessment.deleted", None),
+    ]

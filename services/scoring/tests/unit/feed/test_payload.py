@@ -73,3 +73,21 @@ def test_an_event_whose_person_has_no_identifier_still_flows() -> None:
     published = feed_payload(SECRET, stored, context, nhs_number=None, local_id=None)
     assert published["person_key"] is None
     assert published["age_band"] == "35-44"
+
+
+def test_a_date_of_birth_corrected_past_the_assessment_leaves_the_age_unknown() -> None:
+    stored, _ = _parts()
+    context = feed_context(
+        birth_date=date(2026, 3, 2),
+        assessed_on=date(2026, 3, 1),
+        sex="female",
+        ethnic_category=None,
+        imd_decile=None,
+        imd_vintage=None,
+        organisation_code="EQA",
+        commissioner_code=None,
+        team_code="EQA-LD-NORTH",
+    ).as_dict()
+    assert context["age_years"] is None
+    published = feed_payload(SECRET, stored, context, nhs_number="9434765919", local_id=None)
+    assert (published["age_band"], published["ethnic_group"]) == (None, None)
