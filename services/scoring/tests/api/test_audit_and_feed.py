@@ -13,6 +13,7 @@ from equitas_stack.stack import Stack
 
 from services.common.database import service_database_url
 from services.scoring.feed.payload import FeedContext
+from services.scoring.tests.api.feed_helpers import read_feed
 from services.scoring.tests.api.fhir_helpers import scoring_db
 from services.scoring.tests.api.hef import NewTeam, all_rated, create_person, submit_complete
 from tests.support.fixtures import Tokens
@@ -76,7 +77,7 @@ async def test_feed_is_pseudonymised(
     assert refused.status_code == 403
     feed_token = await tokens.system("aggregation-service", "feed:read")
     auth = {"Authorization": f"Bearer {feed_token}"}
-    events, _ = await _read_feed(gateway, auth, "0")
+    events, _ = await read_feed(gateway, auth, "0")
     mine = [e for e in events if e["payload"]["team_code"] == team]
     assert len(mine) == 1
     payload = mine[0]["payload"]
@@ -129,7 +130,7 @@ async def test_every_change_of_an_assessment_reaches_the_feed_in_one_shape(
     restored = await gateway.post(f"{url}/restore", headers=await tokens.headers("org.admin"))
     assert restored.status_code == 200, restored.text
     feed_token = await tokens.system("aggregation-service", "feed:read")
-    events, _ = await _read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
+    events, _ = await read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
     mine = [e["payload"] for e in events if e["payload"]["team_code"] == team]
     assert [p["event"] for p in mine] == [
         "assessment.submitted", "assessment.amended", "assessment.deleted", "assessment.restored",
@@ -151,20 +152,6 @@ def _all_keys(value: Any) -> set[str]:
     return set()
 
 
-async def _read_feed(
-    gateway: httpx.AsyncClient, auth: dict[str, str], cursor: str
-) -> tuple[list[dict[str, Any]], str]:
-    events: list[dict[str, Any]] = []
-    while True:
-        page = await gateway.get("/api/scoring/feed", params={"after": cursor}, headers=auth)
-        assert page.status_code == 200, page.text
-        body = page.json()
-        if not body["events"]:
-            return events, cursor
-        events += body["events"]
-        cursor = body["next_cursor"]
-
-
 async def test_the_feed_never_passes_an_event_still_being_written(
     gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any, stack: Stack
 ) -> None:
@@ -172,7 +159,7 @@ async def test_the_feed_never_passes_an_event_still_being_written(
     headers = await tokens.headers("clinician.a")
     person = await create_person(gateway, headers, team, nhs_number())
     auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
-    _, cursor = await _read_feed(gateway, auth, "0")
+    _, cursor = await read_feed(gateway, auth, "0")
     async with scoring_db(stack) as slow:
         writing = slow.transaction()
         await writing.start()
@@ -184,11 +171,11 @@ async def test_the_feed_never_passes_an_event_still_being_written(
         # A submit that commits while the first transaction is still open...
         submitted = await submit_complete(gateway, headers, person["id"], "low")
         assert submitted.status_code == 201, submitted.text
-        events, waiting_cursor = await _read_feed(gateway, auth, cursor)
+        events, waiting_cursor = await read_feed(gateway, auth, cursor)
         # ...is held back: serving it would move readers past the open one's event.
         assert [e for e in events if e["payload"].get("team_code") == team] == []
         await writing.commit()
-    events, _ = await _read_feed(gateway, auth, waiting_cursor)
+    events, _ = await read_feed(gateway, auth, waiting_cursor)
     mine = [e["event_type"] for e in events if e["payload"].get("team_code") == team]
     assert mine == ["test.in-flight", "assessment.submitted"]
 
@@ -219,7 +206,7 @@ async def test_the_feed_orders_transaction_ids_as_numbers(
                 txid,
             )
     auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
-    events, _ = await _read_feed(gateway, auth, "0")
+    events, _ = await read_feed(gateway, auth, "0")
     mine = [e for e in events if e["payload"]["team_code"] == marker]
     assert [e["event_type"] for e in mine] == ["test.txid-99", "test.txid-100"]
     assert mine[0]["cursor"].startswith("99.")
@@ -250,7 +237,7 @@ async def test_an_assessment_overtaken_by_a_corrected_birth_date_can_still_chang
     )
     assert deleted.status_code == 204, deleted.text
     feed_token = await tokens.system("aggregation-service", "feed:read")
-    events, _ = await _read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
+    events, _ = await read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
     mine = [e["payload"] for e in events if e["payload"]["team_code"] == team]
     assert [(p["event"], p["age_band"]) for p in mine] == [
         ("assessment.submitted", "35-44"),

@@ -35,9 +35,13 @@ from services.scoring.demo_data.rows import (
     hef_definition,
 )
 from services.scoring.feed.models import FeedEvent
+from services.scoring.feed.payload import assessment_key
+from services.scoring.feed.pseudonymise import person_key
 from services.scoring.organisations.models import Organisation, Team
 from services.scoring.people.models import Person
 from services.scoring.reference_data.lookup import default_lookup
+from services.scoring.settings import DEV_PSEUDONYMISATION_KEY
+from services.scoring.tests.api.feed_helpers import read_feed
 from tests.support.fixtures import Tokens
 
 PEOPLE = 40
@@ -137,6 +141,18 @@ async def test_seeded_people_and_histories_are_served_to_their_team_only(
     assert one.status_code == 200, one.text
     assert one.json()["created_by"] == "demo-data"
     assert one.json()["team_code"] == NORTH
+
+    # The feed publishes the seeded events keyed to the person, as it does the API's.
+    secret = stack.env("scoring").get("EQUITAS_PSEUDONYMISATION_KEY", DEV_PSEUDONYMISATION_KEY)
+    feed_token = await tokens.system("aggregation-service", "feed:read")
+    events, _ = await read_feed(gateway, {"Authorization": f"Bearer {feed_token}"}, "0")
+    key = assessment_key(secret.encode(), profile["latest"]["id"])
+    [seeded] = [e["payload"] for e in events if e["payload"]["assessment_key"] == key]
+    assert seeded["person_key"] == person_key(
+        secret.encode(), nhs_number=person["nhs_number"], local_id=None, organisation_code="EQA"
+    )
+    assert (seeded["team_code"], seeded["event"]) == (NORTH, "assessment.submitted")
+    assert seeded["age_band"] is not None
 
     # clinician.b works in EQA-LD-SOUTH: none of NORTH's people, whatever way they ask.
     clinician_b = await tokens.headers("clinician.b")
