@@ -13,14 +13,21 @@ so the write of a submit needs nothing it has to read first.
 
 import hashlib
 import hmac
+import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
 from services.scoring.feed.pseudonymise import age_band_of, age_in_years, person_key
-from services.scoring.people.ethnicity import ethnic_category_from_code, ethnic_group
+from services.scoring.people.ethnicity import (
+    EthnicCategory,
+    UnknownEthnicCategory,
+    ethnic_category_from_code,
+    ethnic_group,
+)
 
 FEED_SCHEMA_VERSION = 1
+log = logging.getLogger("equitas.feed")
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,7 @@ def feed_payload(
 ) -> dict[str, Any]:
     """The event as the feed publishes it: the stored payload with the person's
     pseudonymised fields (keyed from their identifiers, read for this) and the team's codes."""
-    code = context["ethnic_category"]
-    category = ethnic_category_from_code(code) if code else None
+    category = _category(context["ethnic_category"])
     head = {key: stored[key] for key in _HEAD}
     return {
         **head,
@@ -148,3 +154,15 @@ def feed_payload(
         "team_code": context["team_code"],
         **{key: value for key, value in stored.items() if key not in head},
     }
+
+
+def _category(code: str | None) -> EthnicCategory | None:
+    """The category of a stored code. Codes are checked when written; one that a later
+    mapping no longer knows is published as unknown rather than stopping the feed."""
+    if not code:
+        return None
+    try:
+        return ethnic_category_from_code(code)
+    except UnknownEthnicCategory:
+        log.warning("feed: unknown stored ethnic category", extra={"code": code})
+        return None

@@ -91,3 +91,12 @@ def test_a_date_of_birth_corrected_past_the_assessment_leaves_the_age_unknown() 
     assert context["age_years"] is None
     published = feed_payload(SECRET, stored, context, nhs_number="9434765919", local_id=None)
     assert (published["age_band"], published["ethnic_group"]) == (None, None)
+
+
+def test_a_stored_ethnic_code_no_longer_known_is_published_as_unknown() -> None:
+    stored, context = _parts()
+    published = feed_payload(
+        SECRET, stored, {**context, "ethnic_category": "Q9"}, nhs_number=None, local_id="R1"
+    )
+    assert (published["ethnic_category"], published["ethnic_group"]) == (None, None)
+    assert published["person_key"].startswith("pk_")
