@@ -28,7 +28,6 @@ __all__ = [
     "AGE_BANDS",
     "MIN_SECRET_BYTES",
     "PseudonymisationError",
-    "age_band",
     "age_band_of",
     "age_in_years",
     "ethnic_group",
@@ -93,11 +92,6 @@ def age_in_years(birth_date: date, on_date: date) -> int:
         raise PseudonymisationError("the date is before the date of birth")
     had_birthday = (on_date.month, on_date.day) >= (birth_date.month, birth_date.day)
     return on_date.year - birth_date.year - (0 if had_birthday else 1)
-
-
-def age_band(birth_date: date, on_date: date) -> str:
-    """The age band label (see ``AGE_BANDS``) for completed years on ``on_date``."""
-    return age_band_of(age_in_years(birth_date, on_date))
 
 
 def age_band_of(age: int) -> str:
