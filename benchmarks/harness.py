@@ -124,7 +124,7 @@ class BenchContext:
         return self._token(
             f"{client_id} {scope}",
             fresh_for_s,
-            lambda http: system_token(http, self.public_url, client_id, scope),
+            lambda _http: system_token(self.public_url, client_id, scope),
         )
 
     def _token(self, key: str, fresh_for_s: float, get: Callable[[httpx.AsyncClient], Any]) -> str:

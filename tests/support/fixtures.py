@@ -93,8 +93,7 @@ class Tokens:
     async def system(self, client_id: str, scope: str) -> str:
         key = (client_id, scope)
         if key not in self._cache:
-            async with httpx.AsyncClient(timeout=30) as http:
-                self._cache[key] = await system_token(http, self.public_url, client_id, scope)
+            self._cache[key] = await system_token(self.public_url, client_id, scope)
         return self._cache[key]
 
     async def headers(self, username: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
-from equitas_idp.get_token import client_credentials_token, load_demo_client_key
+from equitas_idp.get_token import demo_client_credentials
 
 SPA_CLIENT = "equitas-spa"
 SPA_SCOPES = "openid profile nhsperson nationalrbacaccess associatedorgs selectedrole"
@@ -99,11 +99,10 @@ async def user_token(http: httpx.AsyncClient, public_url: str, username: str) ->
     return access
 
 
-async def system_token(http: httpx.AsyncClient, public_url: str, client_id: str, scope: str) -> str:
-    key = load_demo_client_key(client_id)
-    return await client_credentials_token(
-        f"{public_url}/idp/token", client_id, key.private_key_pem, key.kid, scope, http
-    )
+async def system_token(public_url: str, client_id: str, scope: str) -> str:
+    """A demo system client's token, as a system gets it (services.common.client_credentials)."""
+    async with demo_client_credentials(client_id, f"{public_url}/idp/token", scope) as client:
+        return await client.token()
 
 
 def idp_signing_keys(keys_dir: Path) -> list[Path]:

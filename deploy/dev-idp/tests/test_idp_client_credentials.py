@@ -14,8 +14,7 @@ from equitas_idp.app import create_app
 from equitas_idp.assertion import CLIENT_ASSERTION_TYPE
 from equitas_idp.get_token import (
     TokenRequestError,
-    client_credentials_token,
-    fetch_client_credentials,
+    demo_client_credentials,
     load_demo_client_key,
     make_client_assertion,
 )
@@ -111,16 +110,17 @@ async def test_valid_assertion_gives_a_system_token(
 
 
 async def test_helper_gets_a_token_and_scope_defaults_to_all_allowed(
-    idp: httpx.AsyncClient,
+    idp: httpx.AsyncClient, make_settings: Callable[..., IdpSettings]
 ) -> None:
-    key = load_demo_client_key("rio-epr-demo")
-    token = await client_credentials_token(
-        TOKEN_URL, "rio-epr-demo", key.private_key_pem, key.kid, "patient:read", idp
-    )
+    # A second app on the same keys: the helper brings its own HTTP client.
+    transport = httpx.ASGITransport(app=create_app(make_settings()))
+    async with demo_client_credentials(
+        "rio-epr-demo", TOKEN_URL, "patient:read", transport=transport
+    ) as narrow:
+        token = await narrow.token()
     assert (await decode(idp, token)).claims["scope"] == "patient:read"
-    everything = await fetch_client_credentials(
-        TOKEN_URL, "rio-epr-demo", key.private_key_pem, key.kid, "", idp
-    )
+    async with demo_client_credentials("rio-epr-demo", TOKEN_URL, transport=transport) as wide:
+        everything = await wide.fetch()
     assert set(everything.scope.split()) == {"patient:read", "patient:write"}
     assert everything.expires_in == 600
 
@@ -138,11 +138,10 @@ async def test_the_url_actually_called_is_an_accepted_audience(
     direct = "http://127.0.0.1:8090"
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=direct) as client:
-        key = load_demo_client_key("aggregation-service")
-        token = await client_credentials_token(
-            f"{direct}/idp/token", key.client_id, key.private_key_pem, key.kid, "feed:read", client
-        )
-        assert token
+        async with demo_client_credentials(
+            "aggregation-service", f"{direct}/idp/token", "feed:read", transport=transport
+        ) as credentials:
+            assert await credentials.token()
         elsewhere = good_claims("rio-epr-demo", aud="http://127.0.0.1:9999/idp/token")
         response = await client.post("/idp/token", data=form(signed(elsewhere)))
         assert response.status_code == 400
@@ -267,12 +266,15 @@ async def test_assertion_type_is_required(idp: httpx.AsyncClient) -> None:
     assert (await refused(idp, data))["error"] == "invalid_client"
 
 
-async def test_helper_raises_a_typed_error_when_refused(idp: httpx.AsyncClient) -> None:
-    key = load_demo_client_key("powerbi-demo")
+async def test_helper_raises_a_typed_error_when_refused(
+    make_settings: Callable[..., IdpSettings],
+) -> None:
+    transport = httpx.ASGITransport(app=create_app(make_settings()))
     with pytest.raises(TokenRequestError) as caught:
-        await client_credentials_token(
-            TOKEN_URL, "powerbi-demo", key.private_key_pem, key.kid, "patient:write", idp
-        )
+        async with demo_client_credentials(
+            "powerbi-demo", TOKEN_URL, "patient:write", transport=transport
+        ) as credentials:
+            await credentials.token()
     assert caught.value.error == "invalid_scope"
     assert caught.value.status_code == 400
 

@@ -1,7 +1,11 @@
 """Userinfo (bearer access token) and RP-initiated logout."""
 
+from collections.abc import Callable
+
 import httpx
-from equitas_idp.get_token import client_credentials_token, load_demo_client_key
+from equitas_idp.app import create_app
+from equitas_idp.get_token import demo_client_credentials
+from equitas_idp.settings import IdpSettings
 from idp_testkit import SPA, TOKEN_URL, auth_request, query_of, staff_tokens
 
 
@@ -34,11 +38,14 @@ async def test_userinfo_without_or_with_a_bad_token_is_401(idp: httpx.AsyncClien
     assert id_token.status_code == 401  # an ID token is not an access token
 
 
-async def test_userinfo_refuses_system_tokens(idp: httpx.AsyncClient) -> None:
-    key = load_demo_client_key("powerbi-demo")
-    token = await client_credentials_token(
-        TOKEN_URL, key.client_id, key.private_key_pem, key.kid, "aggregate:read", idp
-    )
+async def test_userinfo_refuses_system_tokens(
+    idp: httpx.AsyncClient, make_settings: Callable[..., IdpSettings]
+) -> None:
+    transport = httpx.ASGITransport(app=create_app(make_settings()))
+    async with demo_client_credentials(
+        "powerbi-demo", TOKEN_URL, "aggregate:read", transport=transport
+    ) as credentials:
+        token = await credentials.token()
     response = await idp.get("/idp/userinfo", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403
     assert response.json()["error"] == "insufficient_scope"

@@ -2,9 +2,9 @@
 
 An EPR extract is NDJSON: one FHIR R4 UK Core Patient (JSON) per line. The loader posts
 them to Equitas's FHIR endpoint through the gateway as ``batch`` Bundles (each entry
-``POST Patient``: create, or update by NHS number), a few Bundles at a time, with a
-client-credentials token (``private_key_jwt``; by default the demo client's key under
-``deploy/dev-idp/clients/``). See docs/fhir.md.
+``POST Patient``: create, or update by NHS number), a few Bundles at a time, with the
+EPR client's own client-credentials token (``private_key_jwt`` with ``--client``,
+``--key-file`` and ``--kid``; ``services.common.client_credentials``). See docs/fhir.md.
 
 - Resumable: ``--state FILE`` records the byte offset and line number after the last
   Bundle acknowledged *with every Bundle before it* (Bundles finish out of order). A rerun
@@ -31,14 +31,10 @@ from typing import IO, Any
 
 import httpx
 import orjson
-from equitas_idp.get_token import (  # type: ignore[import-untyped, unused-ignore]
-    TokenRequestError,
-    fetch_client_credentials,
-    load_demo_client_key,
-)
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from services.common.client_credentials import ClientCredentials, TokenRequestError, signing_key
 from services.scoring.fhir.extract_file import (
     Batch,
     Counts,
@@ -51,7 +47,6 @@ from services.scoring.fhir.extract_file import (
 __all__ = ["main"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
-DEFAULT_CLIENT = "rio-epr-demo"
 SCOPE = "patient:write"
 OUTCOME_SYSTEM = "https://equitas.nhs.example/fhir/CodeSystem/ingest-outcome"
 _RETRIES = 6  # per Bundle, for network failures and 429/502/503/504
@@ -60,34 +55,6 @@ _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 class LoadError(Exception):
     """The load cannot go on (the server refused a whole Bundle, or kept failing)."""
-
-
-class TokenSource:
-    """A client-credentials token, renewed before it expires or when refused."""
-
-    def __init__(
-        self, http: httpx.AsyncClient, token_url: str, client: str, pem: bytes, kid: str
-    ) -> None:
-        self._http, self._url, self._client, self._pem, self._kid = (
-            http,
-            token_url,
-            client,
-            pem,
-            kid,
-        )
-        self._token: str | None = None
-        self._expires = 0.0
-        self._lock = asyncio.Lock()
-
-    async def get(self, *, renew: bool = False) -> str:
-        async with self._lock:
-            if renew or self._token is None or time.monotonic() > self._expires - 60:
-                response = await fetch_client_credentials(
-                    self._url, self._client, self._pem, self._kid, SCOPE, self._http
-                )
-                self._token = response.access_token
-                self._expires = time.monotonic() + max(response.expires_in, 120)
-            return self._token
 
 
 @dataclass
@@ -144,18 +111,14 @@ def _problem(response: httpx.Response) -> str:
         return response.text[:300]
 
 
-async def send(http: httpx.AsyncClient, tokens: TokenSource, batch: Batch) -> BatchResult:
-    """Post one batch Bundle, retrying what is worth retrying."""
+async def send(http: httpx.AsyncClient, batch: Batch) -> BatchResult:
+    """Post one batch Bundle, retrying what is worth retrying (``http`` carries the
+    client's token and renews it on a 401)."""
     if not batch.entries:
         return BatchResult(batch, Counts(rejected=len(batch.rejects)), list(batch.rejects))
     content = orjson.dumps({"resourceType": "Bundle", "type": "batch", "entry": batch.entries})
-    renewed = False
+    headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"}
     for attempt in range(_RETRIES):
-        headers = {
-            "Authorization": f"Bearer {await tokens.get()}",
-            "Content-Type": "application/fhir+json",
-            "Accept": "application/fhir+json",
-        }
         try:
             response = await http.post("/fhir", content=content, headers=headers)
         except httpx.TransportError as error:
@@ -165,10 +128,6 @@ async def send(http: httpx.AsyncClient, tokens: TokenSource, batch: Batch) -> Ba
             continue
         if response.status_code == 200:
             return classify(batch, response.json())
-        if response.status_code == 401 and not renewed:
-            renewed = True
-            await tokens.get(renew=True)
-            continue
         if response.status_code in _RETRY_STATUSES and attempt < _RETRIES - 1:
             retry_after = response.headers.get("retry-after", "")
             await asyncio.sleep(
@@ -188,7 +147,7 @@ class Options:
     token_url: str
     client: str
     pem: bytes
-    kid: str
+    kid: str | None
     batch_size: int
     concurrency: int
     state_path: Path | None
@@ -212,10 +171,17 @@ async def load(options: Options, state: State, console: Console) -> tuple[Counts
         TimeRemainingColumn(),
     )
     progress = Progress(*columns, console=console, disable=not options.progress)
+    credentials = ClientCredentials(
+        options.token_url, options.client, options.pem, SCOPE, kid=options.kid
+    )
     try:
-        async with httpx.AsyncClient(base_url=options.base_url, timeout=300, limits=limits) as http:
-            tokens = TokenSource(http, options.token_url, options.client, options.pem, options.kid)
-            await tokens.get()  # fail fast on bad credentials
+        async with (
+            credentials,
+            httpx.AsyncClient(
+                base_url=options.base_url, timeout=300, limits=limits, auth=credentials.auth()
+            ) as http,
+        ):
+            await credentials.token()  # fail fast on bad credentials
             with progress:
                 task = progress.add_task(run.line(), total=total, completed=state.offset)
                 done: dict[int, BatchResult] = {}
@@ -259,7 +225,7 @@ async def load(options: Options, state: State, console: Console) -> tuple[Counts
                             break
                         while len(in_flight) >= options.concurrency:
                             await settle(False)
-                        in_flight.add(asyncio.create_task(send(http, tokens, batch)))
+                        in_flight.add(asyncio.create_task(send(http, batch)))
                     while in_flight:
                         await settle(True)
                 finally:
@@ -280,9 +246,13 @@ def _parser() -> argparse.ArgumentParser:
     patients.add_argument("file", type=Path, help="NDJSON: one Patient (JSON) per line")
     patients.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the Equitas gateway")
     patients.add_argument("--token-url", help="default: <base-url>/idp/token")
-    patients.add_argument("--client", default=DEFAULT_CLIENT, help="OAuth client id")
-    patients.add_argument("--key-file", type=Path, help="private key PEM (default: demo key)")
-    patients.add_argument("--kid", help="key id (default: from the demo client's JWKS)")
+    patients.add_argument("--client", required=True, help="your system's OAuth client id")
+    patients.add_argument(
+        "--key-file", type=Path, required=True, help="its private key (PEM: RSA or P-256)"
+    )
+    patients.add_argument(
+        "--kid", help="the key's id in your registered JWKS (needed when it has more than one)"
+    )
     patients.add_argument("--batch-size", type=int, default=1000, help="Patients per Bundle")
     patients.add_argument("--concurrency", type=int, default=2, help="Bundles in flight")
     patients.add_argument("--state", type=Path, help="resume file (created if missing)")
@@ -301,13 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.file} is not a file")
     console = Console(stderr=True)
     try:
-        if args.kid and args.key_file:
-            pem, kid = args.key_file.read_bytes(), args.kid
-        else:
-            key = load_demo_client_key(args.client, key_file=args.key_file)
-            pem, kid = key.private_key_pem, args.kid or key.kid
-    except OSError as error:
-        parser.error(f"cannot read the client key: {error}")
+        pem = args.key_file.read_bytes()
+        signing_key(pem)
+    except (OSError, ValueError) as error:
+        parser.error(f"cannot use the client key {args.key_file}: {error}")
     base_url = args.base_url.rstrip("/")
     try:
         if args.state is not None and args.state.exists():
@@ -326,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         token_url=args.token_url or f"{base_url}/idp/token",
         client=args.client,
         pem=pem,
-        kid=kid,
+        kid=args.kid,
         batch_size=args.batch_size,
         concurrency=args.concurrency,
         state_path=args.state,

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
+from equitas_idp.get_token import DEMO_CLIENTS_DIR, load_demo_client_key
 from equitas_stack.stack import Stack
 
 from services.scoring.fhir.bulk_load import main
@@ -19,6 +20,13 @@ from services.scoring.tests.api.fhir_helpers import (
 )
 
 NhsNumbers = Any
+# The EPR's own credentials, as a trust would give them (here the demo EPR's key).
+CLIENT = "rio-epr-demo"
+CREDENTIALS = [
+    "--client", CLIENT,
+    "--key-file", str(DEMO_CLIENTS_DIR / f"{CLIENT}.key.pem"),
+    "--kid", load_demo_client_key(CLIENT).kid,
+]  # fmt: skip
 
 
 def _extract(path: Path, numbers: list[str]) -> list[str]:
@@ -39,7 +47,7 @@ def _extract(path: Path, numbers: list[str]) -> list[str]:
 
 
 async def _ingest(*args: str) -> int:
-    return await asyncio.to_thread(main, ["patients", *args, "--no-progress"])
+    return await asyncio.to_thread(main, ["patients", *args, *CREDENTIALS, "--no-progress"])
 
 
 async def test_load_resume_and_rejects(
