@@ -220,7 +220,9 @@ async def test_key_rotation_reaches_every_service(
     idp = f"http://127.0.0.1:{stack.config.idp_port}/idp"
     async with httpx.AsyncClient() as http:
         before = (await http.get(f"{idp}/jwks")).json()["keys"]
-        rotated = await http.post(f"{idp}/admin/rotate-keys")
+        assert (await http.post(f"{idp}/admin/rotate-keys")).status_code == 401
+        admin = {"Authorization": f"Bearer {stack.config.idp_admin_secret}"}
+        rotated = await http.post(f"{idp}/admin/rotate-keys", headers=admin)
         assert rotated.status_code == 200, rotated.text
         after = (await http.get(f"{idp}/jwks")).json()["keys"]
         assert {k["kid"] for k in before} < {k["kid"] for k in after}

@@ -1,6 +1,7 @@
 """One supervised group of processes: the system as `make run` and the test-suite start it."""
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -39,6 +40,13 @@ class StackConfig:
     environment: str = "development"
     extra_env: dict[str, str] = field(default_factory=dict)
     log_level: str = "INFO"
+    # The dev IdP's /admin/rotate-keys answers only to this; set EQUITAS_IDP_ADMIN_SECRET
+    # before `make run` to know it, else each start makes its own.
+    idp_admin_secret: str = field(
+        default_factory=lambda: (
+            os.environ.get("EQUITAS_IDP_ADMIN_SECRET") or secrets.token_urlsafe(32)
+        )
+    )
 
     @classmethod
     def on_free_ports(cls, **kwargs: Any) -> "StackConfig":
@@ -168,6 +176,7 @@ class Stack:
 
     def env(self, service: str | None = None) -> dict[str, str]:
         cfg = self.config
+        idp_token_url = f"http://127.0.0.1:{cfg.idp_port}/idp/token"  # services call it here
         env = {
             **os.environ,
             "EQUITAS_ENVIRONMENT": cfg.environment,
@@ -181,12 +190,16 @@ class Stack:
             "EQUITAS_IDP_USERS_FILE": str(REPO / "deploy" / "dev-idp" / "users.yaml"),
             "EQUITAS_IDP_CLIENTS_FILE": str(REPO / "deploy" / "dev-idp" / "clients.yaml"),
             "EQUITAS_GATEWAY_ADDRESS": f"http://127.0.0.1:{cfg.gateway_port}",
+            "EQUITAS_GATEWAY_PORT": str(cfg.gateway_port),  # other host names: refused
             "EQUITAS_GATEWAY_ACCESS_LOG": str(cfg.var_dir / "log" / "gateway-access.log"),
             "EQUITAS_IDP_UPSTREAM": f"127.0.0.1:{cfg.idp_port}",
             "EQUITAS_SPA_DIR": str(cfg.spa_dir),
             "EQUITAS_SCORING_URL": f"http://127.0.0.1:{cfg.service_ports['scoring']}",
             "EQUITAS_AGGREGATION_URL": f"http://127.0.0.1:{cfg.service_ports['aggregation']}",
-            "EQUITAS_IDP_TOKEN_URL": f"http://127.0.0.1:{cfg.idp_port}/idp/token",
+            "EQUITAS_IDP_TOKEN_URL": idp_token_url,
+            # ...so the IdP accepts client assertions made out to that address.
+            "EQUITAS_IDP_INTERNAL_TOKEN_URL": idp_token_url,
+            "EQUITAS_IDP_ADMIN_SECRET": cfg.idp_admin_secret,
             **{
                 f"EQUITAS_{s.upper()}_UPSTREAM": f"127.0.0.1:{p}"
                 for s, p in cfg.service_ports.items()

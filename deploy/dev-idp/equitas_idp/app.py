@@ -7,6 +7,7 @@ Everything lives under the issuer URL's path (``/idp``) because the gateway forw
 path unchanged.
 """
 
+import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -22,7 +23,6 @@ from equitas_idp.provider import Provider, get_provider
 from equitas_idp.settings import IdpSettings, SigningAlg
 
 router = APIRouter()
-admin_router = APIRouter()
 ProviderDep = Annotated[Provider, Depends(get_provider)]
 CLOCK_LEEWAY_S = 30
 
@@ -124,6 +124,20 @@ async def userinfo(request: Request, provider: ProviderDep) -> JSONResponse:
     return JSONResponse(userinfo_claims(user, role, scopes), headers={"Cache-Control": "no-store"})
 
 
+def require_admin(request: Request, provider: ProviderDep) -> None:
+    """The admin secret from the settings, as a bearer token (compared in constant time)."""
+    secret = provider.settings.admin_secret
+    presented = _bearer_token(request)
+    if secret is None or not hmac.compare_digest(
+        presented.encode(), secret.get_secret_value().encode()
+    ):
+        raise BearerError("invalid_token", "admin routes need the admin secret")
+
+
+# Not in the public OpenAPI document: it is an operator's tool, not part of the provider.
+admin_router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
+
+
 @admin_router.post("/admin/rotate-keys")
 async def rotate_keys(provider: ProviderDep, alg: SigningAlg | None = None) -> dict[str, Any]:
     """Make a new signing key; older keys stay in the JWKS so issued tokens keep verifying."""
@@ -157,6 +171,6 @@ def create_app(settings: IdpSettings | None = None) -> FastAPI:
     app.include_router(router, prefix=prefix)
     app.include_router(authorize.router, prefix=prefix)
     app.include_router(token_endpoint.router, prefix=prefix)
-    if settings.enable_admin:
+    if settings.admin_secret is not None:
         app.include_router(admin_router, prefix=prefix)
     return app

@@ -5,6 +5,9 @@ cannot trust where we would send the user (RFC 6749 §4.1.2.1); other errors go 
 client as ``?error=...&state=...``.
 """
 
+import base64
+import hashlib
+import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +26,11 @@ router = APIRouter()
 ProviderDep = Annotated[Provider, Depends(get_provider)]
 
 SESSION_COOKIE = "equitas_idp_session"
+# Login CSRF (RFC 6749 §10.12): the login form carries a token that only a page we served to
+# this browser can hold, the HMAC of a random value in a cookie set with that page (a
+# "signed double-submit cookie"). A form posted from another site has no token.
+CSRF_COOKIE = "equitas_idp_csrf"
+CSRF_FIELD = "csrf_token"
 # Parameters the login form carries through to POST /authorize.
 FORWARDED_PARAMS = (
     "client_id",
@@ -188,6 +196,34 @@ def set_session_cookie(response: Response, provider: Provider, session_id: str) 
     )
 
 
+def csrf_token(provider: Provider, cookie_value: str) -> str:
+    digest = hmac.new(provider.csrf_key, cookie_value.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def csrf_cookie_value(request: Request) -> str:
+    """This browser's CSRF cookie, or a new value (kept, so several open tabs all work)."""
+    value = request.cookies.get(CSRF_COOKIE, "")
+    return value if 0 < len(value) <= 64 else new_handle()
+
+
+def csrf_ok(request: Request, provider: Provider, presented: str) -> bool:
+    value = request.cookies.get(CSRF_COOKIE, "")
+    return bool(value) and hmac.compare_digest(presented, csrf_token(provider, value))
+
+
+def set_csrf_cookie(response: Response, provider: Provider, value: str) -> None:
+    # Strict: a cross-site POST does not even carry it. No max-age: gone with the browser.
+    response.set_cookie(
+        CSRF_COOKIE,
+        value,
+        path=cookie_path(provider),
+        httponly=True,
+        samesite="strict",
+        secure=provider.settings.issuer.startswith("https://"),
+    )
+
+
 def _parse_or_respond(
     params: dict[str, str], provider: Provider
 ) -> AuthorisationRequest | Response:
@@ -219,13 +255,16 @@ async def authorize_page(request: Request, provider: ProviderDep) -> Response:
                 parsed.redirect_uri, {"error": "login_required", "state": parsed.state}
             )
         return issue_code(provider, parsed, session)
-    return login_page(
+    csrf_value = csrf_cookie_value(request)
+    page = login_page(
         users=list(provider.users.values()),
         client_name=parsed.client.name,
         action=f"{provider.settings.path_prefix}/authorize",
-        hidden_fields=parsed.hidden_fields(),
+        hidden_fields=[*parsed.hidden_fields(), (CSRF_FIELD, csrf_token(provider, csrf_value))],
         redirect_origin=origin_of(parsed.redirect_uri),
     )
+    set_csrf_cookie(page, provider, csrf_value)
+    return page
 
 
 @router.post("/authorize", response_model=None)
@@ -234,6 +273,14 @@ async def authorize_login(request: Request, provider: ProviderDep) -> Response:
         params = single_valued((await request.form()).multi_items())
     except ValueError as exc:
         return message_page("Sign-in request refused", str(exc), status_code=400)
+    if not csrf_ok(request, provider, params.get(CSRF_FIELD, "")):
+        # Checked before anything else, so a forged post cannot even reach the client.
+        return message_page(
+            "Sign-in refused",
+            "This sign-in form did not come from this page, or it has expired. "
+            "Go back to the application and sign in again.",
+            status_code=403,
+        )
     # The form's hidden fields came back from the browser: check them all again.
     parsed = _parse_or_respond({k: params[k] for k in FORWARDED_PARAMS if k in params}, provider)
     if isinstance(parsed, Response):

@@ -1,5 +1,6 @@
 """Everything a request handler needs, built once by ``create_app`` and kept on app.state."""
 
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ class Provider:
     users: dict[str, DemoUser]  # by username
     clients: dict[str, RegisteredClient]
     grants: GrantStore = field(default_factory=GrantStore)
+    # Signs the login form's CSRF tokens; per process, like every other piece of state.
+    csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     clock: Callable[[], float] = time.time
 
     @classmethod

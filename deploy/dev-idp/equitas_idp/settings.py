@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SigningAlg = Literal["RS256", "ES256"]
@@ -31,9 +31,23 @@ class IdpSettings(BaseSettings):
     refresh_token_ttl_s: int = 8 * 3600
     session_ttl_s: int = 8 * 3600
     assertion_max_age_s: int = 300
-    # Development convenience: POST /admin/rotate-keys. No authentication, so keep it off
-    # anywhere that is reachable by other people.
-    enable_admin: bool = True
+    # The token endpoint as services inside the stack reach it, on the provider's own port
+    # rather than through the gateway: a client assertion may name it as its audience. The
+    # audience is never taken from the request (its Host header is the caller's to choose).
+    internal_token_url: str | None = None
+    # POST /admin/rotate-keys is served only when this is set, and answers only to
+    # `Authorization: Bearer <admin secret>`.
+    admin_secret: SecretStr | None = None
+
+    @field_validator("admin_secret", mode="before")
+    @classmethod
+    def _long_enough(cls, value: object) -> object:
+        if value in (None, ""):
+            return None  # an empty variable means "no admin routes"
+        secret = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if len(secret) < 16:
+            raise ValueError("admin_secret must be at least 16 characters")
+        return value
 
     @field_validator("issuer")
     @classmethod
@@ -57,3 +71,9 @@ class IdpSettings(BaseSettings):
     @property
     def token_endpoint(self) -> str:
         return self.url("/token")
+
+    @property
+    def assertion_audiences(self) -> list[str]:
+        """What a client assertion's ``aud`` may name; the first is the one to use."""
+        internal = [self.internal_token_url] if self.internal_token_url else []
+        return [self.token_endpoint, self.issuer, *internal]

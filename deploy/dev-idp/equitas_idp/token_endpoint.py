@@ -57,7 +57,7 @@ async def token(request: Request, provider: ProviderDep) -> JSONResponse:
     if grant_type == "refresh_token":
         return _refresh_token(params, provider)
     if grant_type == "client_credentials":
-        return _client_credentials(params, provider, str(request.url.replace(query="")))
+        return _client_credentials(params, provider)
     if not grant_type:
         raise OAuthError("invalid_request", "grant_type is required")
     raise OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
@@ -205,9 +205,7 @@ def _staff_tokens(provider: Provider, grant: RefreshGrant, nonce: str | None) ->
     )
 
 
-def _client_credentials(params: dict[str, str], provider: Provider, url: str) -> JSONResponse:
-    """``url`` is where this request arrived: services inside the stack call the provider
-    directly rather than through the gateway, and may name that URL as the audience."""
+def _client_credentials(params: dict[str, str], provider: Provider) -> JSONResponse:
     if params.get("client_assertion_type") != CLIENT_ASSERTION_TYPE:
         raise OAuthError(
             "invalid_client", f"authenticate with client_assertion_type {CLIENT_ASSERTION_TYPE}"
@@ -227,7 +225,7 @@ def _client_credentials(params: dict[str, str], provider: Provider, url: str) ->
         verified = verify_client_assertion(
             assertion,
             client,
-            accepted_audiences=[settings.token_endpoint, settings.issuer, url],
+            accepted_audiences=settings.assertion_audiences,
             now=now,
             max_age_s=settings.assertion_max_age_s,
         )

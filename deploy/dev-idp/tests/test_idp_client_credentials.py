@@ -130,12 +130,12 @@ async def test_issuer_is_an_accepted_audience(idp: httpx.AsyncClient) -> None:
     assert response.status_code == 200, response.text
 
 
-async def test_the_url_actually_called_is_an_accepted_audience(
+async def test_the_configured_internal_token_url_is_an_accepted_audience(
     make_settings: Callable[..., IdpSettings],
 ) -> None:
     # Services in the stack call the provider on its own port, not through the gateway.
-    app = create_app(make_settings())
     direct = "http://127.0.0.1:8090"
+    app = create_app(make_settings(internal_token_url=f"{direct}/idp/token"))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=direct) as client:
         async with demo_client_credentials(

@@ -10,6 +10,9 @@ from equitas_idp.settings import IdpSettings
 from idp_testkit import ISSUER, client_for, decode, settings_for, staff_tokens
 from joserfc.jws import extract_compact
 
+ADMIN_SECRET = "test-admin-secret-0123456789"
+ADMIN = {"Authorization": f"Bearer {ADMIN_SECRET}"}
+
 
 def header_of(token: str) -> dict[str, object]:
     return dict(extract_compact(token.encode()).protected)
@@ -84,12 +87,12 @@ async def test_keys_are_created_once_and_reused_after_restart(tmp_path: Path) ->
 
 
 async def test_rotation_adds_a_signer_and_keeps_old_keys_published(tmp_path: Path) -> None:
-    async with client_for(settings_for(tmp_path)) as idp:
+    async with client_for(settings_for(tmp_path, admin_secret=ADMIN_SECRET)) as idp:
         before = await staff_tokens(idp)
         old_kid = header_of(before["access_token"])["kid"]
         old_kids = {k["kid"] for k in (await idp.get("/idp/jwks")).json()["keys"]}
 
-        rotated = await idp.post("/idp/admin/rotate-keys")
+        rotated = await idp.post("/idp/admin/rotate-keys", headers=ADMIN)
         assert rotated.status_code == 200
         new_kid = rotated.json()["kid"]
         assert new_kid not in old_kids
@@ -131,8 +134,43 @@ async def test_es256_can_be_the_signing_algorithm(
             await decode(idp, tokens[name])
 
 
-async def test_admin_routes_can_be_switched_off(
+async def test_admin_routes_exist_only_with_an_admin_secret(
     make_settings: Callable[..., IdpSettings],
 ) -> None:
-    async with client_for(make_settings(enable_admin=False)) as idp:
-        assert (await idp.post("/idp/admin/rotate-keys")).status_code == 404
+    async with client_for(make_settings()) as idp:
+        assert (await idp.post("/idp/admin/rotate-keys", headers=ADMIN)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-the-admin-secret"},
+        {"Authorization": f"Basic {ADMIN_SECRET}"},
+        {"Authorization": f"Bearer {ADMIN_SECRET}x"},
+    ],
+)
+async def test_rotation_without_the_admin_secret_is_refused(
+    make_settings: Callable[..., IdpSettings], headers: dict[str, str]
+) -> None:
+    async with client_for(make_settings(admin_secret=ADMIN_SECRET)) as idp:
+        kids = (await idp.get("/idp/jwks")).json()["keys"]
+        response = await idp.post("/idp/admin/rotate-keys", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer ")
+        assert (await idp.get("/idp/jwks")).json()["keys"] == kids
+
+
+async def test_admin_routes_are_not_in_the_public_openapi(
+    make_settings: Callable[..., IdpSettings],
+) -> None:
+    async with client_for(make_settings(admin_secret=ADMIN_SECRET)) as idp:
+        document = (await idp.get("/idp/openapi.json")).json()
+    assert "/idp/token" in document["paths"]
+    assert not [path for path in document["paths"] if "admin" in path]
+
+
+def test_a_short_admin_secret_is_refused_and_an_empty_one_means_none(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 16"):
+        settings_for(tmp_path, admin_secret="short")
+    assert settings_for(tmp_path, admin_secret="").admin_secret is None
