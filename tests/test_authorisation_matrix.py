@@ -1,0 +1,377 @@
+"""The authorisation matrix: every operation of the committed OpenAPI documents, called by
+every kind of caller through the real gateway with a real token, answers with the status
+written in `tests/authorisation_matrix.md`.
+
+The table cannot fall behind the code: an operation without a row fails, and so does a row
+for an operation that no longer exists. Requests are made valid (ids that exist, complete
+bodies, the current ETag) so that a refusal comes from who is asking, not from what was
+sent: the team's clinician gets 2xx, and everyone else is refused.
+
+Writes that change what they touch (editing, submitting, deleting) get their own fresh
+person or assessment for each caller, so all the calls can run at once and still answer
+the same way every time. When the matrix differs, the whole observed matrix is written to
+`var/authorisation-matrix.observed.md` to compare with the table.
+"""
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from equitas_idp.demo import DemoUser
+
+from services.scoring.tests.api.hef import all_rated
+from tests.support.fixtures import Tokens
+from tests.support.world import ASSESSED_ON, World, build_world, next_nhs_number
+
+REPO = Path(__file__).resolve().parents[1]
+TABLE = Path(__file__).with_name("authorisation_matrix.md")
+OBSERVED = REPO / "var" / "authorisation-matrix.observed.md"
+SERVICES = ("scoring", "aggregation", "reporting")
+HEF_VERSION = "1.0.0-provisional"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A column of the table: a demo user (by username) or a system client with scopes."""
+
+    user: str | None = None
+    client: str | None = None
+    scope: str = ""
+
+
+# Callers who may see the world's person: the team's member and lead, and the administrator
+# (who restores assessments and reads the audit log, which name records by id).
+MAY_SEE_THE_PERSON = {"team", "lead", "admin"}
+
+# The columns of the table, in order. "team" and "lead" are the member and the lead of the
+# world's team; "other-team" is a clinician of another team of the same trust.
+CALLERS: dict[str, Caller] = {
+    "team": Caller(user="clinician.a"),
+    "lead": Caller(user="team.lead"),
+    "other-team": Caller(user="clinician.b"),
+    "other-trust": Caller(user="clinician.trustb"),
+    "analyst": Caller(user="analyst"),
+    "commissioner": Caller(user="commissioner"),
+    "board": Caller(user="board.member"),
+    "admin": Caller(user="org.admin"),
+    "no-role": Caller(user="norole"),
+    "rio": Caller(client="rio-epr-demo", scope="patient:write patient:read"),
+    "systmone": Caller(client="systmone-epr-demo", scope="patient:write patient:read"),
+    "powerbi": Caller(client="powerbi-demo", scope="aggregate:read"),
+    "aggregation": Caller(client="aggregation-service", scope="feed:read"),
+    "reporting": Caller(client="reporting-service", scope="report:render"),
+    "no-token": Caller(),
+}
+
+
+def operations() -> list[str]:
+    """Every operation of the committed contracts, as "METHOD /path"."""
+    found = []
+    for service in SERVICES:
+        document = yaml.safe_load((REPO / "openapi" / f"{service}.yaml").read_text())
+        for path, item in document["paths"].items():
+            for method in item:
+                if method in ("get", "put", "post", "delete", "patch", "head", "options"):
+                    found.append(f"{method.upper()} {path}")
+    return found
+
+
+def read_table(text: str) -> dict[str, dict[str, int]]:
+    """The markdown table whose header starts with "operation": the callers, then one row per
+    operation (other tables and prose in the file are ignored)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| operation "))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        if not set(line) <= set("|-: "):
+            rows.append([cell.strip().strip("`") for cell in line.strip().strip("|").split("|")])
+    header, *body = rows
+    assert header[1:] == list(CALLERS), f"columns must be {list(CALLERS)}"
+    table: dict[str, dict[str, int]] = {}
+    for operation, *statuses in body:
+        assert operation not in table, f"two rows for {operation}"
+        assert len(statuses) == len(CALLERS), f"{operation}: {len(statuses)} statuses"
+        table[operation] = {c: int(s) for c, s in zip(CALLERS, statuses, strict=True)}
+    return table
+
+
+def write_table(table: dict[str, dict[str, int]]) -> str:
+    width = max(len(op) for op in table) + 2
+    head = "| " + "operation".ljust(width) + " | " + " | ".join(CALLERS) + " |"
+    rule = "|" + "-" * (width + 2) + "|" + "|".join("-" * (len(c) + 2) for c in CALLERS) + "|"
+    lines = [head, rule]
+    for operation, statuses in table.items():
+        cells = " | ".join(str(statuses[c]).ljust(len(c)) for c in CALLERS)
+        lines.append(f"| {('`' + operation + '`').ljust(width)} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- Requests: how each operation is called so that only the caller decides the answer ----
+
+
+@dataclass
+class Call:
+    path_params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    content: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Recipe = Callable[[World], Awaitable[Call]]
+
+
+def _definition_text() -> Path:
+    return next((REPO / "services/scoring/instruments/definitions/hef/standard").glob("*.yaml"))
+
+
+async def _edit_person(w: World) -> Call:
+    person = await w.new_person()
+    return Call(
+        {"person_id": person}, json={"given_name": "Robin"}, headers={"If-Match": w.etags[person]}
+    )
+
+
+async def _edit_draft(w: World) -> Call:
+    draft = await w.new_assessment(submitted=False)
+    return Call(
+        {"assessment_id": draft},
+        json={"notes": "Seen at home"},
+        headers={"If-Match": w.etags[draft]},
+    )
+
+
+async def _delete_draft(w: World) -> Call:
+    draft = await w.new_assessment(submitted=False)
+    return Call(
+        {"assessment_id": draft},
+        params={"reason": "entered twice"},
+        headers={"If-Match": w.etags[draft]},
+    )
+
+
+async def _submit_draft(w: World) -> Call:
+    draft = await w.new_assessment(submitted=False, complete=True)
+    return Call({"assessment_id": draft}, headers={"If-Match": w.etags[draft]})
+
+
+async def _amend(w: World) -> Call:
+    submitted = await w.new_assessment(submitted=True)
+    return Call(
+        {"assessment_id": submitted},
+        json={"reason": "housing was misread", "responses": all_rated("moderate")},
+        headers={"If-Match": w.etags[submitted]},
+    )
+
+
+async def _restore(w: World) -> Call:
+    return Call({"assessment_id": await w.new_deleted_assessment()})
+
+
+async def _static(call: Call) -> Call:
+    return call
+
+
+def _fixed(**kwargs: Any) -> Recipe:
+    return lambda _w: _static(Call(**kwargs))
+
+
+# Operations whose request needs more than the world's ids in its path. An operation with a
+# request body and no recipe here fails the test: say here how to call it.
+RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
+    "POST /api/scoring/teams": lambda _w: _static(
+        Call(json={"code": f"M-{uuid.uuid4().hex[:10].upper()}", "name": "Matrix team"})
+    ),
+    "PUT /api/scoring/teams/{code}/members/{subject}": lambda _w: _static(
+        Call(
+            {"subject": f"matrix-{uuid.uuid4().hex}"},
+            json={"display_name": "Matrix member", "role": "member"},
+        )
+    ),
+    "DELETE /api/scoring/teams/{code}/members/{subject}": lambda _w: _static(
+        Call({"subject": f"matrix-{uuid.uuid4().hex}"})
+    ),
+    "POST /api/scoring/people": lambda w: _static(
+        Call(
+            json={
+                "team_code": w.team,
+                "nhs_number": next_nhs_number(),
+                "given_name": "Alex",
+                "family_name": "Matrix",
+                "birth_date": "1988-02-03",
+                "sex": "male",
+            }
+        )
+    ),
+    "PATCH /api/scoring/people/{person_id}": _edit_person,
+    "POST /api/scoring/teams/{code}/caseload": lambda w: _static(
+        Call(json={"person_id": w.person_id})
+    ),
+    "POST /api/scoring/people/{person_id}/assessments": _fixed(
+        json={"episode_type": "review", "assessed_on": ASSESSED_ON, "responses": {}}
+    ),
+    "PATCH /api/scoring/assessments/{assessment_id}": _edit_draft,
+    "DELETE /api/scoring/assessments/{assessment_id}": _delete_draft,
+    "POST /api/scoring/assessments/{assessment_id}/submit": _submit_draft,
+    "POST /api/scoring/assessments/{assessment_id}/amend": _amend,
+    "POST /api/scoring/assessments/{assessment_id}/restore": _restore,
+    # The organisation administrator may upload; an existing version is refused as a
+    # conflict (409) rather than adding a version every run to the shared catalogue.
+    "POST /api/scoring/instruments": lambda _w: _static(
+        Call(content=_definition_text().read_text(), headers={"Content-Type": "application/yaml"})
+    ),
+    "POST /api/scoring/instruments/recompute-diff": _fixed(
+        json={"instrument": "hef", "variant": "standard", "version": HEF_VERSION}
+    ),
+}
+
+
+def world_ids(w: World) -> dict[str, str]:
+    """Path parameters by name: the world's team, person and submitted assessment."""
+    return {
+        "code": w.team,
+        "person_id": w.person_id,
+        "assessment_id": w.submitted_id,
+        "instrument": "hef",
+        "variant": "standard",
+        "version": HEF_VERSION,
+    }
+
+
+async def prepare(w: World, operation: str, with_body: bool) -> Call:
+    recipe = RECIPES.get(operation)
+    if recipe is None:
+        assert not with_body, f"{operation} takes a body: add a recipe to RECIPES"
+        call = Call()
+    else:
+        call = await recipe(w)
+    path = operation.split(" ", 1)[1]
+    for name in [p.split("}")[0] for p in path.split("{")[1:]]:
+        if name not in call.path_params:
+            assert name in world_ids(w), f"{operation}: no value for {{{name}}}: add a recipe"
+            call.path_params[name] = world_ids(w)[name]
+    return call
+
+
+# --- The tests -----------------------------------------------------------------------------
+
+
+def test_every_operation_has_a_row_and_every_row_an_operation() -> None:
+    table = read_table(TABLE.read_text())
+    ops = operations()
+    missing = [op for op in ops if op not in table]
+    stale = [op for op in table if op not in ops]
+    assert not missing, f"operations without a row in {TABLE.name}: {missing}"
+    assert not stale, f"rows in {TABLE.name} for operations that no longer exist: {stale}"
+
+
+async def _token_headers(tokens: Tokens, caller: Caller) -> dict[str, str]:
+    if caller.user:
+        return await tokens.headers(caller.user)
+    if caller.client:
+        return {"Authorization": f"Bearer {await tokens.system(caller.client, caller.scope)}"}
+    return {}
+
+
+async def test_every_caller_gets_the_status_the_table_says(
+    gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser]
+) -> None:
+    table = read_table(TABLE.read_text())
+    ops = [op for op in operations() if op in table]
+    with_body = {op for op in ops if _takes_body(op)}
+    world = await build_world(gateway, tokens, demo_users)
+    headers = dict(
+        zip(
+            CALLERS,
+            await asyncio.gather(*(_token_headers(tokens, c) for c in CALLERS.values())),
+            strict=True,
+        )
+    )
+    cells = [(op, who) for op in ops for who in CALLERS]
+    # Prepare first (fresh resources are made by the team's clinician), then call: a refused
+    # caller's request is exactly as valid as the accepted one's.
+    calls = await asyncio.gather(*(prepare(world, op, op in with_body) for op, _ in cells))
+    limit = asyncio.Semaphore(24)
+
+    async def send(cell: tuple[str, str], call: Call) -> httpx.Response:
+        operation, who = cell
+        method, path = operation.split(" ", 1)
+        url = path.format(**call.path_params)
+        async with limit:
+            return await gateway.request(
+                method,
+                url,
+                params=call.params,
+                json=call.json,
+                content=call.content,
+                headers={**call.headers, **headers[who]},
+            )
+
+    responses = await asyncio.gather(
+        *(send(cell, call) for cell, call in zip(cells, calls, strict=True))
+    )
+    secrets = await _identifiers(world)
+    observed: dict[str, dict[str, int]] = {op: {} for op in ops}
+    wrong = []
+    for (operation, who), response in zip(cells, responses, strict=True):
+        observed[operation][who] = response.status_code
+        expected = table[operation][who]
+        if response.status_code != expected:
+            wrong.append(
+                f"{operation} as {who}: expected {expected}, got {response.status_code} "
+                f"{response.text[:160]}"
+            )
+        asked = str(response.request.url) + response.request.content.decode(errors="replace")
+        leaked = [
+            s
+            for s in secrets
+            if who not in MAY_SEE_THE_PERSON and s in response.text and s not in asked
+        ]
+        if leaked:
+            wrong.append(f"{operation} as {who}: the answer names the world's person {leaked}")
+    if wrong:
+        OBSERVED.parent.mkdir(parents=True, exist_ok=True)
+        OBSERVED.write_text(write_table(observed))
+    assert not wrong, f"{len(wrong)} cells differ (whole matrix in {OBSERVED}):\n" + "\n".join(
+        wrong
+    )
+
+
+async def _identifiers(world: World) -> list[str]:
+    """What identifies the world's person: their id, NHS number and family name, and their
+    assessments' ids (an answer may repeat an id the caller sent, never one they did not)."""
+    person = await world.gateway.get(
+        f"/api/scoring/people/{world.person_id}", headers=await world.tokens.headers("clinician.a")
+    )
+    assert person.status_code == 200, person.text
+    found = person.json()
+    return [
+        world.person_id,
+        found["nhs_number"],
+        found["family_name"],
+        world.submitted_id,
+        world.draft_id,
+    ]
+
+
+def _takes_body(operation: str) -> bool:
+    method, path = operation.split(" ", 1)
+    for service in SERVICES:
+        document = yaml.safe_load((REPO / "openapi" / f"{service}.yaml").read_text())
+        item = document["paths"].get(path, {}).get(method.lower())
+        if item is not None:
+            return "requestBody" in item
+    return False
+
+
+@pytest.mark.parametrize("text", [write_table({"GET /x": dict.fromkeys(CALLERS, 200)})])
+def test_the_table_format_reads_back(text: str) -> None:
+    assert read_table(text) == {"GET /x": dict.fromkeys(CALLERS, 200)}
