@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -24,9 +24,11 @@ from services.common.errors import (
     Problem,
     install_problem_handlers,
     problem_response,
+    unexpected_error,
 )
 from services.common.http import make_http_client
 from services.common.observability import RequestContextMiddleware, configure_logging
+from services.common.request_text import refuse_control_characters
 from services.common.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -155,11 +157,13 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         openapi_url=f"/api/{spec.name}/openapi.json",
         docs_url=f"/api/{spec.name}/docs",
         redoc_url=None,
+        # First of every route's dependencies: no text with control characters gets past.
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.settings = settings
     _serve_problems_as_problem_json(app)
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, unhandled=unexpected_error)
     app.include_router(health_router(spec))
     for router in spec.routers:
         app.include_router(router)

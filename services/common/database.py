@@ -60,6 +60,9 @@ def make_engine(
         # JSON columns (answers, scores, feed payloads) are on every write: orjson is ~5x faster.
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
+        # Statement errors would otherwise carry their bound parameters (names searched
+        # for, notes) into whatever prints them.
+        hide_parameters=True,
     )
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine

@@ -11,6 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.common.observability import request_id_var, route_of
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://equitas.nhs.example/problems/"
 log = logging.getLogger("equitas.errors")
@@ -113,8 +115,9 @@ def problem_response(
     )
 
 
-def _field_path(loc: Sequence[Any]) -> str:
-    # FastAPI locations start with where the value came from ("body", "query", "path").
+def field_path(loc: Sequence[Any]) -> str:
+    """``("body", "items", 2, "code")`` -> ``body.items[2].code``: locations start with
+    where the value came from ("body", "query", "path", "header")."""
     parts = [str(p) for p in loc]
     out = ""
     for p in parts:
@@ -143,7 +146,7 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, RequestValidationError):  # pragma: no cover
         raise exc
     errors = [
-        FieldProblem(field=_field_path(e.get("loc", ())), message=str(e.get("msg", "invalid")))
+        FieldProblem(field=field_path(e.get("loc", ())), message=str(e.get("msg", "invalid")))
         for e in exc.errors()
     ]
     names = ", ".join(e.field for e in errors)
@@ -199,33 +202,40 @@ def database_unavailable(exc: BaseException) -> bool:
     return state is not None and state.startswith(_UNAVAILABLE_SQLSTATES)
 
 
-async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+class ServiceUnavailable(ProblemError):
+    status, title, slug = 503, "Service unavailable", "unavailable"
+
+
+class UnexpectedError(ProblemError):
+    status, title, slug = 500, "Unexpected error", "unexpected"
+
+
+def unexpected_problem(request: Request, exc: Exception) -> ProblemError:
+    """What to answer for an exception no handler knows, logged: 503 when the database
+    cannot be reached, else 500. Both name the request id and say nothing of the fault;
+    the log line holds the exception's types and frames only (``observability``)."""
+    route = route_of(request.scope)
     if database_unavailable(exc):
-        log.warning("database unavailable", extra={"path": request.url.path})
-        return problem_response(
-            503,
-            "Service unavailable",
-            "unavailable",
-            detail=DATABASE_UNAVAILABLE,
-            instance=request.url.path,
-            headers={"Retry-After": "1"},
-        )
-    # Log with the request id; never leak internals to the caller.
-    log.exception("unexpected error", extra={"path": request.url.path})
-    return problem_response(
-        500,
-        "Unexpected error",
-        "unexpected",
-        detail="Something went wrong on our side. The request id identifies it in our logs.",
-        instance=request.url.path,
+        log.warning("database unavailable", extra={"route": route})
+        return ServiceUnavailable(DATABASE_UNAVAILABLE, headers={"Retry-After": "1"})
+    log.exception("unexpected error", extra={"route": route})
+    return UnexpectedError(
+        "Something went wrong on our side; nothing was written. "
+        f"Request id {request_id_var.get()} identifies it in our logs."
     )
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    return await _handle_problem(request, unexpected_problem(request, exc))
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
-    app.add_exception_handler(Exception, _handle_unexpected)
+    # Answered by RequestContextMiddleware (services.common.app); this is the fallback for a
+    # fault in the middleware itself.
+    app.add_exception_handler(Exception, unexpected_error)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -1,7 +1,14 @@
 """Structured JSON logs and the request id that ties a request's lines together.
 
 The gateway sets ``X-Request-Id``; a request arriving without one gets a new id. The id is
-echoed on the response and attached to every log record written while handling it.
+echoed on every response, errors included, and attached to every log record written while
+handling it.
+
+Logs never hold personal data: no query strings, bodies or concrete paths (a request is
+logged by its route's template, ``/api/scoring/people/{person_id}``; the audit log, keyed
+by the same request id, says which record), and no exception messages, which quote SQL
+parameters and input values (``scrubbed_exception``). Every logger, uvicorn's included,
+writes through the one handler set here.
 """
 
 import contextvars
@@ -9,10 +16,15 @@ import json
 import logging
 import sys
 import time
+import traceback
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -21,6 +33,43 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
 access_log = logging.getLogger("equitas.access")
+log = logging.getLogger("equitas.errors")
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+# Answers a request whose handling raised: the service's 500 (or 503) problem.
+ErrorResponder = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def scrubbed_exception(exc_info: ExcInfo) -> str:
+    """An exception chain as its types (with SQLSTATE for database errors) and the frames
+    they passed through, without messages, arguments or locals.
+
+    A message can quote anything: SQLAlchemy's holds the statement's bound parameters,
+    asyncpg's and pydantic's the offending value, a ``KeyError`` its key. Where and what
+    suffices to find the fault; the request id leads to the request."""
+    chain: list[BaseException] = []
+    current = exc_info[1]
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        suppressed = current.__suppress_context__
+        current = current.__cause__ or (None if suppressed else current.__context__)
+    lines = ["Traceback (most recent call last), messages omitted:"]
+    for exc in reversed(chain):
+        kind = type(exc)
+        state = getattr(exc, "sqlstate", None)
+        frames = traceback.format_list(traceback.extract_tb(exc.__traceback__))
+        lines.extend(line.rstrip("\n") for line in frames)
+        lines.append(
+            f"{kind.__module__}.{kind.__qualname__}"
+            + (f" [SQLSTATE {state}]" if isinstance(state, str) else "")
+        )
+    return "\n".join(lines)
+
+
+def route_of(scope: Scope) -> str | None:
+    """The template of the route that handled the request (``/people/{person_id}``), not
+    the path: paths hold identifiers and whatever a caller typed."""
+    path = getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) else None
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,25 +91,45 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
+    def formatException(self, ei: Any) -> str:
+        return scrubbed_exception(ei)
+
+
+class TextFormatter(logging.Formatter):
+    """Plain lines (``EQUITAS_LOG_JSON=false``), exceptions scrubbed as in JSON."""
+
+    def formatException(self, ei: Any) -> str:
+        return scrubbed_exception(ei)
+
 
 def configure_logging(service: str, level: str, *, json_output: bool) -> None:
     handler = logging.StreamHandler(sys.stdout)
     if json_output:
         handler.setFormatter(JsonFormatter(service))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # uvicorn configured its loggers with handlers of its own, which print exceptions whole.
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
     # uvicorn's own access log would duplicate ours without the request id.
     logging.getLogger("uvicorn.access").disabled = True
 
 
 class RequestContextMiddleware:
-    """Pure ASGI middleware (cheap on the hot path): request id + one access-log line."""
+    """Pure ASGI middleware (cheap on the hot path): request id + one access-log line.
 
-    def __init__(self, app: ASGIApp) -> None:
+    It also answers a request whose handling raised, with ``unhandled``'s response: the
+    app's own handler for ``Exception`` runs outside every middleware (Starlette's
+    ServerErrorMiddleware), where the request id is gone, its response would lack the
+    ``X-Request-Id`` header, and the exception goes on to uvicorn, which logs it whole."""
+
+    def __init__(self, app: ASGIApp, unhandled: ErrorResponder) -> None:
         self.app = app
+        self.unhandled = unhandled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,11 +140,12 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        responded = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER, request_id.encode()))
                 message["headers"] = headers
@@ -83,12 +153,18 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if responded:  # too late for an error response: log it, end the response
+                log.exception("failed while responding", extra={"route": route_of(scope)})
+            else:
+                response = await self.unhandled(Request(scope, receive), exc)
+                await response(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
-                    "path": scope.get("path"),
+                    "route": route_of(scope),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

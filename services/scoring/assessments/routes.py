@@ -14,6 +14,7 @@ from services.common.database import Session
 from services.common.direct import direct_connection
 from services.common.errors import NotFound, problem_responses
 from services.common.etag import check_if_match, etag_for
+from services.common.input_rules import FreeText
 from services.common.permissions import Permission
 from services.scoring.assessments import service
 from services.scoring.assessments.models import Assessment, AssessmentRevision
@@ -257,7 +258,7 @@ async def delete_assessment(
     principal: Writer,
     session: Session,
     request: Request,
-    reason: Annotated[str, Query(min_length=5, max_length=2000)],
+    reason: Annotated[FreeText, Query(min_length=5, max_length=2000)],
     if_match: IfMatch = None,
 ) -> Response:
     loaded = await load_assessment(session, principal, assessment_id, for_update=True)

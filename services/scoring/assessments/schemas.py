@@ -4,6 +4,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from services.common.input_rules import FreeText
+
 
 def _not_in_future(value: date) -> date:
     if value > datetime.now(UTC).date():
@@ -16,7 +18,7 @@ Responses = Annotated[
     dict[str, str],
     Field(description="Indicator id -> answer code, e.g. {'housing': 'moderate'}"),
 ]
-Notes = Annotated[str, Field(max_length=10_000)]
+Notes = Annotated[FreeText, Field(max_length=10_000)]
 
 
 class AssessmentCreate(BaseModel):
@@ -42,7 +44,7 @@ class AssessmentUpdate(BaseModel):
 
 
 class AssessmentAmend(BaseModel):
-    reason: str = Field(min_length=5, max_length=2000, description="Why the record is amended")
+    reason: FreeText = Field(min_length=5, max_length=2000, description="Why the record is amended")
     responses: Responses
     episode_type: str | None = None
     assessed_on: AssessedOn | None = None

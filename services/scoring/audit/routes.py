@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import col
 
 from services.common.auth import Principal, require
 from services.common.database import Session
 from services.common.errors import problem_responses
-from services.common.pagination import Page, decode_cursor, encode_cursor
+from services.common.input_rules import BIGINT_MAX
+from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.common.permissions import Permission
 from services.scoring.audit.models import AuditEvent
 from services.scoring.audit.service import record
@@ -22,6 +23,12 @@ router = APIRouter(
     prefix="/api/scoring", tags=["audit"], responses=problem_responses(401, 403, 422)
 )
 AuditReader = Annotated[Principal, Depends(require(Permission.audit_read))]
+
+
+class AuditPosition(CursorPosition):
+    """Entries are listed newest first, by id."""
+
+    id: Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 
 class AuditEntry(BaseModel):
@@ -61,9 +68,9 @@ async def read_audit(
         query = query.where(col(AuditEvent.action) == action)
     if since is not None:
         query = query.where(col(AuditEvent.at) >= since)
-    position = decode_cursor(cursor)
+    position = decode_cursor(cursor, AuditPosition)
     if position is not None:
-        query = query.where(col(AuditEvent.id) < int(position["id"]))
+        query = query.where(col(AuditEvent.id) < position.id)
     rows = list(
         (
             await session.execute(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1))
@@ -81,5 +88,7 @@ async def read_audit(
     )
     return Page(
         items=[AuditEntry.model_validate(r, from_attributes=True) for r in page],
-        next_cursor=encode_cursor({"id": page[-1].id}) if len(rows) > limit and page else None,
+        next_cursor=encode_cursor(AuditPosition(id=page[-1].id))
+        if len(rows) > limit and page
+        else None,
     )

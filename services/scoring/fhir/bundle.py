@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryRequest
 
+from services.common.input_rules import INTEGER_MAX, whole_number
 from services.scoring.fhir.operation_outcome import (
     FhirInputError,
     Issue,
@@ -126,10 +127,10 @@ def identifier_query(query: str, where: str) -> tuple[str, str]:
 
 def _if_match_version(raw: Any, where: str) -> int:
     text = raw.strip() if isinstance(raw, str) else ""
-    version = text.removeprefix("W/").strip('"')
-    if not version.isdigit():
+    version = whole_number(text.removeprefix("W/").strip('"'), maximum=INTEGER_MAX)
+    if version is None:
         raise FhirInputError([Issue.error("value", 'ifMatch must be an ETag like W/"3"', where)])
-    return int(version)
+    return version
 
 
 def _unknown_names(item: dict[str, Any], allowed: frozenset[str], where: str) -> list[Issue]:

@@ -26,13 +26,8 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from services.common.errors import (
-    DATABASE_UNAVAILABLE,
-    ProblemError,
-    database_unavailable,
-    sqlstate,
-)
-from services.common.observability import request_id_var
+from services.common.errors import ProblemError, sqlstate, unexpected_problem
+from services.common.observability import route_of
 from services.scoring.fhir.bundle import entry_failure_status
 from services.scoring.fhir.operation_outcome import (
     FhirInputError,
@@ -205,20 +200,17 @@ async def _starlette_http(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     if sqlstate(exc) in _TRANSIENT_SQLSTATES:
-        log.warning("transient database conflict", extra={"path": request.url.path})
+        log.warning("transient database conflict", extra={"route": route_of(request.scope)})
         busy = "A concurrent request touched the same people; retry this request"
         issues = [Issue.error("transient", busy)]
         return outcome_response(request, 503, issues, {"Retry-After": "1"})
-    if database_unavailable(exc):
-        log.warning("database unavailable", extra={"path": request.url.path})
-        issues = [Issue.error("transient", DATABASE_UNAVAILABLE)]
-        return outcome_response(request, 503, issues, {"Retry-After": "1"})
-    log.exception("unexpected error", extra={"path": request.url.path})
-    diagnostics = (
-        "Something went wrong on our side; nothing was written. "
-        f"Request id {request_id_var.get()} identifies it in our logs."
-    )
-    return outcome_response(request, 500, [Issue("fatal", "exception", diagnostics)])
+    problem = unexpected_problem(request, exc)  # logged there, as for every service
+    diagnostics = problem.detail or problem.title
+    if problem.status == 500:
+        issue = Issue("fatal", "exception", diagnostics)
+    else:
+        issue = Issue.error("transient", diagnostics)
+    return outcome_response(request, problem.status, [issue], problem.headers)
 
 
 FHIR_EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -10,6 +10,12 @@ instructions dropped, and any document with a DOCTYPE refused outright, so exter
 entities (XXE) and entity expansion ("billion laughs") never happen. libxml2's own limits
 (no ``huge_tree``) bound nesting and text size while parsing; the converter bounds its
 own recursion. The body size limit belongs to the HTTP layer.
+
+Every string of the resource, in either format, then obeys Equitas's text rule
+(``services.common.input_rules``): no NUL or other control character, and tab, CR and LF
+only in FHIR's human-readable elements (``Narrative.div`` and the ``text`` of a name, an
+address, a CodeableConcept or an Annotation). XML itself cannot carry the other control
+characters, so there libxml2 refuses them first.
 """
 
 import codecs
@@ -18,7 +24,8 @@ from typing import Any, Literal
 import orjson
 from lxml import etree
 
-from services.scoring.fhir.operation_outcome import FhirInputError, Issue
+from services.common.input_rules import text_problem
+from services.scoring.fhir.operation_outcome import FhirInputError, Issue, fhirpath_from_loc
 from services.scoring.fhir.xml_conversion import resource_from_xml
 
 __all__ = ["JSON_MEDIA_TYPES", "XML_MEDIA_TYPES", "media_format", "parse_resource"]
@@ -27,6 +34,10 @@ JSON_MEDIA_TYPES = frozenset({"application/fhir+json", "application/json"})
 XML_MEDIA_TYPES = frozenset({"application/fhir+xml", "application/xml"})
 
 _UTF8_BOM = codecs.BOM_UTF8
+# Elements whose strings are free text (see the module docstring).
+_FREE_TEXT_ELEMENTS = frozenset({"div", "text"})
+# Enough to fix a resource in one round trip; a hostile Bundle cannot make the answer huge.
+_MAX_TEXT_ISSUES = 20
 
 
 def media_format(content_type: str) -> tuple[Literal["json", "xml"], str | None]:
@@ -65,9 +76,40 @@ def parse_resource(body: bytes, content_type: str) -> dict[str, Any]:
     body_format, charset = media_format(content_type)
     if not body.strip():
         raise FhirInputError([Issue.error("structure", "The request body is empty")])
-    if body_format == "json":
-        return _parse_json(body, charset)
-    return _parse_xml(body, charset)
+    parse = _parse_json if body_format == "json" else _parse_xml
+    resource = parse(body, charset)
+    _check_text(resource)
+    return resource
+
+
+def _check_text(resource: dict[str, Any]) -> None:
+    """Raise ``FhirInputError`` locating (by FHIRPath) every string that holds a character
+    Equitas's text rule refuses. Iterative: nesting depth costs no stack."""
+    kind = resource.get("resourceType")
+    prefix = kind if isinstance(kind, str) and text_problem(kind) is None else "Resource"
+    issues: list[Issue] = []
+    pending: list[tuple[Any, str, tuple[str | int, ...]]] = [(resource, "", ())]
+    while pending and len(issues) < _MAX_TEXT_ISSUES:
+        value, element, loc = pending.pop()
+        if isinstance(value, str):
+            problem = text_problem(value, free_text=element in _FREE_TEXT_ELEMENTS)
+            if problem is not None:
+                where = fhirpath_from_loc(loc, prefix)
+                issues.append(Issue.error("value", f"The value {problem}", where))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if text_problem(key) is not None:
+                    where = fhirpath_from_loc(loc, prefix)
+                    bad_name = "An element name here holds a control character"
+                    issues.append(Issue.error("invalid", bad_name, where))
+                else:
+                    pending.append((item, key.removeprefix("_"), (*loc, key)))
+        elif isinstance(value, list):
+            pending.extend(
+                (item, element, (*loc, index)) for index, item in reversed(list(enumerate(value)))
+            )
+    if issues:
+        raise FhirInputError(issues)
 
 
 def _parse_json(body: bytes, charset: str | None) -> dict[str, Any]:

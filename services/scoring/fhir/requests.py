@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Depends, Request
 
 from services.common.auth import Principal, require
+from services.common.input_rules import INTEGER_MAX, whole_number
 from services.common.observability import request_id_var
 from services.common.permissions import Permission
 from services.scoring.audit.service import endpoint_of
@@ -75,7 +76,7 @@ async def read_body(request: Request) -> tuple[bytes, str]:
         raise FhirHttpError(415, error.issues) from None
     too_large = f"The body is larger than {MAX_BODY_BYTES:,} bytes; send smaller Bundles"
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared and whole_number(declared, maximum=MAX_BODY_BYTES) is None:
         raise FhirHttpError.of(413, too_large)
     chunks: list[bytes] = []
     size = 0
@@ -99,13 +100,19 @@ def search_problem(error: FhirInputError) -> FhirHttpError:
     return FhirHttpError(400, error.issues)
 
 
+def version_number(text: str) -> int | None:
+    """A Patient version number, or None when ``text`` cannot name one (not a number, or
+    beyond what the version column holds)."""
+    return whole_number(text, maximum=INTEGER_MAX)
+
+
 def if_match_version(raw: str | None) -> int | None:
     if raw is None:
         return None
-    version = raw.strip().removeprefix("W/").strip('"')
-    if not version.isdigit():
+    version = version_number(raw.strip().removeprefix("W/").strip('"'))
+    if version is None:
         raise FhirHttpError.of(400, 'If-Match must be an ETag like W/"3"', "If-Match")
-    return int(version)
+    return version
 
 
 def preferred_return(request: Request) -> Literal["minimal", "representation", "OperationOutcome"]:

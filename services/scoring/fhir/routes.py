@@ -59,6 +59,7 @@ from services.scoring.fhir.requests import (
     preferred_return,
     read_body,
     search_problem,
+    version_number,
     weak_etag,
     write_context,
 )
@@ -208,9 +209,9 @@ async def read_patient_version(
     """A version as the EPR sent it; the current version without a Patient sent for it
     (a correction made in Equitas) as Equitas holds it."""
     person = await _readable(session, principal, patient_id)
-    if not version_id.isdigit():
+    version = version_number(version_id)
+    if version is None:
         raise FhirHttpError.of(404, "No such version of this Patient")
-    version = int(version_id)
     stored = await repository.stored_resource(session, person.id, version)
     if stored is not None:
         body = served_version(stored, person, version)

@@ -51,8 +51,10 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 MAX_XML_DEPTH = 64
 
 _INTEGER_TYPES = frozenset({"integer", "unsignedInt", "positiveInt", "integer64"})
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+# Literals longer than any FHIR number stay strings, for validation to report at their
+# path (Python's int() refuses more than 4300 digits).
+_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,39})(?:\.[0-9]{1,40})?(?:[eE][+-]?[0-9]{1,4})?")
 
 _Kind = Literal["primitive", "xhtml", "resource", "complex"]
 

@@ -11,7 +11,8 @@ from sqlmodel import col
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound, problem_responses
 from services.common.etag import check_if_match, etag_for
-from services.common.pagination import Page, decode_cursor, encode_cursor
+from services.common.input_rules import PlainText
+from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.scoring.audit.service import record
 from services.scoring.organisations.models import Team
 from services.scoring.organisations.repository import teams_of
@@ -35,6 +36,13 @@ from services.scoring.people.schemas import (
 from services.scoring.people.service import apply_fields, person_read
 
 router = APIRouter(prefix="/api/scoring", tags=["people"], responses=problem_responses(401, 403))
+
+
+class PeoplePosition(CursorPosition):
+    """Search results are ordered by family name, then id."""
+
+    family_name: PlainText
+    id: uuid.UUID
 
 
 async def _callers_team(session: Session, principal: PersonReader, code: str, field: str) -> Team:
@@ -125,11 +133,11 @@ async def search_people(
                 select(col(CaseloadEntry.person_id)).where(col(CaseloadEntry.team_id) == chosen.id)
             )
         )
-    position = decode_cursor(cursor)
+    position = decode_cursor(cursor, PeoplePosition)
     if position is not None:
         query = query.where(
             tuple_(col(Person.family_name), col(Person.id))
-            > tuple_(literal(position["family_name"]), literal(uuid.UUID(position["id"])))
+            > tuple_(literal(position.family_name), literal(position.id))
         )
     rows = list(
         (
@@ -161,7 +169,7 @@ async def search_people(
             )
             for p in page
         ],
-        next_cursor=encode_cursor({"family_name": page[-1].family_name, "id": str(page[-1].id)})
+        next_cursor=encode_cursor(PeoplePosition(family_name=page[-1].family_name, id=page[-1].id))
         if more
         else None,
     )

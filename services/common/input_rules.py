@@ -1,0 +1,89 @@
+"""What a value arriving in a request may hold, stated once for every service.
+
+- Text never holds C0 control characters (U+0000-U+001F, NUL among them) or lone UTF-16
+  surrogates: Postgres cannot store NUL in text, no UTF-8 encoder accepts a lone
+  surrogate, and none of them belongs in a name, a code or an identifier. Free text
+  (``FreeText``: assessment notes, reasons) may also hold tab, CR and LF, and nothing
+  else of the set.
+- Integers fit the column they are compared with or stored in (``INTEGER_MAX``,
+  ``BIGINT_MAX``).
+
+``services.common.request_text`` applies the text rule to every string a request
+carries; pydantic models that read text from elsewhere (cursors) use ``PlainText``.
+"""
+
+import re
+from typing import Annotated, Final
+
+from pydantic import AfterValidator
+
+__all__ = [
+    "BIGINT_MAX",
+    "FREE_TEXT",
+    "INTEGER_MAX",
+    "FreeText",
+    "PlainText",
+    "text_problem",
+    "whole_number",
+]
+
+
+class _FreeTextMarker:
+    """Annotation metadata saying that a string is free text (see ``FreeText``)."""
+
+    def __repr__(self) -> str:
+        return "FREE_TEXT"
+
+
+FREE_TEXT: Final = _FreeTextMarker()
+
+_SURROGATES = "\ud800-\udfff"
+_NOT_IN_TEXT = re.compile(f"[\x00-\x1f{_SURROGATES}]")
+_NOT_IN_FREE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_SURROGATES}]")
+
+NOT_IN_TEXT_MESSAGE = "must not contain control characters (NUL, tab, line breaks and the like)"
+NOT_IN_FREE_TEXT_MESSAGE = (
+    "must not contain control characters other than tab and line breaks (such as NUL)"
+)
+
+
+def text_problem(value: str, *, free_text: bool = False) -> str | None:
+    """Why ``value`` may not be accepted as (free) text, or None when it may.
+
+    The message never quotes the value: it ends up in responses and may be logged."""
+    if free_text:
+        return NOT_IN_FREE_TEXT_MESSAGE if _NOT_IN_FREE_TEXT.search(value) else None
+    return NOT_IN_TEXT_MESSAGE if _NOT_IN_TEXT.search(value) else None
+
+
+def _plain_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# Text that may also hold tab, CR and LF. Only the request check reads the marker, so the
+# OpenAPI document is the same as for ``str``.
+FreeText = Annotated[str, FREE_TEXT]
+# Text read from somewhere the request check cannot see into (a cursor's JSON).
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+
+# The largest values of Postgres's integer and bigint columns: a larger number in a path,
+# a query or a cursor names nothing that can exist.
+INTEGER_MAX: Final = 2**31 - 1
+BIGINT_MAX: Final = 2**63 - 1
+
+
+def whole_number(text: str, *, maximum: int) -> int | None:
+    """``text`` as a whole number from 0 to ``maximum``, or None when it is not one.
+
+    ASCII digits only (``str.isdigit`` also accepts "²", which ``int`` refuses), and the
+    length is checked before converting (``int`` refuses more than 4300 digits)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    significant = text.lstrip("0") or "0"
+    if len(significant) > len(str(maximum)):
+        return None
+    number = int(significant)
+    return number if number <= maximum else None

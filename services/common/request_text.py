@@ -1,0 +1,233 @@
+"""Every string a request carries obeys the text rule of ``services.common.input_rules``.
+
+``build_app`` makes ``refuse_control_characters`` the first dependency of every route of
+every service, so it runs before authentication, before a database session is opened and
+before any route reads a parameter. It looks at the request as sent, not at what a route
+declares: every path parameter, every query parameter (names and values), every header and
+every string of a JSON body (keys and values). So a value a route reads by hand
+(``request.query_params``, ``request.headers``) is covered as much as a declared one.
+
+What is free text comes from the route's declarations: a query parameter or a body field
+annotated ``FreeText`` may hold tab, CR and LF. A body that is not JSON (an uploaded YAML
+definition) is a document, so free text too. Each refused value is named in the 422
+problem's ``errors`` (``query.name``, ``path.instrument``, ``header.if-match``,
+``body.notes``), never quoted. FHIR bodies are read by the FHIR routes themselves and
+checked by ``services.scoring.fhir.parsing`` with the same rule.
+"""
+
+import email.message
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from services.common.errors import FieldProblem, InvalidInput, field_path
+from services.common.input_rules import FREE_TEXT, text_problem
+
+__all__ = ["refuse_control_characters"]
+
+# Enough to fix a request in one round trip; a hostile body cannot make the answer huge.
+MAX_PROBLEMS = 20
+KEY_MESSAGE = "a key of this object holds a control character"
+NAME_MESSAGE = "a parameter name holds a control character"
+
+# The annotations a JSON value may be read as: several when a union allows them.
+Shape = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _RouteText:
+    """What a route declares as free text."""
+
+    query: frozenset[str]
+    body: Shape | None  # None: the route reads no body through FastAPI
+
+
+async def refuse_control_characters(request: Request) -> None:
+    """422 naming every field that holds a character text may not hold."""
+    route = request.scope.get("route")
+    declared = _declared_free_text(route) if isinstance(route, APIRoute) else _NONE_FREE
+    problems = _Problems()
+    for name, value in request.path_params.items():
+        if isinstance(value, str):
+            problems.add(("path", name), text_problem(value))
+    for name, value in request.query_params.multi_items():
+        if text_problem(name) is not None:
+            problems.add(("query",), NAME_MESSAGE)
+        else:
+            problems.add(("query", name), text_problem(value, free_text=name in declared.query))
+    for name, value in request.headers.items():
+        # HTTP itself allows tab inside a header value; none that Equitas reads needs one.
+        problems.add(("header", name), text_problem(value))
+    if declared.body is not None:
+        await _check_body(request, declared.body, problems)
+    if problems.found:
+        fields = ", ".join(dict.fromkeys(problem.field for problem in problems.found))
+        raise InvalidInput(f"Check these fields: {fields}", errors=problems.found)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[FieldProblem] = []
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= MAX_PROBLEMS
+
+    def add(self, loc: Sequence[str | int], message: str | None) -> None:
+        if message is not None and not self.full:
+            self.found.append(FieldProblem(field=field_path(loc), message=message))
+
+
+async def _check_body(request: Request, shape: Shape, problems: _Problems) -> None:
+    body = await request.body()  # already read (and kept) by FastAPI for a body parameter
+    if not body:
+        return
+    if _is_json(request.headers.get("content-type", "")):
+        # FastAPI parsed it before solving dependencies and kept the result (a body that
+        # is not JSON was refused there).
+        _check_json(await request.json(), shape, problems)
+    else:
+        text = body.decode("utf-8", "replace")
+        problems.add(("body",), text_problem(text, free_text=True))
+
+
+def _is_json(content_type: str) -> bool:
+    # The same test as FastAPI's request handler.
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+def _check_json(document: Any, shape: Shape, problems: _Problems) -> None:
+    """Every string of ``document``, read as ``shape``, against the text rule.
+
+    Iterative, so a deeply nested body cannot exhaust the stack."""
+    pending: list[tuple[Any, Shape, tuple[str | int, ...]]] = [(document, shape, ("body",))]
+    while pending and not problems.full:
+        value, value_shape, loc = pending.pop()
+        if isinstance(value, str):
+            problems.add(loc, text_problem(value, free_text=_is_free_text(value_shape)))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if text_problem(key) is not None:
+                    problems.add(loc, KEY_MESSAGE)
+                else:
+                    pending.append((item, _member_shape(value_shape, key), (*loc, key)))
+        elif isinstance(value, list):
+            item_shape = _item_shape(value_shape)
+            pending.extend(
+                (item, item_shape, (*loc, index))
+                for index, item in reversed(list(enumerate(value)))
+            )
+
+
+# -- what a route declares ------------------------------------------------------------------
+
+_NONE_FREE = _RouteText(query=frozenset(), body=None)
+# By id, holding the route so that its id is never reused for another one (APIRoute is
+# not hashable).
+_declared: dict[int, tuple[APIRoute, _RouteText]] = {}
+
+
+def _declared_free_text(route: APIRoute) -> _RouteText:
+    cached = _declared.get(id(route))
+    if cached is not None and cached[0] is route:
+        return cached[1]
+    body = route.body_field
+    found = _RouteText(
+        query=frozenset(
+            parameter.alias
+            for parameter in _query_parameters(route.dependant)
+            if _is_free_text(
+                _field_shape(parameter.field_info.annotation, parameter.field_info.metadata)
+            )
+        ),
+        body=None
+        if body is None
+        else _field_shape(body.field_info.annotation, body.field_info.metadata),
+    )
+    _declared[id(route)] = (route, found)
+    return found
+
+
+def _query_parameters(dependant: Dependant) -> Iterable[Any]:
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        yield from current.query_params
+        pending.extend(current.dependencies)
+
+
+def _field_shape(annotation: Any, metadata: Sequence[Any]) -> Shape:
+    return (Annotated[(annotation, *metadata)],) if metadata else (annotation,)
+
+
+def _alternatives(shape: Shape) -> tuple[list[Any], bool]:
+    """The types a shape allows (unions and ``Annotated`` unwrapped), and whether any of
+    them is marked free text."""
+    found: list[Any] = []
+    free = False
+    pending = list(shape)
+    while pending:
+        current = pending.pop()
+        origin = get_origin(current)
+        if origin is Annotated:
+            base, *metadata = get_args(current)
+            free = free or any(item is FREE_TEXT for item in metadata)
+            pending.append(base)
+        elif origin is Union or origin is UnionType:
+            pending.extend(get_args(current))
+        else:
+            found.append(current)
+    return found, free
+
+
+def _is_free_text(shape: Shape) -> bool:
+    return _alternatives(shape)[1]
+
+
+def _member_shape(shape: Shape, key: str) -> Shape:
+    """How the value under ``key`` of an object read as ``shape`` is read."""
+    members: list[Any] = []
+    for kind in _alternatives(shape)[0]:
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            field = _model_fields(kind).get(key)
+            if field is not None:
+                members.extend(field)
+        elif get_origin(kind) in (dict, Mapping) and len(get_args(kind)) == 2:
+            members.append(get_args(kind)[1])
+    return tuple(members)
+
+
+def _item_shape(shape: Shape) -> Shape:
+    items: list[Any] = []
+    for kind in _alternatives(shape)[0]:
+        if get_origin(kind) in (list, tuple, set, frozenset, Sequence) and get_args(kind):
+            items.append(get_args(kind)[0])
+    return tuple(items)
+
+
+_fields_by_model: dict[type[BaseModel], dict[str, Shape]] = {}
+
+
+def _model_fields(model: type[BaseModel]) -> dict[str, Shape]:
+    """A model's fields by name and by alias (a body may use either)."""
+    fields = _fields_by_model.get(model)
+    if fields is None:
+        fields = {}
+        for name, info in model.model_fields.items():
+            shape = _field_shape(info.annotation, info.metadata)
+            fields[name] = shape
+            if info.alias:
+                fields[info.alias] = shape
+        _fields_by_model[model] = fields
+    return fields
