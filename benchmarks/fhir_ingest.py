@@ -40,11 +40,9 @@ from fhir.resources.R4B.patient import Patient
 
 from benchmarks.harness import DATABASE_PREFIX, BenchContext, load_average, run_facts
 from services.common.database import service_database_url
-from services.scoring.demo_data.generator import (
-    default_organisation_tree,
-    generate_people,
-    to_uk_core_patient,
-)
+from services.scoring.demo_data.fhir_patient import to_uk_core_patient
+from services.scoring.demo_data.generator import generate_people
+from services.scoring.demo_data.organisations import default_organisation_tree
 from services.scoring.reference_data.lookup import default_lookup
 
 NAME = "fhir_ingest"

@@ -12,11 +12,15 @@ from typing import Any
 
 import yaml
 
-from equitas_stack.stack import REPO, Stack, StackConfig, StackError
+from equitas_stack.stack import DEMO_USERS_FILE, REPO, Stack, StackConfig, StackError
+
+# The seed's exit status when the organisations, teams and memberships are in but the
+# synthetic people are not (services.scoring.demo_data.seed.PEOPLE_NOT_LOADED).
+PEOPLE_NOT_LOADED = 3
 
 
 def _demo_logins() -> list[str]:
-    users = yaml.safe_load((REPO / "deploy" / "dev-idp" / "users.yaml").read_text())["users"]
+    users = yaml.safe_load(DEMO_USERS_FILE.read_text())["users"]
     lines = []
     for user in users:
         roles = user.get("roles") or []
@@ -24,6 +28,25 @@ def _demo_logins() -> list[str]:
         where = f"{role.get('role_name', 'no role')}, {role.get('org_name', '-')}"
         lines.append(f"  {user['name']:<18} {where}")
     return lines
+
+
+def load_demo_data(stack: Stack) -> bool:
+    """On every start: the demo organisations, teams and memberships (upserted), then the
+    synthetic people unless they are in already. False when the demo users have no teams."""
+    print("Loading demo data ...", flush=True)
+    seeded = subprocess.run(  # noqa: S603 - our own argv
+        [
+            sys.executable, "-m", "services.scoring.demo_data.seed",
+            "--users-file", str(DEMO_USERS_FILE),
+        ],
+        env=stack.env("scoring"), cwd=REPO, check=False,
+    )  # fmt: skip
+    if seeded.returncode == PEOPLE_NOT_LOADED:
+        print("The demo people did not load (see above); the demo teams did.", file=sys.stderr)
+    elif seeded.returncode != 0:
+        print("Demo data did not load; see the output above.", file=sys.stderr)
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,16 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as exc:
         print(f"Equitas did not start: {exc}", file=sys.stderr)
         return 1
-    if not args.no_demo_data:
-        print("Loading demo data ...", flush=True)
-        seeded = subprocess.run(
-            [sys.executable, "-m", "services.scoring.demo_data.seed", "--if-empty"],
-            env=stack.env("scoring"),
-            cwd=REPO,
-            check=False,
-        )
-        if seeded.returncode != 0:
-            print("Demo data did not load; see the output above.", file=sys.stderr)
+    # "is running" only once every demo user is in their team.
+    if not args.no_demo_data and not load_demo_data(stack):
+        stack.stop()
+        return 1
     print(
         "\n".join(
             [

@@ -16,6 +16,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("scoring", "aggregation", "reporting")
+# The demo users: the development IdP's, and the demo data's team members (one list).
+DEMO_USERS_FILE = REPO / "deploy" / "dev-idp" / "users.yaml"
 
 
 def free_port() -> int:
@@ -187,7 +189,7 @@ class Stack:
             "EQUITAS_LOG_LEVEL": cfg.log_level,
             "EQUITAS_IDP_ISSUER": cfg.issuer,
             "EQUITAS_IDP_KEYS_DIR": str(cfg.var_dir / "idp" / "keys"),
-            "EQUITAS_IDP_USERS_FILE": str(REPO / "deploy" / "dev-idp" / "users.yaml"),
+            "EQUITAS_IDP_USERS_FILE": str(DEMO_USERS_FILE),
             "EQUITAS_IDP_CLIENTS_FILE": str(REPO / "deploy" / "dev-idp" / "clients.yaml"),
             "EQUITAS_GATEWAY_ADDRESS": f"http://127.0.0.1:{cfg.gateway_port}",
             "EQUITAS_GATEWAY_PORT": str(cfg.gateway_port),  # other host names: refused

@@ -14,12 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from services.scoring.demo_data.organisations import DemoDataError
-
-if TYPE_CHECKING:
-    from services.scoring.demo_data.generator import SyntheticPerson
+from services.scoring.demo_data.person import SyntheticPerson
 
 
 class AssessmentPoint(StrEnum):
@@ -56,7 +53,7 @@ def _add_months(day: date, months: int) -> date:
 
 def generate_assessments(
     seed: int,
-    person: "SyntheticPerson",
+    person: SyntheticPerson,
     hef_item_ids: Sequence[str],
     start: date,
     months: int,

@@ -12,13 +12,11 @@ base FHIR binding for ``communication.language``.
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from services.scoring.demo_data.organisations import DemoDataError
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.people.ethnicity import ENGLAND_SYSTEM
-
-if TYPE_CHECKING:
-    from services.scoring.demo_data.generator import SyntheticPerson
 
 UK_CORE_PATIENT = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
@@ -43,7 +41,7 @@ _VERIFICATION_DISPLAY = {
 _PATIENT_ID_NAMESPACE = uuid.UUID("5b1c3c8e-6a43-4d0e-9a57-2f0d8e1f4e21")
 
 
-def to_uk_core_patient(person: "SyntheticPerson", *, last_updated: datetime) -> dict[str, Any]:
+def to_uk_core_patient(person: SyntheticPerson, *, last_updated: datetime) -> dict[str, Any]:
     """UK Core Patient JSON (as a dict) for a synthetic person.
 
     ``last_updated`` must be timezone-aware (FHIR ``instant`` requires an offset).

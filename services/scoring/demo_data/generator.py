@@ -15,8 +15,9 @@ Proportions are plausible, not estimates:
   and ~2.5% "not known" (99) so completeness reports have something to show;
 - more people in deprived deciles: learning disability is more common in deprived areas
   (Emerson & Baines 2010, the HEF's source on determinants).
-HEF assessments for these people come from ``assessments.generate_assessments``
-(re-exported here).
+A person is a ``person.SyntheticPerson``; their HEF assessments come from
+``assessments.generate_assessments`` and their FHIR Patient from
+``fhir_patient.to_uk_core_patient``.
 """
 
 import random
@@ -27,19 +28,13 @@ from datetime import date
 from itertools import accumulate
 from math import gcd
 
-from services.scoring.demo_data.assessments import (
-    AssessmentPoint,
-    SyntheticAssessment,
-    generate_assessments,
-)
-from services.scoring.demo_data.fhir_patient import to_uk_core_patient
 from services.scoring.demo_data.organisations import (
     DemoDataError,
     Organisation,
     OrganisationKind,
     OrganisationTree,
-    default_organisation_tree,
 )
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.people.ethnicity import EthnicCategory
 from services.scoring.people.sex import Sex
 from services.scoring.reference_data.lookup import (
@@ -47,21 +42,6 @@ from services.scoring.reference_data.lookup import (
     DeprivationResult,
     DeprivationStatus,
 )
-
-__all__ = [
-    "DEFAULT_AS_OF",
-    "AssessmentPoint",
-    "DemoDataError",
-    "Organisation",
-    "OrganisationKind",
-    "OrganisationTree",
-    "SyntheticAssessment",
-    "SyntheticPerson",
-    "default_organisation_tree",
-    "generate_assessments",
-    "generate_people",
-    "to_uk_core_patient",
-]
 
 DEFAULT_AS_OF = date(2025, 4, 1)
 _TEST_BODIES = 1_000_000  # bodies 999 000 000 - 999 999 999 of the reserved test range
@@ -120,29 +100,6 @@ _LANGUAGES = {
     EthnicCategory.CHINESE: ("yue", "zh"),
     EthnicCategory.OTHER: ("ar", "ku"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class SyntheticPerson:
-    index: int  # position in the generated stream
-    nhs_number: str | None  # 10 digits, test range; None for the few without one
-    nhs_number_verification: str  # UK Core verification status code, "01" or "02"
-    local_id: str  # the trust EPR's own id, unique within the trust
-    given_name: str
-    family_name: str
-    birth_date: date
-    sex: Sex
-    ethnic_category: EthnicCategory
-    postcode: str
-    lsoa_code: str | None
-    imd_decile: int | None  # 1 = most deprived 10%
-    imd_vintage: str | None
-    imd_status: str  # DeprivationStatus value
-    gp_practice_code: str
-    trust_code: str
-    team_code: str
-    interpreter_required: bool | None
-    language: str | None  # BCP-47, set when an interpreter is needed
 
 
 # (postcode, LSOA, IMD decile, IMD vintage, status value): resolved once per run, as a

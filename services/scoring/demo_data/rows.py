@@ -16,11 +16,9 @@ from typing import Any
 import orjson
 
 from services.scoring.assessments.service import answers_with_values
-from services.scoring.demo_data.generator import (
-    DemoDataError,
-    SyntheticPerson,
-    generate_assessments,
-)
+from services.scoring.demo_data.assessments import generate_assessments
+from services.scoring.demo_data.organisations import DemoDataError
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.feed.payload import FeedAssessment, feed_context, stored_payload
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import score
@@ -106,6 +104,11 @@ def months_before(day: date, months: int) -> date:
     raise DemoDataError("unreachable: every month has 28 days")  # pragma: no cover
 
 
+def demo_person_id(seed: int, local_id: str) -> uuid.UUID:
+    """A demo person's id: the same seed, the same ids (how a rerun knows who is in)."""
+    return uuid.uuid5(ID_NAMESPACE, f"{seed}:person:{local_id}")
+
+
 def json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -123,7 +126,7 @@ def build_batch(ctx: BuildContext, people: Sequence[SyntheticPerson]) -> Batch:
         history = generate_assessments(
             ctx.seed, person, items, months_before(ctx.as_of, months), months
         )
-        person_id = uuid.uuid5(ID_NAMESPACE, f"{ctx.seed}:person:{local_id}")
+        person_id = demo_person_id(ctx.seed, local_id)
         team_id = ctx.team_ids[person.team_code]
         organisation_code = person.trust_code
         # Recorded on the day of the referral assessment, before it.

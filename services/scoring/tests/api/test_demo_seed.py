@@ -1,4 +1,6 @@
-"""Demo data seeding: what the seed writes is what the API reads, and access rules hold.
+"""Demo data seeding: what the seed writes is what the API reads, access rules hold, and
+every run (every ``make run``) puts the demo users in their teams, whatever the database
+already holds.
 
 The session's database is shared with tests that create their own teams and people (NHS
 numbers counting up from 999 100 000 0), so the seed used here is one whose people's NHS
@@ -16,17 +18,16 @@ import asyncpg
 import httpx
 import orjson
 import pytest
-from equitas_stack.stack import REPO, Stack
+from equitas_idp.demo import DemoUser
+from equitas_stack.__main__ import PEOPLE_NOT_LOADED as STACK_PEOPLE_NOT_LOADED
+from equitas_stack.stack import DEMO_USERS_FILE, REPO, Stack
 
 from services.common.database import service_database_url
 from services.scoring.assessments.models import Assessment
 from services.scoring.assessments.service import Loaded, publish
-from services.scoring.demo_data.generator import (
-    OrganisationKind,
-    OrganisationTree,
-    SyntheticPerson,
-    generate_people,
-)
+from services.scoring.demo_data.generator import generate_people
+from services.scoring.demo_data.organisations import OrganisationKind, OrganisationTree
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.demo_data.rows import (
     ASSESSMENT_COLUMNS,
     PERSON_COLUMNS,
@@ -34,6 +35,7 @@ from services.scoring.demo_data.rows import (
     build_batch,
     hef_definition,
 )
+from services.scoring.demo_data.seed import PEOPLE_NOT_LOADED
 from services.scoring.feed.models import FeedEvent
 from services.scoring.feed.payload import assessment_key
 from services.scoring.feed.pseudonymise import person_key
@@ -42,6 +44,8 @@ from services.scoring.people.models import Person
 from services.scoring.reference_data.lookup import default_lookup
 from services.scoring.settings import DEV_PSEUDONYMISATION_KEY
 from services.scoring.tests.api.feed_helpers import read_feed
+from services.scoring.tests.api.fhir_helpers import body as fhir_body
+from services.scoring.tests.api.fhir_helpers import epr_headers, patient
 from tests.support.fixtures import Tokens
 
 PEOPLE = 40
@@ -67,8 +71,16 @@ def _clear_seed() -> tuple[int, list[SyntheticPerson]]:
 
 
 def _run_seed(stack: Stack, *args: str) -> str:
+    """The seed as ``make run`` runs it (equitas_stack.__main__.load_demo_data)."""
     done = subprocess.run(
-        [sys.executable, "-m", "services.scoring.demo_data.seed", *args],
+        [
+            sys.executable,
+            "-m",
+            "services.scoring.demo_data.seed",
+            "--users-file",
+            str(DEMO_USERS_FILE),
+            *args,
+        ],
         env=stack.env("scoring"),
         cwd=REPO,
         capture_output=True,
@@ -104,13 +116,29 @@ async def _all_people(gateway: httpx.AsyncClient, headers: dict[str, str]) -> li
             return people
 
 
+async def _teams_of(gateway: httpx.AsyncClient, tokens: Tokens, username: str) -> set[str]:
+    me = await gateway.get("/api/scoring/me", headers=await tokens.headers(username))
+    assert me.status_code == 200, me.text
+    return {f"{t['code']} {t['role']}" for t in me.json()["teams"]}
+
+
 async def test_seeded_people_and_histories_are_served_to_their_team_only(
-    stack: Stack, gateway: httpx.AsyncClient, tokens: Tokens
+    stack: Stack,
+    gateway: httpx.AsyncClient,
+    tokens: Tokens,
+    nhs_number: Any,
+    demo_users: dict[str, DemoUser],
 ) -> None:
     seed, generated = _clear_seed()
+    # An EPR pushes a Patient before the demo data loads (as during make run's start).
+    pushed = await gateway.post(
+        "/fhir/Patient", content=fhir_body(patient(nhs_number())), headers=await epr_headers(tokens)
+    )
+    assert pushed.status_code == 201, pushed.text
     before = await _count(stack, "person")
     out = _run_seed(stack, "--people", str(PEOPLE), "--seed", str(seed))
     assert f"{PEOPLE} people" in out, out
+    assert "team memberships in place" in out, out
     assert await _count(stack, "person") == before + PEOPLE
 
     clinician_a = await tokens.headers("clinician.a")
@@ -165,11 +193,26 @@ async def test_seeded_people_and_histories_are_served_to_their_team_only(
     hidden = await gateway.get(f"/api/scoring/people/{person['id']}", headers=clinician_b)
     assert hidden.status_code == 404
 
-    # Seeding again with --if-empty adds nothing.
+    # Every start seeds again: the teams are put back, the people are not loaded twice.
+    admin = await tokens.headers("org.admin")
+    subject = demo_users["clinician.b"].uid
+    removed = await gateway.delete(
+        f"/api/scoring/teams/EQA-LD-SOUTH/members/{subject}", headers=admin
+    )
+    assert removed.status_code == 204, removed.text
+    assert "EQA-LD-SOUTH member" not in await _teams_of(gateway, tokens, "clinician.b")
     counts = [await _count(stack, t) for t in ("person", "assessment", "feed_event")]
-    again = _run_seed(stack, "--if-empty", "--people", str(PEOPLE), "--seed", str(seed + 1))
-    assert "nothing loaded" in again, again
+    again = _run_seed(stack, "--people", str(PEOPLE), "--seed", str(seed))
+    assert f"people of seed {seed} are loaded already" in again, again
     assert [await _count(stack, t) for t in ("person", "assessment", "feed_event")] == counts
+    # (Other tests put demo users in teams of their own too.)
+    assert "EQA-LD-SOUTH member" in await _teams_of(gateway, tokens, "clinician.b")
+    assert f"{NORTH} lead" in await _teams_of(gateway, tokens, "team.lead")
+    assert "EQB-LD-NORTH member" in await _teams_of(gateway, tokens, "clinician.trustb")
+
+
+def test_make_run_reads_the_seed_status_the_seed_gives() -> None:
+    assert STACK_PEOPLE_NOT_LOADED == PEOPLE_NOT_LOADED
 
 
 class _Recorder:

@@ -7,11 +7,9 @@ from typing import Any
 import httpx
 from equitas_stack.stack import Stack
 
-from services.scoring.demo_data.generator import (
-    default_organisation_tree,
-    generate_people,
-    to_uk_core_patient,
-)
+from services.scoring.demo_data.fhir_patient import to_uk_core_patient
+from services.scoring.demo_data.generator import generate_people
+from services.scoring.demo_data.organisations import default_organisation_tree
 from services.scoring.reference_data.lookup import default_lookup
 from services.scoring.tests.api.fhir_helpers import (
     FHIR_XML,

@@ -6,15 +6,14 @@ from itertools import pairwise
 
 import pytest
 
-from services.scoring.demo_data.generator import (
+from services.scoring.demo_data.assessments import (
     AssessmentPoint,
-    DemoDataError,
     SyntheticAssessment,
-    SyntheticPerson,
-    default_organisation_tree,
     generate_assessments,
-    generate_people,
 )
+from services.scoring.demo_data.generator import generate_people
+from services.scoring.demo_data.organisations import DemoDataError, default_organisation_tree
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.reference_data.lookup import default_lookup
 
 ITEMS = [f"hef-{n:02d}" for n in range(1, 30)]

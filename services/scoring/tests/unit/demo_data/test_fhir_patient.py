@@ -7,13 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from fhir.resources.R4B.patient import Patient
 
-from services.scoring.demo_data.generator import (
-    DemoDataError,
-    SyntheticPerson,
-    default_organisation_tree,
-    generate_people,
-    to_uk_core_patient,
-)
+from services.scoring.demo_data.fhir_patient import to_uk_core_patient
+from services.scoring.demo_data.generator import generate_people
+from services.scoring.demo_data.organisations import DemoDataError, default_organisation_tree
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.reference_data.lookup import default_lookup
 
 UPDATED = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)

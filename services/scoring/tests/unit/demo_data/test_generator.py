@@ -12,13 +12,9 @@ from itertools import islice
 import pytest
 
 from services.scoring.demo_data import generator
-from services.scoring.demo_data.generator import (
-    DEFAULT_AS_OF,
-    DemoDataError,
-    SyntheticPerson,
-    default_organisation_tree,
-    generate_people,
-)
+from services.scoring.demo_data.generator import DEFAULT_AS_OF, generate_people
+from services.scoring.demo_data.organisations import DemoDataError, default_organisation_tree
+from services.scoring.demo_data.person import SyntheticPerson
 from services.scoring.feed.pseudonymise import age_in_years
 from services.scoring.people.ethnicity import EthnicCategory
 from services.scoring.people.nhs_number import check_digit, is_test_range, is_valid_nhs_number
