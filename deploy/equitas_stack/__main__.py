@@ -34,13 +34,13 @@ def load_demo_data(stack: Stack) -> bool:
     """On every start: the demo organisations, teams and memberships (upserted), then the
     synthetic people unless they are in already. False when the demo users have no teams."""
     print("Loading demo data ...", flush=True)
-    seeded = subprocess.run(  # noqa: S603 - our own argv
-        [
-            sys.executable, "-m", "services.scoring.demo_data.seed",
-            "--users-file", str(DEMO_USERS_FILE),
-        ],
-        env=stack.env("scoring"), cwd=REPO, check=False,
-    )  # fmt: skip
+    # The environment names the demo users file (EQUITAS_DEMO_USERS_FILE).
+    seeded = subprocess.run(
+        [sys.executable, "-m", "services.scoring.demo_data.seed"],
+        env=stack.env("scoring"),
+        cwd=REPO,
+        check=False,
+    )
     if seeded.returncode == PEOPLE_NOT_LOADED:
         print("The demo people did not load (see above); the demo teams did.", file=sys.stderr)
     elif seeded.returncode != 0:

@@ -190,6 +190,7 @@ class Stack:
             "EQUITAS_IDP_ISSUER": cfg.issuer,
             "EQUITAS_IDP_KEYS_DIR": str(cfg.var_dir / "idp" / "keys"),
             "EQUITAS_IDP_USERS_FILE": str(DEMO_USERS_FILE),
+            "EQUITAS_DEMO_USERS_FILE": str(DEMO_USERS_FILE),  # the demo data's team members
             "EQUITAS_IDP_CLIENTS_FILE": str(REPO / "deploy" / "dev-idp" / "clients.yaml"),
             "EQUITAS_GATEWAY_ADDRESS": f"http://127.0.0.1:{cfg.gateway_port}",
             "EQUITAS_GATEWAY_PORT": str(cfg.gateway_port),  # other host names: refused

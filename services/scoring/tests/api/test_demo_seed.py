@@ -20,7 +20,7 @@ import orjson
 import pytest
 from equitas_idp.demo import DemoUser
 from equitas_stack.__main__ import PEOPLE_NOT_LOADED as STACK_PEOPLE_NOT_LOADED
-from equitas_stack.stack import DEMO_USERS_FILE, REPO, Stack
+from equitas_stack.stack import REPO, Stack
 
 from services.common.database import service_database_url
 from services.scoring.assessments.models import Assessment
@@ -73,14 +73,7 @@ def _clear_seed() -> tuple[int, list[SyntheticPerson]]:
 def _run_seed(stack: Stack, *args: str) -> str:
     """The seed as ``make run`` runs it (equitas_stack.__main__.load_demo_data)."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.scoring.demo_data.seed",
-            "--users-file",
-            str(DEMO_USERS_FILE),
-            *args,
-        ],
+        [sys.executable, "-m", "services.scoring.demo_data.seed", *args],
         env=stack.env("scoring"),
         cwd=REPO,
         capture_output=True,
