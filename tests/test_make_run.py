@@ -1,6 +1,7 @@
 """`make run` starts the whole system (embedded Postgres, demo data), answers through the
 gateway, and Ctrl-C stops every process it started."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -12,7 +13,23 @@ import psutil
 import pytest
 from equitas_stack.stack import REPO, free_port
 
+from tests.support.tokens import user_token
+
 pytestmark = pytest.mark.slow
+
+
+async def _clinician_a_sees(public_url: str) -> tuple[set[str], int]:
+    """clinician.a's teams and how many people are on EQA-LD-NORTH's caseload, through the
+    gateway with the token the sign-in page gives."""
+    async with httpx.AsyncClient(base_url=public_url, timeout=30) as http:
+        headers = {"Authorization": f"Bearer {await user_token(http, public_url, 'clinician.a')}"}
+        me = await http.get("/api/scoring/me", headers=headers)
+        assert me.status_code == 200, me.text
+        people = await http.get(
+            "/api/scoring/people", params={"team": "EQA-LD-NORTH"}, headers=headers
+        )
+        assert people.status_code == 200, people.text
+    return {team["code"] for team in me.json()["teams"]}, len(people.json()["items"])
 
 
 def test_make_run_starts_and_stops_everything(tmp_path: Path) -> None:
@@ -42,6 +59,11 @@ def test_make_run_starts_and_stops_everything(tmp_path: Path) -> None:
         assert ready, output[-3000:]
         assert f"http://127.0.0.1:{port}/" in output
         assert "Asha Patel" in output  # demo logins are printed
+        # The demo teams were in before "is running" was printed.
+        assert output.index("team memberships in place") < output.index("Equitas is running")
+        teams, caseload = asyncio.run(_clinician_a_sees(f"http://127.0.0.1:{port}"))
+        assert teams == {"EQA-LD-NORTH"}
+        assert caseload > 0
         children |= {p.pid for p in psutil.Process(make.pid).children(recursive=True)}
         health = httpx.get(f"http://127.0.0.1:{port}/api/scoring/readyz", timeout=10)
         assert health.status_code == 200
