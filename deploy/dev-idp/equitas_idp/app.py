@@ -110,7 +110,9 @@ def verify_access_token(token: str, provider: Provider) -> dict[str, Any]:
     return claims
 
 
-@router.api_route("/userinfo", methods=["GET", "POST"])
+# Two routes rather than one with two methods, so the OpenAPI operations have distinct ids.
+@router.get("/userinfo", operation_id="userinfo_get")
+@router.post("/userinfo", operation_id="userinfo_post")
 async def userinfo(request: Request, provider: ProviderDep) -> JSONResponse:
     claims = verify_access_token(_bearer_token(request), provider)
     scopes = str(claims.get("scope", "")).split()
