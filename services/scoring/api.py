@@ -9,6 +9,7 @@ from services.common.app import Hook
 from services.common.database import make_engine
 from services.common.settings import Environment
 from services.scoring.assessments.routes import router as assessments
+from services.scoring.audit.role_mapping import audit_role_mapping
 from services.scoring.audit.routes import router as audit
 from services.scoring.benchmark.routes import router as benchmark
 from services.scoring.feed.routes import router as feed
@@ -16,6 +17,7 @@ from services.scoring.fhir.routes import router as fhir
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.routes import router as instruments
 from services.scoring.organisations.routes import router as organisations
+from services.scoring.people.caseload import router as caseloads
 from services.scoring.people.routes import router as people
 from services.scoring.reference_data.imd import load_imd_file
 from services.scoring.reference_data.lookup import DeprivationLookup, default_lookup
@@ -59,6 +61,20 @@ async def mount_benchmark_endpoints(app: FastAPI) -> None:
         app.include_router(benchmark, include_in_schema=False)
 
 
-routers: list[APIRouter] = [organisations, people, assessments, instruments, audit, feed, fhir]
-on_startup: list[Hook] = [load_reference_data, load_instruments, mount_benchmark_endpoints]
+routers: list[APIRouter] = [
+    organisations,
+    people,
+    caseloads,
+    assessments,
+    instruments,
+    audit,
+    feed,
+    fhir,
+]
+on_startup: list[Hook] = [
+    load_reference_data,
+    load_instruments,
+    mount_benchmark_endpoints,
+    audit_role_mapping,
+]
 on_shutdown: list[Hook] = [close_instruments]

@@ -1,9 +1,10 @@
 """Recording a new assessment, as a draft or (``submit=true``) complete: the hot path of
 data entry, in one statement and one round trip (decisions 0011 and 0013).
 
-The statement's source query finds the caller's team caring for the person (the rule of
-``people.access.person_visible_to``, restated in SQL) and the feed event's context as of the
-assessment; the assessment, its revision, its feed event and the audit entry are written
+The statement's source query finds the caller's team caring for the person (the database's
+``cared_for_by``, the one statement of the access rule ``people.access.person_visible_to``
+uses too) and the feed event's context as of the assessment (age by the database's
+``completed_years``); the assessment, its revision, its feed event and the audit entry are written
 only if it finds them. Nothing is read first, unless there are notes: flagging names in
 them needs the person's own names.
 """
@@ -23,43 +24,28 @@ from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFoun
 from services.scoring.assessments import service
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.assessments.schemas import AssessmentCreate
-from services.scoring.audit.models import AuditEvent
+from services.scoring.audit.service import apart
 from services.scoring.feed.models import FeedEvent
 from services.scoring.feed.payload import FeedContext
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.people.models import Person
 
-
-def completed_years(on: str, born: str) -> str:
-    """SQL for ``feed.pseudonymise.age_in_years`` over two date expressions of ours (the same
-    rule, written the same way; a test compares the two)."""
-    return (
-        f"(extract(year FROM {on}) - extract(year FROM {born})"
-        f" - CASE WHEN (extract(month FROM {on}), extract(day FROM {on}))"
-        f" >= (extract(month FROM {born}), extract(day FROM {born})) THEN 0 ELSE 1 END)::int"
-    )
-
-
-# The access rule of people.access.person_visible_to, for staff: person $1 on a caseload of
-# a team of the caller $2, in the organisation of the caller's selected role $3.
+# The caller's teams caring for person $1 (the access rule: the database's cared_for_by, for
+# the caller $2 in the organisation of their selected role $3).
 _CARED_FOR_BY_CALLER = """
-FROM person p
-JOIN caseload_entry c ON c.person_id = p.id
-JOIN team t ON t.id = c.team_id
-JOIN membership m ON m.team_id = t.id AND m.subject = $2
-JOIN organisation o ON o.id = t.organisation_id
-WHERE p.id = $1 AND o.ods_code = $3
+FROM cared_for_by($2, $3) t
+JOIN person p ON p.id = t.person_id
+WHERE t.person_id = $1
 """
 # The caller's team caring for the person (the team asked for, $4, or the first by code)
 # and the feed context as of the assessment date $5.
 _CARE = f"""
-SELECT t.id AS team_id, t.code AS team_code, o.ods_code AS organisation_code,
-       o.parent_ods_code AS commissioner_code,
-       {completed_years("$5::date", "p.birth_date")} AS age_years,
+SELECT t.team_id, t.team_code, t.organisation_code, t.commissioner_code,
+       completed_years($5::date, p.birth_date) AS age_years,
        p.sex, p.ethnic_category, p.imd_decile, p.imd_vintage
 {_CARED_FOR_BY_CALLER}
-  AND ($4::text IS NULL OR t.code = $4) AND p.birth_date <= $5::date
-ORDER BY t.code
+  AND ($4::text IS NULL OR t.team_code = $4) AND p.birth_date <= $5::date
+ORDER BY t.team_code
 LIMIT 1
 """
 # The feed event's context, built from the source row under FeedContext's own names.
@@ -113,7 +99,7 @@ async def record_assessment(
         )
     # One audit entry says both: created, and (if so) submitted.
     action = "submit" if submit else "create"
-    rows.append(service.audit_entry(principal, request, action, assessment, _audit))
+    rows.append(service.audit_entry(principal, request, action, assessment, apart))
     # _CARE's parameters, in order.
     care = (
         person_id,
@@ -145,13 +131,12 @@ async def _explain_refusal(
 # New rows of the hot path, written with insert_rows_from (see services.common.direct).
 _revision = partial(detached, AssessmentRevision)
 _feed_event = partial(detached, FeedEvent)
-_audit = partial(detached, AuditEvent)
 
 
 # What notes need (the person's names) and what an explained refusal needs.
 _PERSON_FACTS = ("id", "given_name", "family_name", "birth_date")
 _CARING_TEAMS = f"""
-SELECT {columns_of(Person, "p", _PERSON_FACTS)}, t.code AS team_code
+SELECT {columns_of(Person, "p", _PERSON_FACTS)}, t.team_code
 {_CARED_FOR_BY_CALLER}
 """
 
@@ -162,7 +147,7 @@ async def cared_for_person(
     person_id: uuid.UUID,
     team_code: str | None,
 ) -> Person:
-    """The person, if on a caseload of the caller's team (``_CARED_FOR_BY_CALLER``), or the
+    """The person, if on a caseload of the caller's team (``cared_for_by``), or the
     precise refusal: 404 for a person on none of the caller's caseloads, 422 for a team
     asked for that is theirs but not caring for the person."""
     rows = await connection.fetch(

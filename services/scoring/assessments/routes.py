@@ -29,6 +29,7 @@ from services.scoring.assessments.schemas import (
     RevisionRead,
 )
 from services.scoring.assessments.service import Loaded, load_assessment
+from services.scoring.audit.refusals import AuditRefusals
 from services.scoring.db.base import utcnow
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.questionnaire import to_questionnaire_response
@@ -36,7 +37,10 @@ from services.scoring.organisations.models import Organisation
 from services.scoring.people.access import CurrentPerson
 
 router = APIRouter(
-    prefix="/api/scoring", tags=["assessments"], responses=problem_responses(401, 403, 404)
+    prefix="/api/scoring",
+    tags=["assessments"],
+    responses=problem_responses(401, 403, 404),
+    dependencies=[AuditRefusals],
 )
 Reader = Annotated[Principal, Depends(require(Permission.assessment_read))]
 Writer = Annotated[Principal, Depends(require(Permission.assessment_write))]
@@ -189,7 +193,7 @@ async def submit_assessment(
     a = loaded.assessment
     service.check_answers(defn, a.responses, complete=True, prefix="")
     service.submit_revision(session, principal, loaded, defn, amend_reason=None)
-    service.publish(session, request, "assessment.submitted", loaded, defn)
+    await service.publish(session, request, "assessment.submitted", loaded, defn)
     service.audit(session, principal, request, "submit", a)
     return _respond(loaded, response)
 
@@ -225,7 +229,7 @@ async def amend_assessment(
         a.free_text_flags = service.flag_notes(body.notes, loaded.person)
     a.responses = dict(body.responses)
     service.submit_revision(session, principal, loaded, defn, amend_reason=body.reason)
-    service.publish(session, request, "assessment.amended", loaded, defn)
+    await service.publish(session, request, "assessment.amended", loaded, defn)
     service.audit(session, principal, request, "amend", a, reason=body.reason)
     return _respond(loaded, response)
 
@@ -270,7 +274,7 @@ async def delete_assessment(
     a.version += 1
     if a.status == "submitted":
         defn = await service.definition_of(request, a)
-        service.publish(session, request, "assessment.deleted", loaded, defn)
+        await service.publish(session, request, "assessment.deleted", loaded, defn)
     service.audit(session, principal, request, "delete", a, reason=reason)
     return Response(status_code=204)
 
@@ -305,7 +309,7 @@ async def restore_assessment(
     a.version += 1
     if a.status == "submitted":
         defn = await service.definition_of(request, a)
-        service.publish(session, request, "assessment.restored", loaded, defn)
+        await service.publish(session, request, "assessment.restored", loaded, defn)
     service.audit(session, principal, request, "restore", a)
     response.headers["ETag"] = etag_for(a.version)
     # Administrators restore records; they do not read the clinical content.

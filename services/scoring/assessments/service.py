@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 from fastapi import Request
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -22,7 +22,7 @@ from services.scoring.audit.models import AuditEvent
 from services.scoring.audit.service import audit_event
 from services.scoring.db.base import utcnow
 from services.scoring.feed.models import FeedEvent
-from services.scoring.feed.payload import FeedAssessment, feed_context, stored_payload
+from services.scoring.feed.payload import FeedAssessment, FeedContext, stored_payload
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import check_responses, score_checked
@@ -152,14 +152,15 @@ def answers_with_values(defn: InstrumentDefinition, responses: dict[str, str]) -
     }
 
 
-def publish(
+async def publish(
     session: AsyncSession, request: Request, event: str, loaded: Loaded, defn: InstrumentDefinition
 ) -> None:
     """Write the pseudonymised feed event in the caller's transaction (outbox pattern)."""
-    session.add(feed_event(request, event, loaded, defn))
+    session.add(await feed_event(session, request, event, loaded, defn))
 
 
-def feed_event(
+async def feed_event(
+    session: AsyncSession,
     request: Request,
     event: str,
     loaded: Loaded,
@@ -168,16 +169,15 @@ def feed_event(
     """The feed event for a change, to write with the change itself: what it says about
     the assessment, the person it is about and the context as of the assessment."""
     a, p, o = loaded.assessment, loaded.person, loaded.organisation
-    context = feed_context(
-        birth_date=p.birth_date,
-        assessed_on=a.assessed_on,
+    context = FeedContext(
+        organisation_code=o.ods_code,
+        commissioner_code=o.parent_ods_code,
+        team_code=loaded.team.code,
+        age_years=await completed_years(session, p.birth_date, a.assessed_on),
         sex=p.sex,
         ethnic_category=p.ethnic_category,
         imd_decile=p.imd_decile,
         imd_vintage=p.imd_vintage,
-        organisation_code=o.ods_code,
-        commissioner_code=o.parent_ods_code,
-        team_code=loaded.team.code,
     )
     return FeedEvent(
         event_type=event,
@@ -185,6 +185,16 @@ def feed_event(
         person_id=p.id,
         context=context.as_dict(),
     )
+
+
+async def completed_years(session: AsyncSession, born: date, on: date) -> int | None:
+    """Age on ``on`` by the database's ``completed_years``, the rule the hot path's
+    statement uses too; None for a date a corrected date of birth has overtaken (the
+    assessment's changes still reach the feed, without an age)."""
+    if on < born:
+        return None
+    years: int | None = await session.scalar(select(func.completed_years(on, born)))
+    return years
 
 
 def event_payload(

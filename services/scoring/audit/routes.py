@@ -1,5 +1,7 @@
-"""Organisation administrators read their organisation's audit log. There is no route that
-changes or deletes an entry, and reading the log is itself recorded."""
+"""Organisation administrators read their organisation's audit log: what its staff and
+systems did, and what anyone tried on its records (a refused attempt from another trust
+included), with the service-wide changes (role mapping). There is no route that changes or
+deletes an entry, and reading the log is itself recorded."""
 
 import uuid
 from datetime import datetime
@@ -7,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlmodel import col
 
 from services.common.auth import Principal, require
@@ -17,7 +19,7 @@ from services.common.input_rules import BIGINT_MAX
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.common.permissions import Permission
 from services.scoring.audit.models import AuditEvent
-from services.scoring.audit.service import record
+from services.scoring.audit.service import Outcome, record
 
 router = APIRouter(
     prefix="/api/scoring", tags=["audit"], responses=problem_responses(401, 403, 422)
@@ -37,6 +39,11 @@ class AuditEntry(BaseModel):
     actor_subject: str
     actor_kind: str
     client_id: str
+    organisation_code: str | None = Field(description="The actor's organisation")
+    subject_organisation_code: str | None = Field(
+        description="The organisation whose record it was"
+    )
+    outcome: Outcome
     action: str
     entity_type: str
     entity_id: uuid.UUID | None
@@ -53,13 +60,27 @@ async def read_audit(
     entity_id: uuid.UUID | None = None,
     actor: Annotated[str | None, Query(max_length=128)] = None,
     action: Annotated[str | None, Query(max_length=32)] = None,
+    outcome: Annotated[
+        Outcome | None, Query(description="refused: attempts that were refused")
+    ] = None,
     since: datetime | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[AuditEntry]:
+    mine = principal.organisation_code
     query = select(AuditEvent).where(
-        col(AuditEvent.organisation_code) == principal.organisation_code
+        or_(
+            col(AuditEvent.organisation_code) == mine,
+            col(AuditEvent.subject_organisation_code) == mine,
+            # Service-wide: no organisation either side (the role mapping).
+            and_(
+                col(AuditEvent.organisation_code).is_(None),
+                col(AuditEvent.subject_organisation_code).is_(None),
+            ),
+        )
     )
+    if outcome is not None:
+        query = query.where(col(AuditEvent.outcome) == outcome)
     if entity_id is not None:
         query = query.where(col(AuditEvent.entity_id) == entity_id)
     if actor is not None:

@@ -87,7 +87,12 @@ def person_key(
 
 
 def age_in_years(birth_date: date, on_date: date) -> int:
-    """Completed years of age on ``on_date`` (a 29 February birthday counts on 1 March)."""
+    """Completed years of age on ``on_date`` (a 29 February birthday counts on 1 March).
+
+    Every age the service writes is the database's: ``completed_years(on, born)``, installed
+    by migration c41f9a2e7b60 and called by the hot path's statement and the ORM paths alike.
+    This is the same rule for data made outside any database (the synthetic demo seed); a
+    test runs both over leap days, birthdays, year ends and 500 random pairs."""
     if on_date < birth_date:
         raise PseudonymisationError("the date is before the date of birth")
     had_birthday = (on_date.month, on_date.day) >= (birth_date.month, birth_date.day)

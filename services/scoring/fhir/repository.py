@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.common.auth import Principal
+from services.scoring.audit.service import apart, audit_event, copy_rows
 from services.scoring.fhir.ingest_plan import StoredPerson
 from services.scoring.fhir.person_fields import PersonFields
 from services.scoring.people.access import person_visible_to
@@ -195,21 +196,6 @@ async def insert_resources(
     )
 
 
-_AUDIT_COLUMNS = (
-    "at",
-    "actor_subject",
-    "actor_kind",
-    "client_id",
-    "organisation_code",
-    "action",
-    "entity_type",
-    "entity_id",
-    "endpoint",
-    "request_id",
-    "detail",
-)
-
-
 async def insert_audit_rows(
     session: AsyncSession,
     principal: Principal,
@@ -218,30 +204,24 @@ async def insert_audit_rows(
     rows: Sequence[AuditRow],
     now: datetime,
 ) -> None:
-    """Audit events (entity type ``person``) in one COPY, for bulk writes."""
-    if not rows:
-        return
-    driver = await _driver(session)
-    await driver.copy_records_to_table(
-        "audit_event",
-        columns=_AUDIT_COLUMNS,
-        records=[
-            (
-                now,
-                principal.subject,
-                principal.kind,
-                principal.client_id,
-                principal.organisation_code,
-                action,
-                "person",
-                person_id,
-                endpoint,
-                request_id,
-                _json(detail),
-            )
-            for action, person_id, detail in rows
-        ],
-    )
+    """Audit events (entity type ``person``) in one COPY, for bulk writes; built like every
+    other entry (``audit.service.audit_event``)."""
+    entries = [
+        audit_event(
+            principal,
+            None,
+            action=action,
+            entity_type="person",
+            entity_id=person_id,
+            detail=detail,
+            endpoint=endpoint,
+            request_id=request_id,
+            at=now,
+            build=apart,
+        )
+        for action, person_id, detail in rows
+    ]
+    await copy_rows(await _driver(session), entries)
 
 
 async def visible_person(

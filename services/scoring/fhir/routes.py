@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 
 from services.common.auth import Principal
 from services.common.database import Session
+from services.scoring.audit.refusals import AuditRefusals
 from services.scoring.audit.service import record
 from services.scoring.fhir import repository
 from services.scoring.fhir.bundle import (
@@ -70,7 +71,10 @@ from services.scoring.fhir.service import (
 )
 from services.scoring.people.models import Person
 
-router = APIRouter(route_class=FhirRoute, include_in_schema=False, tags=["fhir"])
+# Refused attempts (403, 404 on a Patient that exists, 409, 412) are audited apart.
+router = APIRouter(
+    route_class=FhirRoute, include_in_schema=False, tags=["fhir"], dependencies=[AuditRefusals]
+)
 
 
 # Query parameters that shape the response rather than select anything.

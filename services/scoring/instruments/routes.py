@@ -13,6 +13,7 @@ from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
 from services.scoring.assessments.models import Assessment
+from services.scoring.audit.service import record
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.diff import StoredAssessment, recompute_diff
@@ -141,6 +142,16 @@ async def upload_instrument(
         raise Conflict(f"{defn.label} already exists; publish changes as a new version") from exc
     return _summary(found.registry.add(defn))
 
+    # A new version changes how every organisation's assessments are scored from now on.
+    record(
+        session,
+        principal,
+        request,
+        action="instrument-upload",
+        entity_type="instrument",
+        entity_id=None,
+        detail={"instrument": defn.instrument, "variant": defn.variant, "version": defn.version},
+    )
 
 @router.post(
     "/recompute-diff",

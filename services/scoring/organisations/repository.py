@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.common.auth import Principal
+from services.common.errors import FieldProblem, InvalidInput
 from services.scoring.db.base import utcnow
 from services.scoring.organisations.models import Membership, Organisation, Team
 
@@ -57,6 +58,18 @@ async def teams_of(session: AsyncSession, principal: Principal) -> list[tuple[Te
         .order_by(col(Team.code))
     )
     return [(team, membership) for team, membership in result.tuples()]
+
+
+async def callers_team(session: AsyncSession, principal: Principal, code: str, field: str) -> Team:
+    """One of the caller's teams (``teams_of``), else 422 naming ``field``."""
+    for team, _membership in await teams_of(session, principal):
+        if team.code == code:
+            return team
+    # Another organisation's team and a team that does not exist look the same.
+    raise InvalidInput(
+        f"You are not a member of team {code}",
+        errors=[FieldProblem(field=field, message="not one of your teams")],
+    )
 
 
 async def team_ids_of(session: AsyncSession, principal: Principal) -> list[uuid.UUID]:

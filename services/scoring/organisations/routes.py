@@ -1,8 +1,9 @@
 """Who am I, and an organisation administrator's management of teams and memberships."""
 
+from collections.abc import Mapping
 from typing import Annotated, Literal, cast
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
@@ -12,6 +13,7 @@ from services.common.database import Session
 from services.common.errors import Conflict, Forbidden, NotFound, problem_responses
 from services.common.identity import Me, TeamMembership, me_from_principal
 from services.common.permissions import Permission
+from services.scoring.audit.service import record
 from services.scoring.organisations.models import Membership, Organisation, Team
 from services.scoring.organisations.repository import ensure_organisation, teams_of
 from services.scoring.organisations.schemas import MemberPut, MemberRead, TeamCreate, TeamRead
@@ -67,7 +69,9 @@ async def _admins_team(session: Session, principal: Principal, code: str) -> Tea
     responses=problem_responses(409),
     summary="Create a team in the administrator's organisation",
 )
-async def create_team(body: TeamCreate, principal: OrganisationAdmin, session: Session) -> TeamRead:
+async def create_team(
+    body: TeamCreate, principal: OrganisationAdmin, session: Session, request: Request
+) -> TeamRead:
     organisation = await _admins_organisation(session, principal)
     team = Team(
         organisation_id=organisation.id,
@@ -82,6 +86,7 @@ async def create_team(body: TeamCreate, principal: OrganisationAdmin, session: S
             await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"A team with code {body.code} already exists") from exc
+    _audit_grant(session, principal, request, "team-create", team, {})
     return _team_read(team, organisation)
 
 
@@ -145,6 +150,7 @@ async def put_member(
         select(Membership).where(
             col(Membership.team_id) == team.id, col(Membership.subject) == subject
         )
+    request: Request,
     )
     membership = result.scalar_one_or_none()
     if membership is None:
@@ -153,12 +159,17 @@ async def put_member(
     membership.display_name = body.display_name
     membership.role = body.role
     await session.flush()
+    before = None if membership is None else membership.role
     return MemberRead(subject=subject, display_name=body.display_name, role=body.role)
 
 
 @router.delete(
     "/teams/{code}/members/{subject}",
     tags=["organisations"],
+    if before != body.role:
+        detail = {"subject": subject, "role": body.role, "previous_role": before}
+        action = "member-add" if before is None else "member-role"
+        _audit_grant(session, principal, request, action, team, detail)
     status_code=204,
     summary="Remove a member of staff from a team",
 )
@@ -169,9 +180,34 @@ async def delete_member(
     session: Session,
 ) -> Response:
     team = await _admins_team(session, principal, code)
-    await session.execute(
-        delete(Membership).where(
-            col(Membership.team_id) == team.id, col(Membership.subject) == subject
-        )
+    removed = await session.execute(
+        delete(Membership)
+        .where(col(Membership.team_id) == team.id, col(Membership.subject) == subject)
+        .returning(col(Membership.role))
     )
+    request: Request,
     return Response(status_code=204)
+    role = removed.scalar_one_or_none()
+    if role is not None:
+        _audit_grant(session, principal, request, "member-remove", team,
+                     {"subject": subject, "previous_role": role})  # fmt: skip
+
+
+def _audit_grant(
+    session: Session,
+    principal: Principal,
+    request: Request,
+    action: str,
+    team: Team,
+    detail: Mapping[str, object],
+) -> None:
+    """A change of who may see whom: a team's members see its caseload."""
+    record(
+        session,
+        principal,
+        request,
+        action=action,
+        entity_type="team",
+        entity_id=team.id,
+        detail={"team": team.code, **detail},
+    )

@@ -5,19 +5,22 @@ the role they selected at login. A system client (an EPR) sees the people of the
 organisation its credentials are bound to. Anyone else gets "not found": whether a person
 exists is itself sensitive.
 
-The hot path of recording an assessment restates the staff rule in raw SQL, once
-(``assessments.record._CARED_FOR_BY_CALLER``, decisions 0011 and 0013): a change to the
-rule here must be made there too. The API tests deny other teams and other trusts through
-both.
+The staff rule is stated once, in the database: the function ``cared_for_by(staff,
+organisation)`` (migration c41f9a2e7b60) gives the people a member of staff, working for an
+organisation, cares for and the teams through which: the caseloads of their teams there,
+break-glass entries included (decision 0014). ``person_visible_to`` (every ORM path) and
+the hot path of recording an assessment (``assessments.record``, raw SQL) both call it;
+Postgres inlines it into each query, so the plans are those of the join written out.
 """
 
 import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy import exists, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import TableValuedAlias
 from sqlmodel import col
 
 from services.common.auth import Principal, require
@@ -25,8 +28,8 @@ from services.common.database import Session
 from services.common.errors import NotFound
 from services.common.permissions import Permission
 from services.scoring.audit.service import record
-from services.scoring.organisations.models import Membership, Organisation, Team
-from services.scoring.people.models import CaseloadEntry, Person
+from services.scoring.organisations.models import Organisation
+from services.scoring.people.models import Person
 
 
 def person_visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -37,16 +40,16 @@ def person_visible_to(principal: Principal) -> ColumnElement[bool]:
                 col(Organisation.ods_code) == principal.organisation_code
             )
         )
-    return exists(
-        select(col(CaseloadEntry.person_id))
-        .join(Team, col(Team.id) == col(CaseloadEntry.team_id))
-        .join(Membership, col(Membership.team_id) == col(Team.id))
-        .join(Organisation, col(Organisation.id) == col(Team.organisation_id))
-        .where(
-            col(CaseloadEntry.person_id) == col(Person.id),
-            col(Membership.subject) == principal.subject,
-            col(Organisation.ods_code) == principal.organisation_code,
-        )
+    cared_for = cared_for_by(principal)
+    return col(Person.id).in_(select(cared_for.c.person_id))
+
+
+def cared_for_by(principal: Principal) -> TableValuedAlias:
+    """The database's ``cared_for_by`` for the caller: ``person_id``, ``team_id``,
+    ``team_code``, ``organisation_code`` and ``commissioner_code`` of each person they care
+    for and each team of theirs through which."""
+    return func.cared_for_by(principal.subject, principal.organisation_code).table_valued(
+        "person_id", "team_id", "team_code", "organisation_code", "commissioner_code"
     )
 
 

@@ -53,7 +53,9 @@ class Person(ScoringTable, table=True):
 
 
 class CaseloadEntry(ScoringTable, table=True):
-    """A person is on a team's caseload: what makes them visible to that team."""
+    """A person is on a team's caseload: what makes them visible to that team (the rule is
+    the database function ``cared_for_by``). Added while another team of the trust cared
+    for the person, it is break-glass and carries the reason given (decision 0014)."""
 
     __tablename__ = "caseload_entry"
 
@@ -62,6 +64,8 @@ class CaseloadEntry(ScoringTable, table=True):
     added_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    added_by: str | None = Field(default=None, max_length=128)
+    break_glass_reason: str | None = Field(default=None, max_length=2000)
 
 
 class PatientResource(ScoringTable, table=True):

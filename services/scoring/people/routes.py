@@ -1,4 +1,5 @@
-"""People on caseloads: create, read, search, correct demographics, caseload membership."""
+"""People on caseloads: create, read, search, correct demographics (caseloads themselves:
+``people.caseload``)."""
 
 import uuid
 from typing import Annotated
@@ -9,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from services.common.database import Session
-from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound, problem_responses
+from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
 from services.common.etag import check_if_match, etag_for
 from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
+from services.scoring.audit.refusals import AuditRefusals
 from services.scoring.audit.service import record
-from services.scoring.organisations.models import Team
-from services.scoring.organisations.repository import teams_of
+from services.scoring.organisations.repository import callers_team
 from services.scoring.people.access import (
     CurrentPerson,
     PersonReader,
@@ -27,7 +28,6 @@ from services.scoring.people.models import CaseloadEntry, Person
 from services.scoring.people.nhs_number import InvalidNhsNumber, normalise_nhs_number
 from services.scoring.people.repository import team_codes_by_person
 from services.scoring.people.schemas import (
-    CaseloadAdd,
     PersonCreate,
     PersonRead,
     PersonSummary,
@@ -35,7 +35,12 @@ from services.scoring.people.schemas import (
 )
 from services.scoring.people.service import apply_fields, person_read
 
-router = APIRouter(prefix="/api/scoring", tags=["people"], responses=problem_responses(401, 403))
+router = APIRouter(
+    prefix="/api/scoring",
+    tags=["people"],
+    responses=problem_responses(401, 403),
+    dependencies=[AuditRefusals],
+)
 
 
 class PeoplePosition(CursorPosition):
@@ -43,17 +48,6 @@ class PeoplePosition(CursorPosition):
 
     family_name: PlainText
     id: uuid.UUID
-
-
-async def _callers_team(session: Session, principal: PersonReader, code: str, field: str) -> Team:
-    for team, _membership in await teams_of(session, principal):
-        if team.code == code:
-            return team
-    # Another organisation's team and a team that does not exist look the same.
-    raise InvalidInput(
-        f"You are not a member of team {code}",
-        errors=[FieldProblem(field=field, message="not one of your teams")],
-    )
 
 
 @router.post(
@@ -69,7 +63,7 @@ async def create_person(
     request: Request,
     response: Response,
 ) -> PersonRead:
-    team = await _callers_team(session, principal, body.team_code, "body.team_code")
+    team = await callers_team(session, principal, body.team_code, "body.team_code")
     person = Person(
         organisation_id=team.organisation_id,
         nhs_number=body.nhs_number,
@@ -127,7 +121,7 @@ async def search_people(
             )
         )
     if team is not None:
-        chosen = await _callers_team(session, principal, team, "query.team")
+        chosen = await callers_team(session, principal, team, "query.team")
         query = query.where(
             col(Person.id).in_(
                 select(col(CaseloadEntry.person_id)).where(col(CaseloadEntry.team_id) == chosen.id)
@@ -213,46 +207,6 @@ async def update_person(
         entity_id=person.id,
         detail={"fields": sorted(changed)},
     )
-    teams = await team_codes_by_person(session, [person.id])
-    response.headers["ETag"] = etag_for(person.version)
-    return person_read(person, teams[person.id])
-
-
-@router.post(
-    "/teams/{code}/caseload",
-    responses=problem_responses(404, 422),
-    summary="Add a person already known to your organisation to a team's caseload",
-)
-async def add_to_caseload(
-    code: str,
-    body: CaseloadAdd,
-    principal: PersonWriter,
-    session: Session,
-    request: Request,
-    response: Response,
-) -> PersonRead:
-    team = await _callers_team(session, principal, code, "path.code")
-    query = select(Person).where(col(Person.organisation_id) == team.organisation_id)
-    if body.person_id is not None:
-        query = query.where(col(Person.id) == body.person_id)
-    else:
-        query = query.where(col(Person.nhs_number) == body.nhs_number)
-    person = (await session.execute(query)).scalar_one_or_none()
-    if person is None:
-        raise NotFound("No such person in your organisation")
-    existing = await session.get(CaseloadEntry, (person.id, team.id))
-    if existing is None:
-        session.add(CaseloadEntry(person_id=person.id, team_id=team.id))
-        await session.flush()
-        record(
-            session,
-            principal,
-            request,
-            action="caseload-add",
-            entity_type="person",
-            entity_id=person.id,
-            detail={"team": code},
-        )
     teams = await team_codes_by_person(session, [person.id])
     response.headers["ETag"] = etag_for(person.version)
     return person_read(person, teams[person.id])

@@ -121,9 +121,35 @@ class CaseloadAdd(BaseModel):
 
     person_id: uuid.UUID | None = None
     nhs_number: NhsNumber | None = None
+    reason: str | None = Field(
+        default=None,
+        min_length=10,
+        max_length=2000,
+        description=(
+            "Why you need access (break-glass): required when another team of your "
+            "organisation cares for the person; shown to that team's lead and to "
+            "organisation administrators"
+        ),
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "CaseloadAdd":
         if (self.person_id is None) == (self.nhs_number is None):
             raise ValueError("give exactly one of person_id or nhs_number")
         return self
+
+
+class BreakGlassRead(BaseModel):
+    """A person added to a team's caseload while other teams of the organisation cared for
+    them: who did it, when and why (decision 0014)."""
+
+    person_id: uuid.UUID
+    team_code: str = Field(description="The team that gained access")
+    added_by: str | None
+    added_at: datetime
+    reason: str
+    caring_teams: list[str] = Field(description="The other teams caring for the person now")
+
+
+class BreakGlassRevoke(BaseModel):
+    reason: str = Field(min_length=5, max_length=2000, description="Why access is revoked")

@@ -21,6 +21,7 @@ import pytest
 from equitas_idp.demo import DemoUser
 from equitas_stack.__main__ import PEOPLE_NOT_LOADED as STACK_PEOPLE_NOT_LOADED
 from equitas_stack.stack import REPO, Stack
+from sqlalchemy.dialects import postgresql
 
 from services.common.database import service_database_url
 from services.scoring.assessments.models import Assessment
@@ -45,7 +46,7 @@ from services.scoring.reference_data.lookup import default_lookup
 from services.scoring.settings import DEV_PSEUDONYMISATION_KEY
 from services.scoring.tests.api.feed_helpers import read_feed
 from services.scoring.tests.api.fhir_helpers import body as fhir_body
-from services.scoring.tests.api.fhir_helpers import epr_headers, patient
+from services.scoring.tests.api.fhir_helpers import epr_headers, patient, scoring_db
 from tests.support.fixtures import Tokens
 
 PEOPLE = 40
@@ -58,9 +59,10 @@ def _people(seed: int, count: int) -> list[SyntheticPerson]:
     return list(generate_people(seed, count, OrganisationTree.default(), default_lookup()))
 
 
-def _clear_seed() -> tuple[int, list[SyntheticPerson]]:
-    """The first seed whose people avoid the fixtures' NHS numbers and put a few in NORTH."""
-    for candidate in range(1, 10_000):
+def _clear_seed(after: int = 0) -> tuple[int, list[SyntheticPerson]]:
+    """The first seed (above ``after``) whose people avoid the fixtures' NHS numbers and put
+    a few in NORTH."""
+    for candidate in range(after + 1, 10_000):
         people = _people(candidate, PEOPLE)
         clear = all(
             p.nhs_number is None or int(p.nhs_number[3:9]) not in FIXTURE_SERIALS for p in people
@@ -70,7 +72,7 @@ def _clear_seed() -> tuple[int, list[SyntheticPerson]]:
     raise AssertionError("no usable seed")  # pragma: no cover
 
 
-def _run_seed(stack: Stack, *args: str) -> str:
+def _run_seed(stack: Stack, *args: str, status: int = 0) -> str:
     """The seed as ``make run`` runs it (equitas_stack.__main__.load_demo_data)."""
     done = subprocess.run(
         [sys.executable, "-m", "services.scoring.demo_data.seed", *args],
@@ -81,8 +83,8 @@ def _run_seed(stack: Stack, *args: str) -> str:
         timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    assert done.returncode == status, done.stdout + done.stderr
+    return done.stdout + done.stderr
 
 
 async def _count(stack: Stack, table: str) -> int:
@@ -204,22 +206,53 @@ async def test_seeded_people_and_histories_are_served_to_their_team_only(
     assert "EQB-LD-NORTH member" in await _teams_of(gateway, tokens, "clinician.trustb")
 
 
+async def test_people_that_cannot_load_leave_the_teams_in_and_write_nothing(
+    stack: Stack,
+) -> None:
+    seed, people = _clear_seed(after=_clear_seed()[0])  # not the seed of the test above
+    first_team = people[0].team_code
+    later = next(p for p in people if p.team_code != first_team)
+    # That person is in already (a run for their team alone), and not among the first
+    # batch of a full run, so the full run meets them part-way and must undo its people.
+    assert "1 people" in _run_seed(
+        stack, "--seed", str(seed), "--team", later.team_code, "--people", "1"
+    )
+    counts = [await _count(stack, t) for t in ("person", "assessment", "feed_event")]
+    out = _run_seed(
+        stack, "--seed", str(seed), "--people", str(PEOPLE), "--batch-size", "1",
+        status=PEOPLE_NOT_LOADED,
+    )  # fmt: skip
+    assert "team memberships in place" in out, out
+    assert "the people were not loaded" in out, out
+    assert [await _count(stack, t) for t in ("person", "assessment", "feed_event")] == counts
+
+
 def test_make_run_reads_the_seed_status_the_seed_gives() -> None:
     assert STACK_PEOPLE_NOT_LOADED == PEOPLE_NOT_LOADED
 
 
 class _Recorder:
-    def __init__(self) -> None:
+    """A session that keeps what is added and asks the real database what is selected."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
         self.added: list[Any] = []
 
     def add(self, row: Any) -> None:
         self.added.append(row)
 
+    async def scalar(self, statement: Any) -> Any:
+        sql = statement.compile(
+            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+        )
+        return await self.conn.fetchval(str(sql))
+
 
 @pytest.mark.parametrize("seed", [7, 2026])
-def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
+async def test_seeded_feed_events_are_what_publish_writes(seed: int, stack: Stack) -> None:
     """Each seeded feed payload equals the one ``assessments.service.publish`` builds for the
-    same person and assessment, so aggregation cannot tell seeded data from real use."""
+    same person and assessment, so aggregation cannot tell seeded data from real use (the
+    seed's ages are Python's, publish's the database's ``completed_years``)."""
     tree = OrganisationTree.default()
     trusts = {t.code: t for t in tree.trusts}
     organisations = {
@@ -260,22 +293,23 @@ def test_seeded_feed_events_are_what_publish_writes(seed: int) -> None:
     organisation_by_id = {o.id: o for o in organisations.values()}
     settings = SimpleNamespace(pseudonymisation_key=secret.decode())
     request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
-    for row, feed_row in zip(batch.assessments, batch.feed, strict=True):
-        event_type, occurred_at, payload, person_id, context = feed_row
-        fields = dict(zip(ASSESSMENT_COLUMNS, row, strict=True))
-        fields["responses"] = orjson.loads(fields["responses"])
-        fields["scores"] = orjson.loads(fields["scores"])
-        fields["free_text_flags"] = orjson.loads(fields["free_text_flags"])
-        assessment = Assessment(**fields)
-        team = team_by_id[assessment.team_id]
-        person = persons[assessment.person_id]
-        loaded = Loaded(assessment, person, team, organisation_by_id[team.organisation_id])
-        session = _Recorder()
-        publish(session, request, "assessment.submitted", loaded, hef_definition())  # type: ignore[arg-type]
-        [event] = session.added
-        assert isinstance(event, FeedEvent)
-        assert event_type == event.event_type
-        assert orjson.loads(payload) == orjson.loads(orjson.dumps(event.payload))
-        assert (person_id, orjson.loads(context)) == (event.person_id, event.context)
-        assert occurred_at == assessment.submitted_at
-        assert assessment.assessed_on <= ctx.as_of
+    async with scoring_db(stack) as conn:
+        for row, feed_row in zip(batch.assessments, batch.feed, strict=True):
+            event_type, occurred_at, payload, person_id, context = feed_row
+            fields = dict(zip(ASSESSMENT_COLUMNS, row, strict=True))
+            fields["responses"] = orjson.loads(fields["responses"])
+            fields["scores"] = orjson.loads(fields["scores"])
+            fields["free_text_flags"] = orjson.loads(fields["free_text_flags"])
+            assessment = Assessment(**fields)
+            team = team_by_id[assessment.team_id]
+            person = persons[assessment.person_id]
+            loaded = Loaded(assessment, person, team, organisation_by_id[team.organisation_id])
+            session = _Recorder(conn)
+            await publish(session, request, "assessment.submitted", loaded, hef_definition())  # type: ignore[arg-type]
+            [event] = session.added
+            assert isinstance(event, FeedEvent)
+            assert event_type == event.event_type
+            assert orjson.loads(payload) == orjson.loads(orjson.dumps(event.payload))
+            assert (person_id, orjson.loads(context)) == (event.person_id, event.context)
+            assert occurred_at == assessment.submitted_at
+            assert assessment.assessed_on <= ctx.as_of

@@ -135,8 +135,15 @@ async def test_adding_a_known_person_to_another_caseload(
     assert (
         await gateway.get(f"/api/scoring/people/{person['id']}", headers=headers_b)
     ).status_code == 404
-    added = await gateway.post(
+    # Another team cares for them: break-glass, with a reason (decision 0014).
+    plain = await gateway.post(
         f"/api/scoring/teams/{south}/caseload", json={"nhs_number": number}, headers=headers_b
+    )
+    assert plain.status_code == 409, plain.text
+    added = await gateway.post(
+        f"/api/scoring/teams/{south}/caseload",
+        json={"nhs_number": number, "reason": "Joint visit agreed with the north team"},
+        headers=headers_b,
     )
     assert added.status_code == 200, added.text
     assert sorted(added.json()["teams"]) == sorted([north, south])

@@ -1,11 +1,12 @@
-"""The hot path's SQL restates two rules of the Python code; each pair must agree."""
+"""The database's ``completed_years`` (the rule of every age the service writes) and
+Python's ``age_in_years`` (kept for synthetic data built outside the database, the demo
+seed) must agree."""
 
 import random
 from datetime import date, timedelta
 
 from equitas_stack.stack import Stack
 
-from services.scoring.assessments.record import completed_years
 from services.scoring.feed.pseudonymise import age_in_years
 from services.scoring.tests.api.fhir_helpers import scoring_db
 
@@ -35,7 +36,7 @@ async def test_completed_years_in_sql_are_those_of_age_in_years(stack: Stack) ->
     pairs = _pairs()
     async with scoring_db(stack) as conn:
         rows = await conn.fetch(
-            f"SELECT {completed_years('x.on_date', 'x.born')} AS years "  # noqa: S608
+            "SELECT completed_years(x.on_date, x.born) AS years "
             "FROM unnest($1::date[], $2::date[]) WITH ORDINALITY AS x(born, on_date, n) "
             "ORDER BY x.n",
             [born for born, _ in pairs],
