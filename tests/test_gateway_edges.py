@@ -107,7 +107,7 @@ async def test_a_body_over_the_api_limit_is_a_problem(public_url: str, tokens: T
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
-@pytest.mark.parametrize("path", ["/api/nothing/here", "/api/", "/api/scoringx/me"])
+@pytest.mark.parametrize("path", ["/api/nothing/here", "/api", "/api/", "/api/scoringx/me"])
 async def test_an_api_path_no_service_has_is_a_404_problem(
     gateway: httpx.AsyncClient, method: str, path: str
 ) -> None:
