@@ -140,8 +140,6 @@ async def upload_instrument(
             await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"{defn.label} already exists; publish changes as a new version") from exc
-    return _summary(found.registry.add(defn))
-
     # A new version changes how every organisation's assessments are scored from now on.
     record(
         session,
@@ -152,6 +150,8 @@ async def upload_instrument(
         entity_id=None,
         detail={"instrument": defn.instrument, "variant": defn.variant, "version": defn.version},
     )
+    return _summary(found.registry.add(defn))
+
 
 @router.post(
     "/recompute-diff",

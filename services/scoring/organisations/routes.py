@@ -144,32 +144,32 @@ async def put_member(
     body: MemberPut,
     principal: OrganisationAdmin,
     session: Session,
+    request: Request,
 ) -> MemberRead:
     team = await _admins_team(session, principal, code)
     result = await session.execute(
         select(Membership).where(
             col(Membership.team_id) == team.id, col(Membership.subject) == subject
         )
-    request: Request,
     )
     membership = result.scalar_one_or_none()
+    before = None if membership is None else membership.role
     if membership is None:
         membership = Membership(team_id=team.id, subject=subject, display_name="", role="member")
         session.add(membership)
     membership.display_name = body.display_name
     membership.role = body.role
     await session.flush()
-    before = None if membership is None else membership.role
+    if before != body.role:
+        detail = {"subject": subject, "role": body.role, "previous_role": before}
+        action = "member-add" if before is None else "member-role"
+        _audit_grant(session, principal, request, action, team, detail)
     return MemberRead(subject=subject, display_name=body.display_name, role=body.role)
 
 
 @router.delete(
     "/teams/{code}/members/{subject}",
     tags=["organisations"],
-    if before != body.role:
-        detail = {"subject": subject, "role": body.role, "previous_role": before}
-        action = "member-add" if before is None else "member-role"
-        _audit_grant(session, principal, request, action, team, detail)
     status_code=204,
     summary="Remove a member of staff from a team",
 )
@@ -178,6 +178,7 @@ async def delete_member(
     subject: Annotated[str, Path(max_length=128)],
     principal: OrganisationAdmin,
     session: Session,
+    request: Request,
 ) -> Response:
     team = await _admins_team(session, principal, code)
     removed = await session.execute(
@@ -185,12 +186,11 @@ async def delete_member(
         .where(col(Membership.team_id) == team.id, col(Membership.subject) == subject)
         .returning(col(Membership.role))
     )
-    request: Request,
-    return Response(status_code=204)
     role = removed.scalar_one_or_none()
     if role is not None:
         _audit_grant(session, principal, request, "member-remove", team,
                      {"subject": subject, "previous_role": role})  # fmt: skip
+    return Response(status_code=204)
 
 
 def _audit_grant(
