@@ -58,7 +58,9 @@ def me_from_principal(principal: Principal, teams: list[TeamMembership] | None =
 def me_router(service: str) -> APIRouter:
     """``GET /api/<service>/me`` for services that know the caller only from the token
     (scoring adds the caller's teams in its own route)."""
-    router = APIRouter(prefix=f"/api/{service}", tags=["account"], responses=problem_responses(401))
+    router = APIRouter(
+        prefix=f"/api/{service}", tags=["account"], responses=problem_responses(401, 422)
+    )
 
     @router.get("/me", summary="Who the caller is, as this service sees them")
     async def me(principal: Authenticated) -> Me:

@@ -47,6 +47,8 @@ Writer = Annotated[Principal, Depends(require(Permission.assessment_write))]
 OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation_admin))]
 IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
 CHANGE = problem_responses(409, 412, 422, 428)
+# A body that is not UTF-8 JSON (400), or larger than the gateway takes (413).
+BODY = problem_responses(400, 413)
 
 
 def _respond(loaded: Loaded, response: Response) -> AssessmentRead:
@@ -58,7 +60,7 @@ def _respond(loaded: Loaded, response: Response) -> AssessmentRead:
     "/people/{person_id}/assessments",
     status_code=201,
     response_model=AssessmentRead,
-    responses=problem_responses(422),
+    responses=problem_responses(400, 413, 422),
     summary="Start an assessment (a draft), or record a complete one with submit=true",
 )
 async def create_assessment(
@@ -132,7 +134,9 @@ async def get_assessment(
 
 
 @router.patch(
-    "/assessments/{assessment_id}", responses=CHANGE, summary="Change a draft (If-Match required)"
+    "/assessments/{assessment_id}",
+    responses={**CHANGE, **BODY},
+    summary="Change a draft (If-Match required)",
 )
 async def update_assessment(
     assessment_id: uuid.UUID,
@@ -200,7 +204,7 @@ async def submit_assessment(
 
 @router.post(
     "/assessments/{assessment_id}/amend",
-    responses=CHANGE,
+    responses={**CHANGE, **BODY},
     summary="Amend a submitted assessment: a new revision with a reason; history is kept",
 )
 async def amend_assessment(

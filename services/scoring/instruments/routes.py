@@ -33,7 +33,9 @@ from services.scoring.instruments.schemas import (
 from services.scoring.organisations.models import Organisation, Team
 
 router = APIRouter(
-    prefix="/api/scoring/instruments", tags=["instruments"], responses=problem_responses(401, 403)
+    prefix="/api/scoring/instruments",
+    tags=["instruments"],
+    responses=problem_responses(401, 403, 422),
 )
 InstrumentManager = Annotated[Principal, Depends(require(Permission.instrument_manage))]
 
@@ -102,7 +104,7 @@ async def get_questionnaire(
 @router.post(
     "",
     status_code=201,
-    responses=problem_responses(409, 422),
+    responses=problem_responses(400, 409, 413, 422),
     summary="Load a new version of a definition (YAML or JSON), e.g. the licence holder's",
 )
 async def upload_instrument(
@@ -155,7 +157,7 @@ async def upload_instrument(
 
 @router.post(
     "/recompute-diff",
-    responses=problem_responses(422),
+    responses=problem_responses(400, 413, 422),
     summary="What a definition version would change in your organisation's stored scores",
 )
 async def recompute_and_diff(

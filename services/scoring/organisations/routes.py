@@ -66,7 +66,7 @@ async def _admins_team(session: Session, principal: Principal, code: str) -> Tea
     "/teams",
     tags=["organisations"],
     status_code=201,
-    responses=problem_responses(409),
+    responses=problem_responses(400, 409, 413),
     summary="Create a team in the administrator's organisation",
 )
 async def create_team(
@@ -113,7 +113,12 @@ async def list_teams(principal: Authenticated, session: Session) -> list[TeamRea
     ]
 
 
-@router.get("/teams/{code}/members", tags=["organisations"], summary="A team's members")
+@router.get(
+    "/teams/{code}/members",
+    tags=["organisations"],
+    responses=problem_responses(404),
+    summary="A team's members",
+)
 async def list_members(
     code: TeamCode, principal: OrganisationAdmin, session: Session
 ) -> list[MemberRead]:
@@ -136,6 +141,7 @@ async def list_members(
 @router.put(
     "/teams/{code}/members/{subject}",
     tags=["organisations"],
+    responses=problem_responses(400, 404, 413),
     summary="Add a member of staff to a team, or change their team role",
 )
 async def put_member(
@@ -171,6 +177,7 @@ async def put_member(
     "/teams/{code}/members/{subject}",
     tags=["organisations"],
     status_code=204,
+    responses=problem_responses(404),
     summary="Remove a member of staff from a team",
 )
 async def delete_member(

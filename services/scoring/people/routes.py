@@ -53,7 +53,7 @@ class PeoplePosition(CursorPosition):
 @router.post(
     "/people",
     status_code=201,
-    responses=problem_responses(409, 422),
+    responses=problem_responses(400, 409, 413, 422),
     summary="Add a person to one of your teams' caseloads",
 )
 async def create_person(
@@ -180,7 +180,7 @@ async def get_person(person: CurrentPerson, session: Session, response: Response
 
 @router.patch(
     "/people/{person_id}",
-    responses=problem_responses(404, 412, 422, 428),
+    responses=problem_responses(400, 404, 412, 413, 422, 428),
     summary="Correct a person's demographics (If-Match required)",
 )
 async def update_person(
