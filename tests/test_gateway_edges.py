@@ -128,6 +128,17 @@ async def test_an_unknown_host_is_refused_with_the_same_headers(
     assert_gateway_outcome(fhir, 421, "not-supported")
 
 
+async def test_own_answers_send_hsts_behind_a_tls_terminator(gateway: httpx.AsyncClient) -> None:
+    behind_tls = {"X-Forwarded-Proto": "https"}
+    for response in (
+        await gateway.get("/api/nothing", headers=behind_tls),
+        await gateway.get("/", headers={**behind_tls, "Host": "other-host.example"}),
+    ):
+        assert response.status_code in (404, 421)
+        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+    assert "strict-transport-security" not in (await gateway.get("/api/nothing")).headers
+
+
 async def test_the_idp_admin_routes_are_not_reachable_through_the_gateway(
     gateway: httpx.AsyncClient, stack: Stack
 ) -> None:
