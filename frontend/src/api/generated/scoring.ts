@@ -153,8 +153,59 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a person already known to your organisation to a team's caseload */
+        /** Add a person known to your organisation to your team's caseload (with a reason when another team cares for them: break-glass) */
         post: operations["people-add_to_caseload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scoring/teams/{code}/caseload/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Discharge a person from your team's caseload (your team no longer sees them) */
+        delete: operations["people-discharge"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scoring/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent break-glass access, with reasons: on people your teams care for (team leads) or in your organisation (administrators) */
+        get: operations["people-list_break_glass"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scoring/teams/{code}/caseload/{person_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke break-glass access: the team loses the person at once (a lead of a team caring for them, or an organisation administrator) */
+        post: operations["people-revoke_break_glass"];
         delete?: never;
         options?: never;
         head?: never;
@@ -585,6 +636,21 @@ export interface components {
             actor_kind: string;
             /** Client Id */
             client_id: string;
+            /**
+             * Organisation Code
+             * @description The actor's organisation
+             */
+            organisation_code: string | null;
+            /**
+             * Subject Organisation Code
+             * @description The organisation whose record it was
+             */
+            subject_organisation_code: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "allowed" | "refused";
             /** Action */
             action: string;
             /** Entity Type */
@@ -601,6 +667,45 @@ export interface components {
             };
         };
         /**
+         * BreakGlassRead
+         * @description A person added to a team's caseload while other teams of the organisation cared for
+         *     them: who did it, when and why (decision 0014).
+         */
+        BreakGlassRead: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /**
+             * Team Code
+             * @description The team that gained access
+             */
+            team_code: string;
+            /** Added By */
+            added_by: string | null;
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Caring Teams
+             * @description The other teams caring for the person now
+             */
+            caring_teams: string[];
+        };
+        /** BreakGlassRevoke */
+        BreakGlassRevoke: {
+            /**
+             * Reason
+             * @description Why access is revoked
+             */
+            reason: string;
+        };
+        /**
          * CaseloadAdd
          * @description Name the person by id, or by NHS number (e.g. someone an EPR sent who is referred to
          *     the team): the caller must already know one of them.
@@ -610,6 +715,11 @@ export interface components {
             person_id?: string | null;
             /** Nhs Number */
             nhs_number?: string | null;
+            /**
+             * Reason
+             * @description Why you need access (break-glass): required when another team of your organisation cares for the person; shown to that team's lead and to organisation administrators
+             */
+            reason?: string | null;
         };
         /** Deprivation */
         Deprivation: {
@@ -1261,6 +1371,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1280,6 +1399,15 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1338,6 +1466,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1376,6 +1513,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1386,6 +1532,24 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1435,6 +1599,15 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1531,6 +1704,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,6 +1732,15 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1654,6 +1845,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1690,6 +1890,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1714,6 +1923,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Team code */
                 code: string;
             };
             cookie?: never;
@@ -1731,6 +1941,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonRead"];
+                };
+            };
+            /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details */
@@ -1753,6 +1972,215 @@ export interface operations {
             };
             /** @description Problem details */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "people-discharge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team code */
+                code: string;
+                /** @description Person id */
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "people-list_break_glass": {
+        parameters: {
+            query?: {
+                /** @description Added at or after this time; default 30 days ago */
+                since?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakGlassRead"][];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "people-revoke_break_glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team code */
+                code: string;
+                /** @description Person id */
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRevoke"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1859,6 +2287,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1878,6 +2315,15 @@ export interface operations {
             };
             /** @description Problem details */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2061,6 +2507,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2098,6 +2553,15 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2241,6 +2705,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2278,6 +2751,15 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2517,6 +2999,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "instruments-upload_instrument": {
@@ -2542,6 +3033,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2561,6 +3061,15 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2630,7 +3139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, each named in errors[] */
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2692,7 +3201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, each named in errors[] */
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2726,6 +3235,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2736,6 +3254,15 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2760,6 +3287,8 @@ export interface operations {
                 entity_id?: string | null;
                 actor?: string | null;
                 action?: string | null;
+                /** @description refused: attempts that were refused */
+                outcome?: ("allowed" | "refused") | null;
                 since?: string | null;
                 cursor?: string | null;
                 limit?: number;
