@@ -1371,15 +1371,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1399,15 +1390,6 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1466,15 +1448,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1513,15 +1486,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1532,24 +1496,6 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1599,15 +1545,6 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1704,15 +1641,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1732,15 +1660,6 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1845,15 +1764,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1882,15 +1792,6 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2287,15 +2188,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,15 +2207,6 @@ export interface operations {
             };
             /** @description Problem details */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2507,15 +2390,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2553,15 +2427,6 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2705,15 +2570,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2751,15 +2607,6 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2999,15 +2846,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem details */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "instruments-upload_instrument": {
@@ -3033,15 +2871,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3061,15 +2890,6 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3139,7 +2959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem details */
+            /** @description Invalid fields, each named in errors[] */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3201,7 +3021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem details */
+            /** @description Invalid fields, each named in errors[] */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3235,15 +3055,6 @@ export interface operations {
                 };
             };
             /** @description Problem details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3254,15 +3065,6 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem details */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
