@@ -1371,6 +1371,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,6 +1399,15 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1448,6 +1466,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,6 +1513,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,6 +1532,24 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1545,6 +1599,15 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1641,6 +1704,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1660,6 +1732,15 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1764,6 +1845,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1792,6 +1882,15 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2188,6 +2287,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2207,6 +2315,15 @@ export interface operations {
             };
             /** @description Problem details */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2390,6 +2507,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2427,6 +2553,15 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2570,6 +2705,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2607,6 +2751,15 @@ export interface operations {
             };
             /** @description Problem details */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2846,6 +2999,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "instruments-upload_instrument": {
@@ -2871,6 +3033,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2890,6 +3061,15 @@ export interface operations {
             };
             /** @description Problem details */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2959,7 +3139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, each named in errors[] */
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3021,7 +3201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, each named in errors[] */
+            /** @description Problem details */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,6 +3235,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3065,6 +3254,15 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
