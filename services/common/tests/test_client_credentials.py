@@ -76,18 +76,24 @@ async def test_the_token_is_cached_and_renewed_once_when_refused(public_url: str
     assert renewed[0] != first
 
 
+def _another_idp(keys_dir: Path, **settings: Any) -> httpx.ASGITransport:
+    """A second development IdP in this process, with keys of its own."""
+    idp = DEMO_CLIENTS_DIR.parent
+    app = create_app(
+        IdpSettings(
+            issuer="http://127.0.0.1:8080/idp",
+            users_file=idp / "users.yaml",
+            clients_file=idp / "clients.yaml",
+            keys_dir=keys_dir,
+            **settings,
+        )
+    )
+    return httpx.ASGITransport(app=app)
+
+
 async def test_a_token_is_renewed_shortly_before_it_expires(tmp_path: Path) -> None:
     # A provider whose tokens last 4 s; renewing 1 s ahead means a new one after 3 s.
-    idp = DEMO_CLIENTS_DIR.parent
-    settings = IdpSettings(
-        issuer="http://127.0.0.1:8080/idp",
-        users_file=idp / "users.yaml",
-        clients_file=idp / "clients.yaml",
-        keys_dir=tmp_path,
-        access_token_ttl_s=4,
-    )
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
+    transport = _another_idp(tmp_path, access_token_ttl_s=4)
     async with _credentials(
         "aggregation-service", "http://127.0.0.1:8080/idp/token", "feed:read",
         renew_before_s=1, transport=transport,
@@ -99,6 +105,22 @@ async def test_a_token_is_renewed_shortly_before_it_expires(tmp_path: Path) -> N
         later = await credentials.token()
     assert cached != first  # fetch() replaced it
     assert later != cached
+
+
+async def test_a_request_refused_401_is_sent_again_with_a_new_token(
+    public_url: str, tmp_path: Path
+) -> None:
+    # Tokens from another IdP mean nothing to the stack's services: each answer is a 401.
+    async with _credentials(
+        "powerbi-demo", "http://127.0.0.1:8080/idp/token", "aggregate:read",
+        transport=_another_idp(tmp_path),
+    ) as credentials:  # fmt: skip
+        first = await credentials.token()
+        async with httpx.AsyncClient(base_url=public_url, auth=credentials.auth()) as http:
+            refused = await http.get("/api/scoring/me")
+        assert refused.status_code == 401
+        assert refused.request.headers["Authorization"] != f"Bearer {first}"
+        assert await credentials.token() != first
 
 
 async def test_a_refusal_is_a_typed_error(public_url: str) -> None:
