@@ -222,6 +222,27 @@ async def test_fhir_resources_and_searches_with_control_characters_are_refused(
     assert ["query.identifier"] in [issue.get("expression") for issue in outcome["issue"]]
 
 
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+async def test_a_moment_beyond_the_calendar_in_utc_is_refused(
+    gateway: httpx.AsyncClient, tokens: Tokens, since: str
+) -> None:
+    headers = await tokens.headers("org.admin")
+    response = await gateway.get("/api/scoring/audit", params={"since": since}, headers=headers)
+    _assert_refused(response, "query.since")
+
+
+@pytest.mark.parametrize("last_updated", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_a_fhir_instant_beyond_the_calendar_in_utc_is_refused(
+    gateway: httpx.AsyncClient, tokens: Tokens, nhs_number: Any, last_updated: str
+) -> None:
+    resource = patient(nhs_number(), meta={"lastUpdated": last_updated})
+    response = await gateway.post(
+        "/fhir/Patient", content=body(resource), headers=await epr_headers(tokens)
+    )
+    outcome = assert_operation_outcome(response, 422)
+    assert outcome["issue"][0]["expression"] == ["Patient.meta.lastUpdated"]
+
+
 @pytest.mark.parametrize("version", ["999999999999999999999999999999", "2147483648", "%C2%B2"])
 async def test_a_version_beyond_the_column_is_not_found(
     gateway: httpx.AsyncClient, tokens: Tokens, nhs_number: Any, version: str

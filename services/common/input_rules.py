@@ -6,13 +6,15 @@
   (``FreeText``: assessment notes, reasons) may also hold tab, CR and LF, and nothing
   else of the set.
 - Integers fit the column they are compared with or stored in (``INTEGER_MAX``,
-  ``BIGINT_MAX``).
+  ``BIGINT_MAX``); a moment in time (``Instant``) can be expressed in UTC, as the
+  database driver does with it (0001-01-01T00:00+01:00 is in the year 0 in UTC).
 
 ``services.common.request_text`` applies the text rule to every string a request
 carries; pydantic models that read text from elsewhere (cursors) use ``PlainText``.
 """
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Final
 
 from pydantic import AfterValidator
@@ -22,8 +24,10 @@ __all__ = [
     "FREE_TEXT",
     "INTEGER_MAX",
     "FreeText",
+    "Instant",
     "PlainText",
     "text_problem",
+    "utc_instant",
     "whole_number",
 ]
 
@@ -87,3 +91,15 @@ def whole_number(text: str, *, maximum: int) -> int | None:
         return None
     number = int(significant)
     return number if number <= maximum else None
+
+
+def utc_instant(value: datetime) -> datetime:
+    """``value`` in UTC (a value without an offset is taken as UTC already). Raises
+    ``ValueError`` when UTC cannot express it (the year would be 0 or 10000)."""
+    try:
+        return value.astimezone(UTC) if value.tzinfo is not None else value
+    except OverflowError:
+        raise ValueError("is outside the range of dates that can be stored") from None
+
+
+Instant = Annotated[datetime, AfterValidator(utc_instant)]

@@ -4,15 +4,17 @@ can hold, cursors that decode to exactly their list's position."""
 import base64
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 import pytest
-from pydantic import Field
+from pydantic import Field, TypeAdapter, ValidationError
 
 from services.common.errors import InvalidInput
 from services.common.input_rules import (
     BIGINT_MAX,
     INTEGER_MAX,
+    Instant,
     PlainText,
     text_problem,
     whole_number,
@@ -118,3 +120,15 @@ def test_a_forged_cursor_is_invalid_input_naming_the_cursor(
     with pytest.raises(InvalidInput) as raised:
         decode_cursor(cursor, position)
     assert [error.field for error in raised.value.errors] == ["query.cursor"]
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+def test_an_instant_beyond_the_calendar_in_utc_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="outside the range of dates"):
+        TypeAdapter(Instant).validate_python(text)
+
+
+def test_an_instant_is_read_in_utc() -> None:
+    read = TypeAdapter(Instant).validate_python("2026-03-01T09:00:00+01:00")
+    assert read == datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    assert read.tzinfo is UTC

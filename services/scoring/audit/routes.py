@@ -15,7 +15,7 @@ from sqlmodel import col
 from services.common.auth import Principal, require
 from services.common.database import Session
 from services.common.errors import problem_responses
-from services.common.input_rules import BIGINT_MAX
+from services.common.input_rules import BIGINT_MAX, Instant
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.common.permissions import Permission
 from services.scoring.audit.models import AuditEvent
@@ -63,7 +63,7 @@ async def read_audit(
     outcome: Annotated[
         Outcome | None, Query(description="refused: attempts that were refused")
     ] = None,
-    since: datetime | None = None,
+    since: Instant | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[AuditEntry]:

@@ -30,6 +30,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.patient import Patient
 from pydantic import ValidationError
 
+from services.common.input_rules import utc_instant
 from services.scoring.fhir import patient_elements as elements
 from services.scoring.fhir import uk_core_extensions as extensions
 from services.scoring.fhir.operation_outcome import (
@@ -152,6 +153,14 @@ def map_patient(
     last_updated = model.meta.lastUpdated if model is not None and model.meta else None
     if not isinstance(last_updated, datetime):
         last_updated = None
+    else:
+        try:
+            last_updated = utc_instant(last_updated)
+        except ValueError as error:
+            issues.append(
+                Issue.error("value", f"The instant {error}", f"{prefix}.meta.lastUpdated")
+            )
+            last_updated = None
     mapped = _read(resource, prefix, today or london_today(), last_updated, issues)
     if mapped is not None:
         issues += _length_issues(mapped, prefix)
