@@ -35,8 +35,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
-# What the assertion may be signed with: RSA (RS256) or P-256 (ES256) keys.
-ALGORITHMS = ("RS256", "ES256")
 # Short, because an assertion is a bearer credential until it expires (the development
 # IdP refuses any more than five minutes ahead).
 ASSERTION_LIFETIME_S = 60
@@ -77,17 +75,28 @@ def signing_key(
 
 
 def _import_private_key(data: bytes) -> SigningKey:
+    key = _rsa_key(data) or _ec_key(data)
+    if key is None:
+        raise ValueError("the private key is not an RSA or EC private key in PEM")
+    if not key.is_private:
+        raise ValueError("that is a public key: a client signs with its private key")
+    if isinstance(key, ECKey) and key.curve_name != "P-256":
+        raise ValueError("EC client keys must use the P-256 curve (ES256)")
+    return key
+
+
+def _rsa_key(data: bytes) -> RSAKey | None:
     try:
         return RSAKey.import_key(data)
     except (JoseError, ValueError, TypeError):
-        pass  # not RSA: EC below
+        return None
+
+
+def _ec_key(data: bytes) -> ECKey | None:
     try:
-        key = ECKey.import_key(data)
-    except (JoseError, ValueError, TypeError) as exc:
-        raise ValueError("the private key is not an RSA or EC private key in PEM") from exc
-    if key.curve_name != "P-256":
-        raise ValueError("EC client keys must use the P-256 curve (ES256)")
-    return key
+        return ECKey.import_key(data)
+    except (JoseError, ValueError, TypeError):
+        return None
 
 
 def make_client_assertion(

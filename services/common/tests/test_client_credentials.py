@@ -12,6 +12,7 @@ import pytest
 from equitas_idp.app import create_app
 from equitas_idp.get_token import DEMO_CLIENTS_DIR, load_demo_client_key
 from equitas_idp.settings import IdpSettings
+from joserfc.jwk import ECKey
 
 from services.common.client_credentials import (
     ClientCredentials,
@@ -165,3 +166,6 @@ def test_the_key_decides_the_algorithm() -> None:
         signing_key(ec, "RS256")
     with pytest.raises(ValueError, match="not an RSA or EC private key"):
         signing_key(b"-----BEGIN NONSENSE-----")
+    public = ECKey.import_key(ec).as_pem(private=False)
+    with pytest.raises(ValueError, match="that is a public key"):
+        signing_key(public)
