@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from services.common.input_rules import FreeText
 from services.scoring.people.ethnicity import EthnicCategory, ethnic_category_from_code
 from services.scoring.people.nhs_number import normalise_nhs_number
 
@@ -121,7 +122,7 @@ class CaseloadAdd(BaseModel):
 
     person_id: uuid.UUID | None = None
     nhs_number: NhsNumber | None = None
-    reason: str | None = Field(
+    reason: FreeText | None = Field(
         default=None,
         min_length=10,
         max_length=2000,
@@ -152,4 +153,4 @@ class BreakGlassRead(BaseModel):
 
 
 class BreakGlassRevoke(BaseModel):
-    reason: str = Field(min_length=5, max_length=2000, description="Why access is revoked")
+    reason: FreeText = Field(min_length=5, max_length=2000, description="Why access is revoked")
