@@ -8,9 +8,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+FUZZ_EXAMPLES ?= 2000
 
 .PHONY: run test install install-python install-frontend install-chromium spa lint typecheck \
-	openapi check-openapi frontend-check pytest bench demo-data migrate clean
+	openapi check-openapi frontend-check pytest fuzz bench demo-data migrate clean
 
 run: install spa  ## Start gateway, IdP, three services, Postgres and demo data
 	$(PY) -m equitas_stack
@@ -55,6 +56,11 @@ frontend-check: install-frontend
 
 pytest: install-python
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# make test fuzzes each operation with 100 examples; this is the long run (failures found are
+# kept in var/hypothesis and replayed first by later runs on this machine).
+fuzz: install-python  ## Contract fuzzing through the gateway, FUZZ_EXAMPLES per operation
+	EQUITAS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q tests/test_contract_fuzz.py $(PYTEST_ARGS)
 
 bench: install spa  ## Benchmarks; results in var/bench/*.json
 	$(PY) -m benchmarks

@@ -176,6 +176,15 @@ async def _restore(w: World) -> Call:
     return Call({"assessment_id": await w.new_deleted_assessment()})
 
 
+async def _discharge(w: World) -> Call:
+    return Call({"person_id": await w.new_person()})
+
+
+async def _revoke(w: World) -> Call:
+    person = await w.new_break_glass()
+    return Call({"code": w.other_team, "person_id": person}, json={"reason": "no longer needed"})
+
+
 async def _static(call: Call) -> Call:
     return call
 
@@ -215,6 +224,8 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "POST /api/scoring/teams/{code}/caseload": lambda w: _static(
         Call(json={"person_id": w.person_id})
     ),
+    "DELETE /api/scoring/teams/{code}/caseload/{person_id}": _discharge,
+    "POST /api/scoring/teams/{code}/caseload/{person_id}/revoke": _revoke,
     "POST /api/scoring/people/{person_id}/assessments": _fixed(
         json={"episode_type": "review", "assessed_on": ASSESSED_ON, "responses": {}}
     ),

@@ -112,6 +112,18 @@ class World:
         self.etags[assessment] = created.headers["etag"]
         return assessment
 
+    async def new_break_glass(self) -> str:
+        """A person on the first team's caseload whom the second team's clinician added to
+        their own team's caseload with a reason (break-glass)."""
+        person = await self.new_person()
+        added = await self.gateway.post(
+            f"/api/scoring/teams/{self.other_team}/caseload",
+            json={"person_id": person, "reason": "Covering a home visit for the other team"},
+            headers=await self._headers(OTHER_TEAM_CLINICIAN),
+        )
+        _ok(added, 200)
+        return person
+
     async def new_deleted_assessment(self) -> str:
         assessment = await self.new_assessment(submitted=False)
         deleted = await self.gateway.delete(
