@@ -40,12 +40,55 @@ NAME_MESSAGE = "a parameter name holds a control character"
 Shape = tuple[Any, ...]
 
 
+class _Reading:
+    """How a JSON value is read, from the annotations of the route's body: whether its
+    strings are free text, and how its members and items are read. Built lazily, once per
+    route and place in the body; names not declared share one reading, so a body's keys
+    cannot make it grow."""
+
+    __slots__ = ("_fields", "_item", "_items", "_members", "_values", "free")
+
+    def __init__(self, shape: Shape) -> None:
+        kinds, self.free = _alternatives(shape)
+        self._fields: dict[str, Shape] = {}
+        values: list[Any] = []
+        items: list[Any] = []
+        for kind in kinds:
+            origin, args = get_origin(kind), get_args(kind)
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                for name, field in _model_fields(kind).items():
+                    self._fields[name] = self._fields.get(name, ()) + field
+            elif origin in (dict, Mapping) and len(args) == 2:
+                values.append(args[1])
+            elif origin in (list, tuple, set, frozenset, Sequence) and args:
+                items.append(args[0])
+        self._values = tuple(values)
+        self._items = tuple(items)
+        self._members: dict[str | None, _Reading] = {}  # None: any undeclared name
+        self._item: _Reading | None = None
+
+    def member(self, key: str) -> "_Reading":
+        """The reading of the value under ``key`` of an object."""
+        name = key if key in self._fields else None
+        found = self._members.get(name)
+        if found is None:
+            declared = self._fields[name] if name is not None else ()
+            found = self._members[name] = _Reading(declared + self._values)
+        return found
+
+    def item(self) -> "_Reading":
+        """The reading of an array's items."""
+        if self._item is None:
+            self._item = _Reading(self._items)
+        return self._item
+
+
 @dataclass(frozen=True)
 class _RouteText:
     """What a route declares as free text."""
 
     query: frozenset[str]
-    body: Shape | None  # None: the route reads no body through FastAPI
+    body: _Reading | None  # None: the route reads no body through FastAPI
 
 
 async def refuse_control_characters(request: Request) -> None:
@@ -84,14 +127,18 @@ class _Problems:
             self.found.append(FieldProblem(field=field_path(loc), message=message))
 
 
-async def _check_body(request: Request, shape: Shape, problems: _Problems) -> None:
+async def _check_body(request: Request, reading: _Reading, problems: _Problems) -> None:
     body = await request.body()  # already read (and kept) by FastAPI for a body parameter
     if not body:
         return
     if _is_json(request.headers.get("content-type", "")):
+        # JSON strings cannot hold a control character as such, only as an escape, and
+        # ASCII cannot encode a surrogate: most bodies need no walk.
+        if body.isascii() and b"\\" not in body:
+            return
         # FastAPI parsed it before solving dependencies and kept the result (a body that
         # is not JSON was refused there).
-        _check_json(await request.json(), shape, problems)
+        _check_json(await request.json(), reading, problems)
     else:
         text = body.decode("utf-8", "replace")
         problems.add(("body",), text_problem(text, free_text=True))
@@ -107,27 +154,40 @@ def _is_json(content_type: str) -> bool:
     )
 
 
-def _check_json(document: Any, shape: Shape, problems: _Problems) -> None:
-    """Every string of ``document``, read as ``shape``, against the text rule.
+def _check_json(document: Any, reading: _Reading, problems: _Problems) -> None:
+    """Every string of ``document``, read as declared, against the text rule.
 
-    Iterative, so a deeply nested body cannot exhaust the stack."""
-    pending: list[tuple[Any, Shape, tuple[str | int, ...]]] = [(document, shape, ("body",))]
+    Iterative, so a deeply nested body cannot exhaust the stack; a location is built
+    only for a value that is refused."""
+    pending: list[tuple[Any, _Reading, tuple[str | int, ...]]] = [(document, reading, ("body",))]
     while pending and not problems.full:
-        value, value_shape, loc = pending.pop()
-        if isinstance(value, str):
-            problems.add(loc, text_problem(value, free_text=_is_free_text(value_shape)))
-        elif isinstance(value, dict):
-            for key, item in reversed(value.items()):
+        value, value_reading, loc = pending.pop()
+        members: Iterable[tuple[str | int, Any]]
+        if isinstance(value, str):  # the body itself
+            problems.add(loc, text_problem(value, free_text=value_reading.free))
+            continue
+        if isinstance(value, dict):
+            members = value.items()
+        elif isinstance(value, list):
+            members = enumerate(value)
+        else:
+            continue
+        nested = []
+        for key, member in members:
+            if isinstance(key, str):
                 if text_problem(key) is not None:
                     problems.add(loc, KEY_MESSAGE)
-                else:
-                    pending.append((item, _member_shape(value_shape, key), (*loc, key)))
-        elif isinstance(value, list):
-            item_shape = _item_shape(value_shape)
-            pending.extend(
-                (item, item_shape, (*loc, index))
-                for index, item in reversed(list(enumerate(value)))
-            )
+                    continue
+                member_reading = value_reading.member(key)
+            else:
+                member_reading = value_reading.item()
+            if isinstance(member, str):
+                message = text_problem(member, free_text=member_reading.free)
+                if message is not None:
+                    problems.add((*loc, key), message)
+            elif isinstance(member, dict | list):
+                nested.append((member, member_reading, (*loc, key)))
+        pending.extend(reversed(nested))
 
 
 # -- what a route declares ------------------------------------------------------------------
@@ -153,7 +213,7 @@ def _declared_free_text(route: APIRoute) -> _RouteText:
         ),
         body=None
         if body is None
-        else _field_shape(body.field_info.annotation, body.field_info.metadata),
+        else _Reading(_field_shape(body.field_info.annotation, body.field_info.metadata)),
     )
     _declared[id(route)] = (route, found)
     return found
@@ -193,27 +253,6 @@ def _alternatives(shape: Shape) -> tuple[list[Any], bool]:
 
 def _is_free_text(shape: Shape) -> bool:
     return _alternatives(shape)[1]
-
-
-def _member_shape(shape: Shape, key: str) -> Shape:
-    """How the value under ``key`` of an object read as ``shape`` is read."""
-    members: list[Any] = []
-    for kind in _alternatives(shape)[0]:
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
-            field = _model_fields(kind).get(key)
-            if field is not None:
-                members.extend(field)
-        elif get_origin(kind) in (dict, Mapping) and len(get_args(kind)) == 2:
-            members.append(get_args(kind)[1])
-    return tuple(members)
-
-
-def _item_shape(shape: Shape) -> Shape:
-    items: list[Any] = []
-    for kind in _alternatives(shape)[0]:
-        if get_origin(kind) in (list, tuple, set, frozenset, Sequence) and get_args(kind):
-            items.append(get_args(kind)[0])
-    return tuple(items)
 
 
 _fields_by_model: dict[type[BaseModel], dict[str, Shape]] = {}

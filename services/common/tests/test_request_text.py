@@ -148,6 +148,22 @@ async def test_control_characters_are_refused_naming_the_field(
     assert _fields(await client.post("/entries/A1", **kwargs)) == fields
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"entryTitle": "\xed\xa0\x80"}',  # a surrogate encoded as if it were UTF-8
+        '{"entryTitle": "A\ud800"}'.encode("utf-16-le", "surrogatepass"),
+    ],
+)
+async def test_surrogates_without_escapes_are_refused(
+    client: httpx.AsyncClient, raw: bytes
+) -> None:
+    response = await client.post(
+        "/entries/A1", content=raw, headers={"content-type": "application/json"}
+    )
+    assert _fields(response) == ["body.entryTitle"]
+
+
 async def test_path_parameters_are_checked(client: httpx.AsyncClient) -> None:
     assert _fields(await client.post("/entries/A%001", json=GOOD)) == ["path.code"]
 
