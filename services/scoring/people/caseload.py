@@ -9,7 +9,7 @@ discharging ends access at once (the access rule, ``cared_for_by``, reads the ca
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -21,6 +21,7 @@ from services.common.auth import Authenticated, Principal
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, NotFound, problem_responses
 from services.common.etag import etag_for
+from services.common.input_rules import Instant
 from services.common.permissions import Permission
 from services.scoring.audit.refusals import AuditRefusals, about
 from services.scoring.audit.service import record
@@ -207,7 +208,7 @@ async def list_break_glass(
     principal: Authenticated,
     session: Session,
     since: Annotated[
-        datetime | None, Query(description="Added at or after this time; default 30 days ago")
+        Instant | None, Query(description="Added at or after this time; default 30 days ago")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[BreakGlassRead]:
