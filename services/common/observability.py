@@ -117,6 +117,9 @@ def configure_logging(service: str, level: str, *, json_output: bool) -> None:
         logging.getLogger(name).propagate = True
     # uvicorn's own access log would duplicate ours without the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every outbound request's URL at INFO: paths with ids, query strings.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 class RequestContextMiddleware:

@@ -196,6 +196,8 @@ def log_lines() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter("test"))
+    # The service's lines only: not this test's own HTTP client.
+    handler.addFilter(lambda record: not record.name.startswith(("httpx", "httpcore")))
     root = logging.getLogger()
     root.addHandler(handler)
     try:
