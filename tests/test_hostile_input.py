@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from equitas_stack.stack import REPO
 
 from services.scoring.tests.api.fhir_helpers import (
     FHIR_JSON,
@@ -27,6 +28,8 @@ from services.scoring.tests.api.hef import NewTeam, create_person
 from tests.support.fixtures import Tokens
 
 PROBLEM_JSON = "application/problem+json"
+DEFINITION = REPO / "services/scoring/instruments/definitions/hef/standard/1.0.0-provisional.yaml"
+DEFINITION_TITLE = "title: Health Equalities Framework (HEF)"
 
 
 def _assert_refused(response: httpx.Response, *fields: str) -> None:
@@ -270,3 +273,26 @@ async def test_an_if_match_beyond_the_column_is_refused(
             headers={**headers, "If-Match": etag, "Content-Type": FHIR_JSON},
         )
         assert_operation_outcome(response, 400)
+
+
+async def test_an_uploaded_definition_cannot_spell_control_characters_with_escapes(
+    gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    """YAML's escapes ("\\0") can spell any character: the parsed document obeys the rule
+    too. A definition is a document, so its strings may hold line breaks."""
+    admin = {**await tokens.headers("org.admin"), "Content-Type": "application/yaml"}
+    source = DEFINITION.read_text()
+
+    def with_title(title: str) -> bytes:
+        version = f"9.{uuid.uuid4().int % 10**6}.0"
+        text = source.replace("version: 1.0.0-provisional", f"version: {version}", 1)
+        return text.replace(DEFINITION_TITLE, f"title: {title}", 1).encode()
+
+    refused = await gateway.post(
+        "/api/scoring/instruments", content=with_title('"Nul\\0"'), headers=admin
+    )
+    _assert_refused(refused, "body.title")
+    accepted = await gateway.post(
+        "/api/scoring/instruments", content=with_title('"Two\\nlines"'), headers=admin
+    )
+    assert accepted.status_code == 201, accepted.text

@@ -14,8 +14,9 @@ carries; pydantic models that read text from elsewhere (cursors) use ``PlainText
 """
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Final
+from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import AfterValidator
 
@@ -26,6 +27,7 @@ __all__ = [
     "FreeText",
     "Instant",
     "PlainText",
+    "refused_strings",
     "text_problem",
     "utc_instant",
     "whole_number",
@@ -58,6 +60,56 @@ def text_problem(value: str, *, free_text: bool = False) -> str | None:
     if free_text:
         return NOT_IN_FREE_TEXT_MESSAGE if _NOT_IN_FREE_TEXT.search(value) else None
     return NOT_IN_TEXT_MESSAGE if _NOT_IN_TEXT.search(value) else None
+
+
+Location = tuple[str | int, ...]
+Context = TypeVar("Context")
+KEY_MESSAGE = "a name in this object holds a control character"
+
+
+def refused_strings(
+    document: Any,
+    context: Context,
+    *,
+    inner: Callable[[Context, str | int], Context],
+    free_text: Callable[[Context], bool],
+    limit: int,
+) -> list[tuple[Location, str]]:
+    """Where (keys and indexes from the root) and why the text rule refuses strings of a
+    parsed JSON or YAML ``document``, at most ``limit`` of them.
+
+    ``context`` says how the root is read; ``inner(context, key_or_index)`` how a member
+    or an item is, and ``free_text(context)`` whether strings read so are free text. A key
+    that breaks the rule is reported at its object. Iterative, so nesting costs no stack;
+    a location is built only for a value that is refused."""
+    found: list[tuple[Location, str]] = []
+    if isinstance(document, str):
+        message = text_problem(document, free_text=free_text(context))
+        return [((), message)] if message is not None and limit > 0 else []
+    pending: list[tuple[Any, Context, Location]] = [(document, context, ())]
+    while pending and len(found) < limit:
+        value, value_context, loc = pending.pop()
+        members: Iterable[tuple[str | int, Any]]
+        if isinstance(value, dict):
+            members = value.items()
+        elif isinstance(value, list):
+            members = enumerate(value)
+        else:
+            continue
+        nested = []
+        for key, member in members:
+            if isinstance(key, str) and text_problem(key) is not None:
+                found.append((loc, KEY_MESSAGE))
+                continue
+            member_context = inner(value_context, key)
+            if isinstance(member, str):
+                message = text_problem(member, free_text=free_text(member_context))
+                if message is not None:
+                    found.append(((*loc, key), message))
+            elif isinstance(member, dict | list):
+                nested.append((member, member_context, (*loc, key)))
+        pending.extend(reversed(nested))
+    return found[:limit]
 
 
 def _plain_text(value: str) -> str:

@@ -31,7 +31,11 @@ REQUEST_ID_HEADER = b"x-request-id"
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
-_RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
+# uvicorn adds "color_message", its message with terminal colour codes.
+_RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "color_message",
+}
 access_log = logging.getLogger("equitas.access")
 log = logging.getLogger("equitas.errors")
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
@@ -52,6 +56,8 @@ def scrubbed_exception(exc_info: ExcInfo) -> str:
         chain.append(current)
         suppressed = current.__suppress_context__
         current = current.__cause__ or (None if suppressed else current.__context__)
+    if not chain:
+        return ""
     lines = ["Traceback (most recent call last), messages omitted:"]
     for exc in reversed(chain):
         kind = type(exc)

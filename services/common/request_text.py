@@ -27,13 +27,12 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from services.common.errors import FieldProblem, InvalidInput, field_path
-from services.common.input_rules import FREE_TEXT, text_problem
+from services.common.input_rules import FREE_TEXT, refused_strings, text_problem
 
-__all__ = ["refuse_control_characters"]
+__all__ = ["refuse_control_characters", "refuse_control_characters_in"]
 
 # Enough to fix a request in one round trip; a hostile body cannot make the answer huge.
 MAX_PROBLEMS = 20
-KEY_MESSAGE = "a key of this object holds a control character"
 NAME_MESSAGE = "a parameter name holds a control character"
 
 # The annotations a JSON value may be read as: several when a union allows them.
@@ -66,6 +65,13 @@ class _Reading:
         self._items = tuple(items)
         self._members: dict[str | None, _Reading] = {}  # None: any undeclared name
         self._item: _Reading | None = None
+
+    def inner(self, key: str | int) -> "_Reading":
+        """The reading of a member (``key`` a name) or of an item (an index)."""
+        return self.member(key) if isinstance(key, str) else self.item()
+
+    def is_free_text(self) -> bool:
+        return self.free
 
     def member(self, key: str) -> "_Reading":
         """The reading of the value under ``key`` of an object."""
@@ -109,9 +115,20 @@ async def refuse_control_characters(request: Request) -> None:
         problems.add(("header", name), text_problem(value))
     if declared.body is not None:
         await _check_body(request, declared.body, problems)
-    if problems.found:
-        fields = ", ".join(dict.fromkeys(problem.field for problem in problems.found))
-        raise InvalidInput(f"Check these fields: {fields}", errors=problems.found)
+    problems.raise_if_any()
+
+
+def refuse_control_characters_in(document: Any, *, field: str = "body") -> None:
+    """The same rule for a document a route parses itself (an uploaded YAML definition,
+    whose escapes can spell any character): all of it is free text."""
+    refused = refused_strings(
+        document, None, inner=lambda *_: None, free_text=lambda _: True, limit=MAX_PROBLEMS
+    )
+    if refused:
+        problems = _Problems()
+        for loc, message in refused:
+            problems.add((field, *loc), message)
+        problems.raise_if_any()
 
 
 class _Problems:
@@ -126,6 +143,11 @@ class _Problems:
         if message is not None and not self.full:
             self.found.append(FieldProblem(field=field_path(loc), message=message))
 
+    def raise_if_any(self) -> None:
+        if self.found:
+            fields = ", ".join(dict.fromkeys(problem.field for problem in self.found))
+            raise InvalidInput(f"Check these fields: {fields}", errors=self.found)
+
 
 async def _check_body(request: Request, reading: _Reading, problems: _Problems) -> None:
     body = await request.body()  # already read (and kept) by FastAPI for a body parameter
@@ -138,7 +160,15 @@ async def _check_body(request: Request, reading: _Reading, problems: _Problems) 
             return
         # FastAPI parsed it before solving dependencies and kept the result (a body that
         # is not JSON was refused there).
-        _check_json(await request.json(), reading, problems)
+        found = refused_strings(
+            await request.json(),
+            reading,
+            inner=_Reading.inner,
+            free_text=_Reading.is_free_text,
+            limit=MAX_PROBLEMS,
+        )
+        for loc, message in found:
+            problems.add(("body", *loc), message)
     else:
         text = body.decode("utf-8", "replace")
         problems.add(("body",), text_problem(text, free_text=True))
@@ -152,42 +182,6 @@ def _is_json(content_type: str) -> bool:
     return message.get_content_maintype() == "application" and (
         subtype == "json" or subtype.endswith("+json")
     )
-
-
-def _check_json(document: Any, reading: _Reading, problems: _Problems) -> None:
-    """Every string of ``document``, read as declared, against the text rule.
-
-    Iterative, so a deeply nested body cannot exhaust the stack; a location is built
-    only for a value that is refused."""
-    pending: list[tuple[Any, _Reading, tuple[str | int, ...]]] = [(document, reading, ("body",))]
-    while pending and not problems.full:
-        value, value_reading, loc = pending.pop()
-        members: Iterable[tuple[str | int, Any]]
-        if isinstance(value, str):  # the body itself
-            problems.add(loc, text_problem(value, free_text=value_reading.free))
-            continue
-        if isinstance(value, dict):
-            members = value.items()
-        elif isinstance(value, list):
-            members = enumerate(value)
-        else:
-            continue
-        nested = []
-        for key, member in members:
-            if isinstance(key, str):
-                if text_problem(key) is not None:
-                    problems.add(loc, KEY_MESSAGE)
-                    continue
-                member_reading = value_reading.member(key)
-            else:
-                member_reading = value_reading.item()
-            if isinstance(member, str):
-                message = text_problem(member, free_text=member_reading.free)
-                if message is not None:
-                    problems.add((*loc, key), message)
-            elif isinstance(member, dict | list):
-                nested.append((member, member_reading, (*loc, key)))
-        pending.extend(reversed(nested))
 
 
 # -- what a route declares ------------------------------------------------------------------

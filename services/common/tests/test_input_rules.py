@@ -16,6 +16,7 @@ from services.common.input_rules import (
     INTEGER_MAX,
     Instant,
     PlainText,
+    refused_strings,
     text_problem,
     whole_number,
 )
@@ -132,3 +133,25 @@ def test_an_instant_is_read_in_utc() -> None:
     read = TypeAdapter(Instant).validate_python("2026-03-01T09:00:00+01:00")
     assert read == datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     assert read.tzinfo is UTC
+
+
+def test_refused_strings_are_located_from_the_root_and_free_text_is_asked_of_the_context() -> None:
+    document = {
+        "name": "ok",
+        "notes": "line\nbreak",
+        "items": [{"name": "tab\there"}, {"notes": "nul\x00"}],
+        "bad\x00key": "x",
+    }
+    refused = refused_strings(
+        document,
+        "",
+        inner=lambda parent, key: key if isinstance(key, str) else parent,
+        free_text=lambda name: name == "notes",
+        limit=10,
+    )
+    assert [loc for loc, _ in refused] == [(), ("items", 0, "name"), ("items", 1, "notes")]
+    assert refused_strings(["\x00"] * 50, "", inner=lambda *_: "", free_text=bool, limit=3) == [
+        ((0,), refused[1][1]),
+        ((1,), refused[1][1]),
+        ((2,), refused[1][1]),
+    ]

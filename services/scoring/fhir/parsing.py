@@ -24,7 +24,7 @@ from typing import Any, Literal
 import orjson
 from lxml import etree
 
-from services.common.input_rules import text_problem
+from services.common.input_rules import refused_strings, text_problem
 from services.scoring.fhir.operation_outcome import FhirInputError, Issue, fhirpath_from_loc
 from services.scoring.fhir.xml_conversion import resource_from_xml
 
@@ -84,32 +84,29 @@ def parse_resource(body: bytes, content_type: str) -> dict[str, Any]:
 
 def _check_text(resource: dict[str, Any]) -> None:
     """Raise ``FhirInputError`` locating (by FHIRPath) every string that holds a character
-    Equitas's text rule refuses. Iterative: nesting depth costs no stack."""
+    Equitas's text rule refuses."""
     kind = resource.get("resourceType")
     prefix = kind if isinstance(kind, str) and text_problem(kind) is None else "Resource"
-    issues: list[Issue] = []
-    pending: list[tuple[Any, str, tuple[str | int, ...]]] = [(resource, "", ())]
-    while pending and len(issues) < _MAX_TEXT_ISSUES:
-        value, element, loc = pending.pop()
-        if isinstance(value, str):
-            problem = text_problem(value, free_text=element in _FREE_TEXT_ELEMENTS)
-            if problem is not None:
-                where = fhirpath_from_loc(loc, prefix)
-                issues.append(Issue.error("value", f"The value {problem}", where))
-        elif isinstance(value, dict):
-            for key, item in reversed(value.items()):
-                if text_problem(key) is not None:
-                    where = fhirpath_from_loc(loc, prefix)
-                    bad_name = "An element name here holds a control character"
-                    issues.append(Issue.error("invalid", bad_name, where))
-                else:
-                    pending.append((item, key.removeprefix("_"), (*loc, key)))
-        elif isinstance(value, list):
-            pending.extend(
-                (item, element, (*loc, index)) for index, item in reversed(list(enumerate(value)))
-            )
-    if issues:
-        raise FhirInputError(issues)
+    refused = refused_strings(
+        resource,
+        "",
+        inner=_element_name,
+        free_text=_FREE_TEXT_ELEMENTS.__contains__,
+        limit=_MAX_TEXT_ISSUES,
+    )
+    if refused:
+        raise FhirInputError(
+            [
+                Issue.error("value", f"The value {message}", fhirpath_from_loc(loc, prefix))
+                for loc, message in refused
+            ]
+        )
+
+
+def _element_name(element: str, key: str | int) -> str:
+    """The element a member (``_birthDate``: ``birthDate``'s extensions) or an item of a
+    repeating element belongs to."""
+    return key.removeprefix("_") if isinstance(key, str) else element
 
 
 def _parse_json(body: bytes, charset: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from services.common.auth import Authenticated, Principal, require
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
+from services.common.request_text import refuse_control_characters_in
 from services.scoring.assessments.models import Assessment
 from services.scoring.audit.service import record
 from services.scoring.instruments.catalogue import Catalogue
@@ -114,6 +115,9 @@ async def upload_instrument(
     definition: Annotated[str, Body(media_type="application/yaml")],
 ) -> InstrumentSummary:
     try:
+        # As uploaded, read with the engine's YAML 1.2 rules (so "no" stays text).
+        stored = parse_definition_text(definition, source_name="upload")
+        refuse_control_characters_in(stored)  # YAML escapes can spell NUL
         defn = load_definition_text(definition, source_name="upload")
         found = catalogue(request)
         await found.sync()
@@ -131,8 +135,7 @@ async def upload_instrument(
             instrument=defn.instrument,
             variant=defn.variant,
             version=defn.version,
-            # As uploaded, read with the engine's YAML 1.2 rules (so "no" stays text).
-            definition=parse_definition_text(definition, source_name="upload"),
+            definition=stored,
             uploaded_by=principal.subject,
             uploaded_by_organisation=principal.organisation_code,
         )
