@@ -66,7 +66,7 @@ bench: install spa  ## Benchmarks; results in var/bench/*.json
 	$(PY) -m benchmarks
 
 demo-data: install-python  ## Load synthetic demo data into the scoring database
-	$(PY) -m services.scoring.demo_data.seed
+	$(PY) -m services.scoring.demo_data.seed --users-file deploy/dev-idp/users.yaml
 
 migrate: install-python  ## Apply every service's migrations (production does this by command)
 	for s in scoring aggregation reporting; do $(VENV)/bin/equitas-migrate $$s upgrade || exit 1; done
