@@ -3,7 +3,7 @@ history, the person's profile, and the FHIR QuestionnaireResponse export."""
 
 import uuid
 from itertools import groupby
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy import select
@@ -32,7 +32,6 @@ from services.scoring.assessments.service import Loaded, load_assessment
 from services.scoring.audit.refusals import AuditRefusals
 from services.scoring.db.base import utcnow
 from services.scoring.instruments.catalogue import Catalogue
-from services.scoring.instruments.questionnaire import to_questionnaire_response
 from services.scoring.organisations.models import Organisation
 from services.scoring.people.access import CurrentPerson
 
@@ -332,16 +331,5 @@ async def get_questionnaire_response(
     loaded = await load_assessment(session, principal, assessment_id)
     a = loaded.assessment
     defn = await service.definition_of(request, a)
-    status: Literal["in-progress", "completed", "amended"] = (
-        "in-progress" if a.status == "draft" else ("amended" if a.revision > 1 else "completed")
-    )
     service.audit(session, principal, request, "read", a, format="QuestionnaireResponse")
-    return to_questionnaire_response(
-        defn,
-        base_url=request.app.state.settings.public_url,
-        assessment_id=str(a.id),
-        subject_reference=f"Patient/{a.person_id}",
-        authored=a.submitted_at or a.updated_at,
-        status=status,
-        responses=a.responses,
-    )
+    return service.questionnaire_response(defn, a, request.app.state.settings.public_url)

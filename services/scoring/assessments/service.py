@@ -4,6 +4,7 @@ revision). Every change the feed must know about writes its event in the same tr
 import uuid
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import orjson
@@ -26,6 +27,7 @@ from services.scoring.feed.payload import FeedAssessment, FeedContext, stored_pa
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import check_responses, score_checked
+from services.scoring.instruments.questionnaire import ResponseStatus, to_questionnaire_response
 from services.scoring.organisations.models import Organisation, Team
 from services.scoring.people.access import person_visible_to
 from services.scoring.people.free_text import flag_free_text
@@ -115,10 +117,10 @@ def check_episode(defn: InstrumentDefinition, episode_type: str, field: str) -> 
         )
 
 
-def check_assessed_on(person: Person, assessed_on: date) -> None:
+def check_assessed_on(person: Person, assessed_on: date, field: str = "body.assessed_on") -> None:
     """An assessment cannot predate its subject (and the feed's age would be negative)."""
     if assessed_on < person.birth_date:
-        problem = FieldProblem(field="body.assessed_on", message="before the person's birth")
+        problem = FieldProblem(field=field, message="before the person's birth")
         raise InvalidInput(errors=[problem])
 
 
@@ -358,9 +360,11 @@ def new_assessment(
     free_text_flags: list[dict[str, Any]],
     author: str,
     submit: bool,
+    build: Callable[..., Assessment] = partial(detached, Assessment),
 ) -> Assessment:
-    """A new assessment, as a draft or already submitted (scored), detached: it is written
-    with ``insert_rows``/``insert_rows_from`` and never changed in memory."""
+    """A new assessment, as a draft or already submitted (scored). Detached by default:
+    written with ``insert_rows``/``insert_rows_from`` and never changed in memory;
+    ``build=Assessment`` for one added to a session."""
     values: dict[str, Any] = {
         "person_id": person_id,
         "team_id": team_id,
@@ -378,4 +382,25 @@ def new_assessment(
     }
     if submit:
         values |= submission(defn, responses, revision=0, version=1, by=author)
-    return detached(Assessment, **values)
+    return build(**values)
+
+
+def questionnaire_response(
+    defn: InstrumentDefinition, a: Assessment, public_url: str
+) -> dict[str, Any]:
+    """The assessment as a FHIR R4 QuestionnaireResponse (the People API's export and the
+    FHIR endpoint's read): a draft is in progress, a submission completed, and one amended
+    since its first submission amended."""
+    status: ResponseStatus = (
+        "in-progress" if a.status == "draft" else ("amended" if a.revision > 1 else "completed")
+    )
+    return to_questionnaire_response(
+        defn,
+        base_url=public_url,
+        assessment_id=str(a.id),
+        subject_reference=f"Patient/{a.person_id}",
+        authored=a.submitted_at or a.updated_at,
+        status=status,
+        responses=a.responses,
+        episode_type=a.episode_type,
+    )

@@ -9,12 +9,15 @@ the NHS number), and transaction / batch Bundles, in JSON and XML, for UK Core P
 from typing import Any
 
 from services.scoring.fhir.patient_mapping import NHS_NUMBER_SYSTEM
+from services.scoring.fhir.questionnaire_response import (
+    capability_resources as questionnaire_resources,
+)
 
 __all__ = ["CAPABILITY_DATE", "UK_CORE_PATIENT_PROFILE", "capability_statement"]
 
 UK_CORE_PATIENT_PROFILE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"
 # The date this statement's content last changed (a required element); bump on change.
-CAPABILITY_DATE = "2026-11-25"
+CAPABILITY_DATE = "2026-12-07"
 
 _SECURITY_DESCRIPTION = (
     "OAuth 2.0 bearer tokens. Systems such as EPRs use the client credentials grant with a "
@@ -87,7 +90,7 @@ def capability_statement(base_url: str, *, software_version: str) -> dict[str, A
                     ],
                     "description": _SECURITY_DESCRIPTION,
                 },
-                "resource": [patient],
+                "resource": [patient, *questionnaire_resources()],
                 "interaction": [
                     {"code": "transaction", "documentation": "Patients: all or nothing."},
                     {"code": "batch", "documentation": "Patients: entry by entry."},

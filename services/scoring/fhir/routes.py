@@ -50,6 +50,7 @@ from services.scoring.fhir.patient_rendering import (
     search_bundle,
     served_version,
 )
+from services.scoring.fhir.questionnaire_routes import router as questionnaires
 from services.scoring.fhir.requests import (
     PatientReader,
     PatientWriter,
@@ -355,6 +356,10 @@ async def unknown_fhir_path(request: Request) -> Response:
         )
     raise FhirHttpError.of(404, "No such FHIR endpoint; see /fhir/metadata")
 
+
+# Questionnaire and QuestionnaireResponse, before the catch-all; as routes of this router
+# (not an included one) so that the catch-all's 405 lists their methods too.
+router.routes.extend(questionnaires.routes)
 
 for _path in ("/fhir", "/fhir/{rest:path}"):
     router.add_api_route(_path, unknown_fhir_path, methods=_ALL_METHODS)

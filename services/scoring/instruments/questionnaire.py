@@ -24,6 +24,9 @@ FHIR_MEDIA_TYPE = "application/fhir+json; fhirVersion=4.0"
 ORDINAL_VALUE_URL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_CONTROL_URL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+# Equitas's extension on a QuestionnaireResponse: the episode of care it was done for
+# (valueCode: referral, review, discharge, ad-hoc, ... as the definition lists them).
+EPISODE_TYPE_URL = "https://equitas.nhs.example/fhir/StructureDefinition/episode-type"
 
 # "programme" has no FHIR resource type to point at, so it declares no subjectType.
 _SUBJECT_TYPES = {"person": ["Patient"], "organisation": ["Organization"], "programme": []}
@@ -48,8 +51,28 @@ _R4_ITEM_TYPES = {
 }  # fmt: skip
 
 
+def fhir_base(public_url: str) -> str:
+    """The FHIR endpoint's base URL under the service's public URL (the gateway routes
+    ``/fhir`` to it)."""
+    return f"{public_url.rstrip('/')}/fhir"
+
+
+def canonical_id(instrument: str, variant: str) -> str:
+    """The last part of an instrument variant's canonical URL: one per variant, whatever
+    the version (``hef-standard``)."""
+    return f"{instrument}-{variant}"
+
+
 def questionnaire_url(defn: InstrumentDefinition, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/Questionnaire/{defn.instrument}-{defn.variant}"
+    """The canonical URL, which the FHIR endpoint resolves (``GET`` it for the latest
+    version; ``url`` and ``version`` search for any): ``<public URL>/fhir/Questionnaire/
+    <instrument>-<variant>``, the same for every version, as FHIR canonicals are."""
+    return f"{fhir_base(base_url)}/Questionnaire/{canonical_id(defn.instrument, defn.variant)}"
+
+
+def questionnaire_id(defn: InstrumentDefinition) -> str:
+    """The resource id of one version (``hef-standard-1.0.0-provisional``)."""
+    return _resource_id(defn.instrument, defn.variant, defn.version)
 
 
 def code_system_url(defn: InstrumentDefinition, scale_id: str, base_url: str) -> str:
@@ -121,7 +144,7 @@ def to_questionnaire(defn: InstrumentDefinition, *, base_url: str) -> dict[str, 
         description += f"\n\nProvisional parts:\n{notes}"
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
-        "id": _resource_id(defn.instrument, defn.variant, defn.version),
+        "id": questionnaire_id(defn),
         "url": questionnaire_url(defn, base_url),
         "version": defn.version,
         "name": _computable_name(defn),
@@ -136,8 +159,8 @@ def to_questionnaire(defn: InstrumentDefinition, *, base_url: str) -> dict[str, 
         resource["subjectType"] = _SUBJECT_TYPES[defn.subject_type]
     if defn.based_on is not None:
         b = defn.based_on
-        base = f"{base_url.rstrip('/')}/Questionnaire/{b.instrument}-{b.variant}|{b.version}"
-        resource["derivedFrom"] = [base]
+        base = f"{fhir_base(base_url)}/Questionnaire/{canonical_id(b.instrument, b.variant)}"
+        resource["derivedFrom"] = [f"{base}|{b.version}"]
     return resource
 
 
@@ -150,6 +173,7 @@ def to_questionnaire_response(
     authored: datetime,
     status: ResponseStatus,
     responses: Mapping[str, str],
+    episode_type: str | None = None,
 ) -> dict[str, Any]:
     """One assessment as an R4 QuestionnaireResponse. A completed or amended response must
     answer every required item (R4 invariant on status), so those are checked as complete."""
@@ -187,6 +211,8 @@ def to_questionnaire_response(
         "subject": {"reference": subject_reference},
         "authored": authored.isoformat(),
     }
+    if episode_type is not None:
+        resource["extension"] = [{"url": EPISODE_TYPE_URL, "valueCode": episode_type}]
     if groups:  # FHIR forbids empty arrays
         resource["item"] = groups
     return resource

@@ -26,7 +26,7 @@ def test_hef_questionnaire(hef: InstrumentDefinition) -> None:
     q = to_questionnaire(hef, base_url=BASE + "/")
     validate_fhir(q)
     Questionnaire.model_validate(q)
-    assert q["url"] == f"{BASE}/Questionnaire/hef-standard"
+    assert q["url"] == f"{BASE}/fhir/Questionnaire/hef-standard"
     assert (q["version"], q["status"], q["name"]) == ("1.0.0-provisional", "draft", "HefStandard")
     assert q["subjectType"] == ["Patient"]
     assert "derivedFrom" not in q
@@ -62,9 +62,9 @@ def _link_ids(items: list[dict[str, Any]]) -> list[str]:
 def test_easy_read_questionnaire(hef_easy: InstrumentDefinition) -> None:
     q = to_questionnaire(hef_easy, base_url=BASE)
     validate_fhir(q)
-    assert q["url"] == f"{BASE}/Questionnaire/hef-easy-read"
+    assert q["url"] == f"{BASE}/fhir/Questionnaire/hef-easy-read"
     assert q["name"] == "HefEasyRead"
-    assert q["derivedFrom"] == [f"{BASE}/Questionnaire/hef-standard|1.0.0-provisional"]
+    assert q["derivedFrom"] == [f"{BASE}/fhir/Questionnaire/hef-standard|1.0.0-provisional"]
     assert q["item"][0]["item"][1]["text"] == "Where I live"
     assert q["item"][0]["item"][1]["answerOption"][3]["valueCoding"]["display"] == "A big problem"
 
@@ -98,7 +98,7 @@ def test_questionnaire_response_validates(
     )
     validate_fhir(qr)
     QuestionnaireResponse.model_validate(qr)
-    assert qr["questionnaire"] == f"{BASE}/Questionnaire/hef-standard|1.0.0-provisional"
+    assert qr["questionnaire"] == f"{BASE}/fhir/Questionnaire/hef-standard|1.0.0-provisional"
     assert qr["authored"] == "2025-03-04T10:30:00+00:00"
     answered = [i for g in qr.get("item", []) for i in g["item"]]
     assert len(answered) == len(responses)
