@@ -96,6 +96,17 @@ async def test_control_characters_in_the_apis_are_refused_naming_the_field(
     assert (await gateway.get(person_url, headers=clinician)).json()["version"] == person["version"]
 
 
+async def test_a_number_no_json_column_can_hold_is_refused(
+    gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    admin = {**await tokens.headers("org.admin"), "Content-Type": "application/json"}
+    code = f"T-{uuid.uuid4().hex[:10].upper()}"
+    team = b'{"code": "%s", "name": "Numbers", "settings": {"a": 1%s}}' % (code.encode(), b"0" * 30)
+    _assert_refused(
+        await gateway.post("/api/scoring/teams", content=team, headers=admin), "body.settings.a"
+    )
+
+
 async def test_line_breaks_are_for_free_text_only(
     gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
 ) -> None:
@@ -284,8 +295,9 @@ async def test_an_uploaded_definition_cannot_spell_control_characters_with_escap
     source = DEFINITION.read_text()
 
     def with_title(title: str) -> bytes:
-        version = f"9.{uuid.uuid4().int % 10**6}.0"
-        text = source.replace("version: 1.0.0-provisional", f"version: {version}", 1)
+        # An instrument of its own, so that no other test sees a new latest HEF.
+        instrument = f"instrument: hostile-{uuid.uuid4().hex[:12]}"
+        text = source.replace("instrument: hef", instrument, 1)
         return text.replace(DEFINITION_TITLE, f"title: {title}", 1).encode()
 
     refused = await gateway.post(

@@ -6,13 +6,15 @@
   (``FreeText``: assessment notes, reasons) may also hold tab, CR and LF, and nothing
   else of the set.
 - Integers fit the column they are compared with or stored in (``INTEGER_MAX``,
-  ``BIGINT_MAX``); a moment in time (``Instant``) can be expressed in UTC, as the
+  ``BIGINT_MAX``); a number in a JSON or YAML document is finite and an integer in it
+  fits 64 bits, as JSON columns and their serialiser need (``number_problem``); a moment in time (``Instant``) can be expressed in UTC, as the
   database driver does with it (0001-01-01T00:00+01:00 is in the year 0 in UTC).
 
 ``services.common.request_text`` applies the text rule to every string a request
 carries; pydantic models that read text from elsewhere (cursors) use ``PlainText``.
 """
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -27,7 +29,8 @@ __all__ = [
     "FreeText",
     "Instant",
     "PlainText",
-    "refused_strings",
+    "number_problem",
+    "refused_values",
     "text_problem",
     "utc_instant",
     "whole_number",
@@ -65,9 +68,18 @@ def text_problem(value: str, *, free_text: bool = False) -> str | None:
 Location = tuple[str | int, ...]
 Context = TypeVar("Context")
 KEY_MESSAGE = "a name in this object holds a control character"
+NOT_A_64_BIT_INTEGER = "must be an integer from -2^63 to 2^63-1"
+NOT_FINITE = "must be a finite number"
 
 
-def refused_strings(
+def number_problem(value: float) -> str | None:
+    """Why a number read from a document may not be accepted, or None when it may."""
+    if isinstance(value, int):  # bool included, harmlessly
+        return None if -BIGINT_MAX - 1 <= value <= BIGINT_MAX else NOT_A_64_BIT_INTEGER
+    return None if math.isfinite(value) else NOT_FINITE
+
+
+def refused_values(
     document: Any,
     context: Context,
     *,
@@ -76,40 +88,44 @@ def refused_strings(
     limit: int,
 ) -> list[tuple[Location, str]]:
     """Where (keys and indexes from the root) and why the text rule refuses strings of a
-    parsed JSON or YAML ``document``, at most ``limit`` of them.
+    parsed JSON or YAML ``document``, or ``number_problem`` its numbers, at most ``limit``
+    of them.
 
     ``context`` says how the root is read; ``inner(context, key_or_index)`` how a member
     or an item is, and ``free_text(context)`` whether strings read so are free text. A key
     that breaks the rule is reported at its object. Iterative, so nesting costs no stack;
     a location is built only for a value that is refused."""
     found: list[tuple[Location, str]] = []
-    if isinstance(document, str):
-        message = text_problem(document, free_text=free_text(context))
+    if not isinstance(document, dict | list):
+        message = _value_problem(document, free_text(context))
         return [((), message)] if message is not None and limit > 0 else []
     pending: list[tuple[Any, Context, Location]] = [(document, context, ())]
     while pending and len(found) < limit:
         value, value_context, loc = pending.pop()
         members: Iterable[tuple[str | int, Any]]
-        if isinstance(value, dict):
-            members = value.items()
-        elif isinstance(value, list):
-            members = enumerate(value)
-        else:
-            continue
+        members = value.items() if isinstance(value, dict) else enumerate(value)
         nested = []
         for key, member in members:
             if isinstance(key, str) and text_problem(key) is not None:
                 found.append((loc, KEY_MESSAGE))
                 continue
             member_context = inner(value_context, key)
-            if isinstance(member, str):
-                message = text_problem(member, free_text=free_text(member_context))
-                if message is not None:
-                    found.append(((*loc, key), message))
-            elif isinstance(member, dict | list):
+            if isinstance(member, dict | list):
                 nested.append((member, member_context, (*loc, key)))
+                continue
+            message = _value_problem(member, free_text(member_context))
+            if message is not None:
+                found.append(((*loc, key), message))
         pending.extend(reversed(nested))
     return found[:limit]
+
+
+def _value_problem(value: Any, free_text: bool) -> str | None:
+    if isinstance(value, str):
+        return text_problem(value, free_text=free_text)
+    if isinstance(value, int | float):
+        return number_problem(value)
+    return None
 
 
 def _plain_text(value: str) -> str:

@@ -16,6 +16,7 @@ checked by ``services.scoring.fhir.parsing`` with the same rule.
 """
 
 import email.message
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import UnionType
@@ -27,13 +28,19 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from services.common.errors import FieldProblem, InvalidInput, field_path
-from services.common.input_rules import FREE_TEXT, refused_strings, text_problem
+from services.common.input_rules import FREE_TEXT, refused_values, text_problem
 
 __all__ = ["refuse_control_characters", "refuse_control_characters_in"]
 
 # Enough to fix a request in one round trip; a hostile body cannot make the answer huge.
 MAX_PROBLEMS = 20
 NAME_MESSAGE = "a parameter name holds a control character"
+
+# What a JSON body must contain for a value in it to break the rules: JSON strings hold a
+# control character only as an escape, and ASCII cannot encode a surrogate; an integer
+# beyond 64 bits has 19 digits or more; a number too large for a float has an exponent of
+# three digits (or is not JSON: NaN, Infinity). Most bodies have none of these.
+_NEEDS_A_LOOK = re.compile(rb"[\\\x80-\xff]|[0-9]{19}|[0-9][eE][+-]?[0-9]{3}|NaN|Infinity")
 
 # The annotations a JSON value may be read as: several when a union allows them.
 Shape = tuple[Any, ...]
@@ -121,7 +128,7 @@ async def refuse_control_characters(request: Request) -> None:
 def refuse_control_characters_in(document: Any, *, field: str = "body") -> None:
     """The same rule for a document a route parses itself (an uploaded YAML definition,
     whose escapes can spell any character): all of it is free text."""
-    refused = refused_strings(
+    refused = refused_values(
         document, None, inner=lambda *_: None, free_text=lambda _: True, limit=MAX_PROBLEMS
     )
     if refused:
@@ -154,13 +161,11 @@ async def _check_body(request: Request, reading: _Reading, problems: _Problems) 
     if not body:
         return
     if _is_json(request.headers.get("content-type", "")):
-        # JSON strings cannot hold a control character as such, only as an escape, and
-        # ASCII cannot encode a surrogate: most bodies need no walk.
-        if body.isascii() and b"\\" not in body:
+        if _NEEDS_A_LOOK.search(body) is None:
             return
         # FastAPI parsed it before solving dependencies and kept the result (a body that
         # is not JSON was refused there).
-        found = refused_strings(
+        found = refused_values(
             await request.json(),
             reading,
             inner=_Reading.inner,

@@ -16,7 +16,8 @@ from services.common.input_rules import (
     INTEGER_MAX,
     Instant,
     PlainText,
-    refused_strings,
+    number_problem,
+    refused_values,
     text_problem,
     whole_number,
 )
@@ -135,14 +136,14 @@ def test_an_instant_is_read_in_utc() -> None:
     assert read.tzinfo is UTC
 
 
-def test_refused_strings_are_located_from_the_root_and_free_text_is_asked_of_the_context() -> None:
+def test_refused_values_are_located_from_the_root_and_free_text_is_asked_of_the_context() -> None:
     document = {
         "name": "ok",
         "notes": "line\nbreak",
         "items": [{"name": "tab\there"}, {"notes": "nul\x00"}],
         "bad\x00key": "x",
     }
-    refused = refused_strings(
+    refused = refused_values(
         document,
         "",
         inner=lambda parent, key: key if isinstance(key, str) else parent,
@@ -150,8 +151,26 @@ def test_refused_strings_are_located_from_the_root_and_free_text_is_asked_of_the
         limit=10,
     )
     assert [loc for loc, _ in refused] == [(), ("items", 0, "name"), ("items", 1, "notes")]
-    assert refused_strings(["\x00"] * 50, "", inner=lambda *_: "", free_text=bool, limit=3) == [
+    assert refused_values(["\x00"] * 50, "", inner=lambda *_: "", free_text=bool, limit=3) == [
         ((0,), refused[1][1]),
         ((1,), refused[1][1]),
         ((2,), refused[1][1]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("number", "refused"),
+    [
+        (0, False),
+        (True, False),
+        (BIGINT_MAX, False),
+        (-BIGINT_MAX - 1, False),
+        (BIGINT_MAX + 1, True),
+        (-(2**63) - 1, True),
+        (1.5e300, False),
+        (float("inf"), True),
+        (float("nan"), True),
+    ],
+)
+def test_numbers_fit_64_bits_and_are_finite(number: float, refused: bool) -> None:
+    assert (number_problem(number) is not None) is refused

@@ -164,6 +164,27 @@ async def test_surrogates_without_escapes_are_refused(
     assert _fields(response) == ["body.entryTitle"]
 
 
+@pytest.mark.parametrize(
+    "number", [b"1" + b"0" * 30, b"-9223372036854775809", b"1e400", b"NaN", b"-Infinity"]
+)
+async def test_numbers_no_json_column_can_hold_are_refused(
+    client: httpx.AsyncClient, number: bytes
+) -> None:
+    raw = b'{"entryTitle": "T", "anything": {"n": ' + number + b"}}"
+    response = await client.post(
+        "/entries/A1", content=raw, headers={"content-type": "application/json"}
+    )
+    assert _fields(response) == ["body.anything.n"]
+
+
+async def test_numbers_within_64_bits_are_accepted(client: httpx.AsyncClient) -> None:
+    raw = b'{"entryTitle": "T", "anything": {"n": 9223372036854775807, "f": 1.5e300}}'
+    response = await client.post(
+        "/entries/A1", content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+
+
 async def test_path_parameters_are_checked(client: httpx.AsyncClient) -> None:
     assert _fields(await client.post("/entries/A%001", json=GOOD)) == ["path.code"]
 

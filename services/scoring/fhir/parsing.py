@@ -24,7 +24,7 @@ from typing import Any, Literal
 import orjson
 from lxml import etree
 
-from services.common.input_rules import refused_strings, text_problem
+from services.common.input_rules import refused_values, text_problem
 from services.scoring.fhir.operation_outcome import FhirInputError, Issue, fhirpath_from_loc
 from services.scoring.fhir.xml_conversion import resource_from_xml
 
@@ -87,7 +87,7 @@ def _check_text(resource: dict[str, Any]) -> None:
     Equitas's text rule refuses."""
     kind = resource.get("resourceType")
     prefix = kind if isinstance(kind, str) and text_problem(kind) is None else "Resource"
-    refused = refused_strings(
+    refused = refused_values(
         resource,
         "",
         inner=_element_name,
