@@ -36,11 +36,11 @@ __all__ = ["refuse_control_characters", "refuse_control_characters_in"]
 MAX_PROBLEMS = 20
 NAME_MESSAGE = "a parameter name holds a control character"
 
-# What a JSON body must contain for a value in it to break the rules: JSON strings hold a
-# control character only as an escape, and ASCII cannot encode a surrogate; an integer
-# beyond 64 bits has 19 digits or more; a number too large for a float has an exponent of
-# three digits (or is not JSON: NaN, Infinity). Most bodies have none of these.
-_NEEDS_A_LOOK = re.compile(rb"[\\\x80-\xff]|[0-9]{19}|[0-9][eE][+-]?[0-9]{3}|NaN|Infinity")
+_ESCAPED_CONTROL = re.compile(rb"%[01]|[\x00-\x1f]")
+_CONTROL_BYTE = re.compile(rb"[\x00-\x1f]")
+# Digits as 0, exponent markers as "e", signs as "+": long numbers and large exponents are
+# then plain substrings (C-speed scans; a regular expression took ~30 us for a HEF body).
+_NUMBER_SHAPES = bytes.maketrans(b"123456789E-", b"000000000e+")
 
 # The annotations a JSON value may be read as: several when a union allows them.
 Shape = tuple[Any, ...]
@@ -112,14 +112,20 @@ async def refuse_control_characters(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str):
             problems.add(("path", name), text_problem(value))
-    for name, value in request.query_params.multi_items():
-        if text_problem(name) is not None:
-            problems.add(("query",), NAME_MESSAGE)
-        else:
-            problems.add(("query", name), text_problem(value, free_text=name in declared.query))
-    for name, value in request.headers.items():
-        # HTTP itself allows tab inside a header value; none that Equitas reads needs one.
-        problems.add(("header", name), text_problem(value))
+    # Quick looks at the raw bytes first (most requests have nothing to find): a control
+    # character can be in the query string only percent-encoded (%00-%1F) or as such a
+    # byte, and in a header value (latin-1) only as such a byte.
+    if _ESCAPED_CONTROL.search(request.scope.get("query_string", b"")):
+        for name, value in request.query_params.multi_items():
+            if text_problem(name) is not None:
+                problems.add(("query",), NAME_MESSAGE)
+            else:
+                free_text = name in declared.query
+                problems.add(("query", name), text_problem(value, free_text=free_text))
+    if _CONTROL_BYTE.search(b"".join(value for _, value in request.scope["headers"])):
+        for name, value in request.headers.items():
+            # HTTP allows tab inside a header value; none that Equitas reads needs one.
+            problems.add(("header", name), text_problem(value))
     if declared.body is not None:
         await _check_body(request, declared.body, problems)
     problems.raise_if_any()
@@ -161,7 +167,7 @@ async def _check_body(request: Request, reading: _Reading, problems: _Problems) 
     if not body:
         return
     if _is_json(request.headers.get("content-type", "")):
-        if _NEEDS_A_LOOK.search(body) is None:
+        if not _needs_a_look(body):
             return
         # FastAPI parsed it before solving dependencies and kept the result (a body that
         # is not JSON was refused there).
@@ -177,6 +183,17 @@ async def _check_body(request: Request, reading: _Reading, problems: _Problems) 
     else:
         text = body.decode("utf-8", "replace")
         problems.add(("body",), text_problem(text, free_text=True))
+
+
+def _needs_a_look(body: bytes) -> bool:
+    """Whether a value in this JSON body could break a rule. JSON strings hold a control
+    character only as an escape, and ASCII cannot encode a surrogate; an integer beyond 64
+    bits has 19 digits or more; a number beyond a float's range has an exponent of three
+    digits or is not JSON at all (NaN, Infinity). Most bodies have none of these."""
+    if b"\\" in body or not body.isascii() or b"NaN" in body or b"Infinity" in body:
+        return True
+    shape = body.translate(_NUMBER_SHAPES)
+    return b"0" * 19 in shape or b"e000" in shape or b"e+000" in shape
 
 
 def _is_json(content_type: str) -> bool:
