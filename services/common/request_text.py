@@ -4,8 +4,9 @@
 every service, so it runs before authentication, before a database session is opened and
 before any route reads a parameter. It looks at the request as sent, not at what a route
 declares: every path parameter, every query parameter (names and values), every header and
-every string of a JSON body (keys and values). So a value a route reads by hand
+every string (keys and values) and number of a JSON body. So a value a route reads by hand
 (``request.query_params``, ``request.headers``) is covered as much as a declared one.
+(No route takes a form; one that did would need its fields checked here too.)
 
 What is free text comes from the route's declarations: a query parameter or a body field
 annotated ``FreeText`` may hold tab, CR and LF. A body that is not JSON (an uploaded YAML
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from fastapi import Request
+from fastapi import Request, params
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -219,6 +220,8 @@ def _declared_free_text(route: APIRoute) -> _RouteText:
     if cached is not None and cached[0] is route:
         return cached[1]
     body = route.body_field
+    if body is not None and isinstance(body.field_info, params.Form):
+        body = None  # FastAPI has consumed the stream as a form: see the module docstring
     found = _RouteText(
         query=frozenset(
             parameter.alias

@@ -16,6 +16,7 @@ from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.scoring.audit.refusals import AuditRefusals
 from services.scoring.audit.service import record
+from services.scoring.db.base import utcnow
 from services.scoring.organisations.repository import callers_team
 from services.scoring.people.access import (
     CurrentPerson,
@@ -197,6 +198,7 @@ async def update_person(
     changed = body.model_dump(exclude_unset=True)
     apply_fields(person, changed, request.app.state.deprivation)
     person.version += 1
+    person.updated_at = utcnow()  # the FHIR read's meta.lastUpdated
     await session.flush()
     record(
         session,
