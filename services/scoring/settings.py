@@ -4,6 +4,10 @@ from pydantic_settings import SettingsConfigDict
 from services.common.settings import Environment, ServiceSettings
 
 DEV_PSEUDONYMISATION_KEY = "development-only-secret-do-not-use-in-production"
+DEMO_LOCAL_IDENTIFIER_SYSTEMS = {
+    "rio-epr-demo": "https://fhir.eqa.example/Id/rio-client-id",
+    "systmone-epr-demo": "https://fhir.eqb.example/Id/systmone-patient-id",
+}
 
 
 class ScoringSettings(ServiceSettings):
@@ -13,6 +17,13 @@ class ScoringSettings(ServiceSettings):
     # Keyed HMAC secret for the change feed's person key. Rotating it re-keys every person.
     pseudonymisation_key: str = Field(default=DEV_PSEUDONYMISATION_KEY, min_length=32)
     fhir_max_bundle_entries: int = 5000
+    # Client id -> the identifier system of that EPR's own patient identifiers (a RiO client
+    # id, a SystmOne patient id): Patients are matched on it when they have no NHS number
+    # yet, and it is the People API's local_id (decision 0017). JSON in the environment.
+    # The demo EPR clients have one each, except in production.
+    fhir_local_identifier_systems: dict[str, str] = Field(
+        default_factory=lambda: dict(DEMO_LOCAL_IDENTIFIER_SYSTEMS)
+    )
     feed_max_page: int = 1000
     # Official reference files (IoD File 7 CSV, NSPL/ONSPD CSV): both or neither. Without
     # them the repository's small synthetic samples are used, in which no real postcode
@@ -28,6 +39,15 @@ class ScoringSettings(ServiceSettings):
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> "ScoringSettings":
         self.require_secret("EQUITAS_PSEUDONYMISATION_KEY", self.pseudonymisation_key)
+        return self
+
+    @model_validator(mode="after")
+    def _no_demo_clients_in_production(self) -> "ScoringSettings":
+        if (
+            self.environment is Environment.production
+            and "fhir_local_identifier_systems" not in self.model_fields_set
+        ):
+            self.fhir_local_identifier_systems = {}
         return self
 
     @model_validator(mode="after")

@@ -8,37 +8,35 @@ strings; ``etag`` is a weak ETag ``W/"<versionId>"``.
 
 What Equitas accepts (the push API creates and updates people by NHS number):
 
-- ``POST Patient`` (create), optionally with ``ifNoneExist: identifier=<nhs system>|<n>``
+- ``POST Patient`` (create), optionally with ``ifNoneExist: identifier=<system>|<value>``
   (conditional create);
-- ``PUT Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|<n>`` (conditional update),
-  whose NHS number must be the resource's own; update by logical id is not offered.
+- ``PUT Patient?identifier=<system>|<value>`` (conditional update) and ``PUT Patient/<id>``
+  (update by id);
+
+where the identifier is the NHS number or the sending system's local identifier
+(``identifiers``) and must be one the resource carries.
 
 The envelope is read by hand and each Patient validated once by ``map_patient``:
 validating the Bundle model as well would validate every Patient twice.
 """
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any, Literal, TypeVar
-from urllib.parse import parse_qsl
 
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryRequest
 
 from services.common.input_rules import INTEGER_MAX, whole_number
+from services.scoring.fhir.identifiers import IdentifierSearch, identifier_query
 from services.scoring.fhir.operation_outcome import (
     FhirInputError,
     Issue,
     operation_outcome,
 )
-from services.scoring.fhir.patient_mapping import (
-    NHS_NUMBER_SYSTEM,
-    MappedPatient,
-    london_today,
-    map_patient,
-    nhs_number_or_problem,
-)
+from services.scoring.fhir.patient_mapping import MappedPatient, london_today, map_patient
 
 __all__ = [
     "DEFAULT_MAX_ENTRIES",
@@ -47,15 +45,16 @@ __all__ = [
     "ParsedBundle",
     "ParsedEntry",
     "entry_failure_status",
-    "identifier_query",
+    "if_match_version",
+    "mismatched_identifier",
     "parse_bundle",
-    "parse_identifier_search",
     "response_bundle",
 ]
 
 BundleType = Literal["transaction", "batch"]
 _T = TypeVar("_T")
 DEFAULT_MAX_ENTRIES = 5000  # the default of ScoringSettings.fhir_max_bundle_entries
+_ID_DIFFERS = "An update by id needs the resource's id to be the one in the URL"
 
 
 def _element_names(model: Any) -> frozenset[str]:
@@ -78,8 +77,9 @@ class ParsedEntry:
     method: Literal["POST", "PUT"] | None
     url: str | None
     full_url: str | None
-    if_none_exist: tuple[str, str] | None  # (system, NHS number) of a conditional create
-    conditional: tuple[str, str] | None  # (system, NHS number) of a conditional update
+    if_none_exist: IdentifierSearch | None  # of a conditional create
+    conditional: IdentifierSearch | None  # of a conditional update
+    person_id: uuid.UUID | None  # of an update by id (PUT Patient/<id>)
     if_match_version: int | None  # from ifMatch W/"n": update only that version
     resource: dict[str, Any] | None
     patient: MappedPatient | None
@@ -92,45 +92,22 @@ class ParsedBundle:
     entries: tuple[ParsedEntry, ...]
 
 
-def parse_identifier_search(param: str, *, expression: str | None = None) -> tuple[str, str]:
-    """(system, normalised NHS number) from a token search value ``system|value``.
-
-    Only NHS numbers are searchable, so the system must be ``https://fhir.nhs.uk/Id/nhs-
-    number`` and the value must pass Modulus 11. Raises ``FhirInputError``; ``expression``
-    locates the issue when the value came from a Bundle (``Bundle.entry[0].request.url``).
-    """
-    where = [expression] if expression else []
-    system, separator, value = param.partition("|")
-    if not separator:
-        usage = f"Use identifier={NHS_NUMBER_SYSTEM}|<NHS number>"
-        raise FhirInputError([Issue("error", "invalid", usage, where)])
-    if system != NHS_NUMBER_SYSTEM:
-        only = f"Only identifier system {NHS_NUMBER_SYSTEM} is supported"
-        raise FhirInputError([Issue("error", "not-supported", only, where)])
-    if not value:
-        raise FhirInputError([Issue("error", "required", "The NHS number is missing", where)])
-    number, problem = nhs_number_or_problem(value)
-    if number is None:
-        raise FhirInputError([Issue("error", "value", str(problem), where)])
-    return system, number
-
-
-def identifier_query(query: str, where: str) -> tuple[str, str]:
-    """(system, NHS number) of the one ``identifier`` parameter of a query string
-    (percent-decoded), as in a conditional update URL or an ``If-None-Exist`` value."""
-    params = parse_qsl(query, keep_blank_values=True)
-    if len(params) != 1 or params[0][0] != "identifier":
-        only = "Only a single identifier search parameter is supported"
-        raise FhirInputError([Issue.error("not-supported", only, where)])
-    return parse_identifier_search(params[0][1], expression=where)
-
-
-def _if_match_version(raw: Any, where: str) -> int:
+def if_match_version(raw: Any, where: str) -> int:
+    """The version an ``If-Match`` / ``ifMatch`` ETag (``W/"3"``) names."""
     text = raw.strip() if isinstance(raw, str) else ""
     version = whole_number(text.removeprefix("W/").strip('"'), maximum=INTEGER_MAX)
     if version is None:
-        raise FhirInputError([Issue.error("value", 'ifMatch must be an ETag like W/"3"', where)])
+        raise FhirInputError([Issue.error("value", 'If-Match must be an ETag like W/"3"', where)])
     return version
+
+
+def mismatched_identifier(
+    condition: IdentifierSearch | None, patient: MappedPatient, where: str
+) -> Issue | None:
+    """A condition must name an identifier the resource itself carries."""
+    if condition is None or condition.names(patient):
+        return None
+    return Issue.error("invalid", "The resource does not carry this identifier", where)
 
 
 def _unknown_names(item: dict[str, Any], allowed: frozenset[str], where: str) -> list[Issue]:
@@ -150,23 +127,36 @@ def _collecting(issues: list[Issue], read: Callable[[], _T]) -> _T | None:
         return None
 
 
+def _logical_id(path: str) -> uuid.UUID | None:
+    """The id of ``Patient/<id>``, None when the path is not one."""
+    kind, _, raw = path.partition("/")
+    try:
+        return uuid.UUID(raw) if kind == "Patient" and raw else None
+    except ValueError:
+        return None
+
+
 def _conditions(
-    request: dict[str, Any], method: Any, url: str, here: str
+    request: dict[str, Any], method: Any, url: str, here: str, local_system: str | None
 ) -> tuple[dict[str, Any], list[Issue]]:
     """The identifier conditions of a create/update, and the issues in reading them."""
     issues: list[Issue] = []
     if_none_exist, if_match = request.get("ifNoneExist"), request.get("ifMatch")
     path, _, query = url.partition("?")
+    read: dict[str, Any] = {}
     if method == "POST" and url != "Patient":
         only = "POST is supported to Patient only"
         issues.append(Issue.error("not-supported", only, f"{here}.url"))
-    if method == "PUT" and (path != "Patient" or not query):
-        conditional = f"Use PUT Patient?identifier={NHS_NUMBER_SYSTEM}|<NHS number>"
-        issues.append(Issue.error("not-supported", conditional, f"{here}.url"))
-    read: dict[str, Any] = {}
     if method == "PUT" and path == "Patient" and query:
         url_where = f"{here}.url"
-        read["conditional"] = _collecting(issues, lambda: identifier_query(query, url_where))
+        read["conditional"] = _collecting(
+            issues, lambda: identifier_query(query, url_where, local_system)
+        )
+    elif method == "PUT" and not query and _logical_id(path) is not None:
+        read["person_id"] = _logical_id(path)
+    elif method == "PUT":
+        put = "Use PUT Patient?identifier=<system>|<value> or PUT Patient/<id>"
+        issues.append(Issue.error("not-supported", put, f"{here}.url"))
     if if_none_exist is not None and method != "POST":
         only_post = "ifNoneExist applies to POST only"
         issues.append(Issue.error("invalid", only_post, f"{here}.ifNoneExist"))
@@ -175,16 +165,20 @@ def _conditions(
         text = if_none_exist if isinstance(if_none_exist, str) else ""
         search = text.removeprefix("Patient").removeprefix("?")
         where = f"{here}.ifNoneExist"
-        read["if_none_exist"] = _collecting(issues, lambda: identifier_query(search, where))
+        read["if_none_exist"] = _collecting(
+            issues, lambda: identifier_query(search, where, local_system)
+        )
     if if_match is not None and method != "PUT":
         issues.append(Issue.error("invalid", "ifMatch applies to PUT only", f"{here}.ifMatch"))
     elif if_match is not None:
         where = f"{here}.ifMatch"
-        read["if_match"] = _collecting(issues, lambda: _if_match_version(if_match, where))
+        read["if_match"] = _collecting(issues, lambda: if_match_version(if_match, where))
     return read, issues
 
 
-def _read_request(entry: dict[str, Any], where: str) -> tuple[dict[str, Any], list[Issue]]:
+def _read_request(
+    entry: dict[str, Any], where: str, local_system: str | None
+) -> tuple[dict[str, Any], list[Issue]]:
     """Method, url and conditions of one entry's request, and the issues found in it."""
     request = entry.get("request")
     here = f"{where}.request"
@@ -196,22 +190,22 @@ def _read_request(entry: dict[str, Any], where: str) -> tuple[dict[str, Any], li
     if method in ("POST", "PUT"):
         read["method"] = method
     else:
-        supported = "Only POST (create) and PUT (conditional update) are supported"
+        supported = "Only POST (create) and PUT (update) are supported"
         issues.append(Issue.error("not-supported", supported, f"{here}.method"))
     if not isinstance(url, str):
         issues.append(Issue.error("required", "request.url is required", f"{here}.url"))
         return read, issues
-    conditions, condition_issues = _conditions(request, method, url, here)
+    conditions, condition_issues = _conditions(request, method, url, here, local_system)
     return read | conditions, issues + condition_issues
 
 
-def _parse_entry(entry: Any, index: int, today: date) -> ParsedEntry:
+def _parse_entry(entry: Any, index: int, today: date, local_system: str | None) -> ParsedEntry:
     where = f"Bundle.entry[{index}]"
     if not isinstance(entry, dict):
         issue = Issue.error("structure", "An entry must be a JSON object", where)
-        return ParsedEntry(index, None, None, None, None, None, None, None, None, (issue,))
+        return ParsedEntry(index, None, None, None, None, None, None, None, None, None, (issue,))
     issues = _unknown_names(entry, _ENTRY_NAMES, where)
-    request, request_issues = _read_request(entry, where)
+    request, request_issues = _read_request(entry, where, local_system)
     issues += request_issues
     full_url = entry.get("fullUrl")
     resource = entry.get("resource")
@@ -220,15 +214,22 @@ def _parse_entry(entry: Any, index: int, today: date) -> ParsedEntry:
         issues.append(Issue.error("required", "A resource is required", f"{where}.resource"))
     else:
         try:
-            patient = map_patient(resource, expression_prefix=f"{where}.resource", today=today)
+            patient = map_patient(
+                resource,
+                expression_prefix=f"{where}.resource",
+                today=today,
+                local_system=local_system,
+            )
         except FhirInputError as error:
             issues += error.issues
-    conditions = (("conditional", "url"), ("if_none_exist", "ifNoneExist"))
-    for key, element in conditions:
-        condition = request.get(key)
-        if patient is not None and condition is not None and condition[1] != patient.nhs_number:
-            mismatch = "This NHS number differs from the resource's"
-            issues.append(Issue.error("invalid", mismatch, f"{where}.request.{element}"))
+    if patient is not None:
+        for key, element in (("conditional", "url"), ("if_none_exist", "ifNoneExist")):
+            where_condition = f"{where}.request.{element}"
+            mismatch = mismatched_identifier(request.get(key), patient, where_condition)
+            issues += [mismatch] if mismatch is not None else []
+        person_id = request.get("person_id")
+        if person_id is not None and patient.id != str(person_id):
+            issues.append(Issue.error("invalid", _ID_DIFFERS, f"{where}.resource.id"))
     return ParsedEntry(
         index=index,
         method=request.get("method"),
@@ -236,6 +237,7 @@ def _parse_entry(entry: Any, index: int, today: date) -> ParsedEntry:
         full_url=full_url if isinstance(full_url, str) else None,
         if_none_exist=request.get("if_none_exist"),
         conditional=request.get("conditional"),
+        person_id=request.get("person_id"),
         if_match_version=request.get("if_match"),
         resource=resource if isinstance(resource, dict) else None,
         patient=None if issues else patient,
@@ -275,23 +277,38 @@ def _repeated_full_urls(entries: Sequence[ParsedEntry]) -> list[Issue]:
 
 
 def _repeated_patients(entries: Sequence[ParsedEntry]) -> list[Issue]:
-    """A transaction may not touch one resource twice (FHIR R4 http.html#trules)."""
-    first_by_number: dict[str, int] = {}
+    """A transaction may not touch one resource twice (FHIR R4 http.html#trules): no two
+    entries share an NHS number, a local identifier or an id."""
+    first_by_key: dict[tuple[str, str], int] = {}
     issues: list[Issue] = []
     for entry in entries:
         if entry.patient is None:
             continue
-        first = first_by_number.setdefault(entry.patient.nhs_number, entry.index)
-        if first != entry.index:
-            same = f"Entry {first} has the same NHS number"
-            issues.append(Issue.error("duplicate", same, f"Bundle.entry[{entry.index}]"))
+        keys = [
+            ("NHS number", entry.patient.nhs_number),
+            ("local identifier", entry.patient.local_id),
+            ("id", str(entry.person_id) if entry.person_id else None),
+        ]
+        for what, value in keys:
+            if value is None:
+                continue
+            first = first_by_key.setdefault((what, value), entry.index)
+            if first != entry.index:
+                same = f"Entry {first} has the same {what}"
+                issues.append(Issue.error("duplicate", same, f"Bundle.entry[{entry.index}]"))
+                break
     return issues
 
 
 def parse_bundle(
-    resource: Any, *, max_entries: int = DEFAULT_MAX_ENTRIES, today: date | None = None
+    resource: Any,
+    *,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+    today: date | None = None,
+    local_system: str | None = None,
 ) -> ParsedBundle:
-    """Read a transaction or batch Bundle of Patient creates/updates.
+    """Read a transaction or batch Bundle of Patient creates/updates (``local_system``:
+    the sending client's own identifier system, if it has one).
 
     Raises ``FhirInputError`` for envelope problems, for more than ``max_entries``
     entries, and, in a transaction, for any entry problem (all of them, listed together).
@@ -303,7 +320,8 @@ def parse_bundle(
     bundle_type: BundleType = resource["type"]
     day = today or london_today()  # once per Bundle, not per entry
     entries = tuple(
-        _parse_entry(entry, i, day) for i, entry in enumerate(resource.get("entry", []))
+        _parse_entry(entry, i, day, local_system)
+        for i, entry in enumerate(resource.get("entry", []))
     )
     problems = _repeated_full_urls(entries)  # the Bundle itself is invalid: both types
     if bundle_type == "transaction":

@@ -2,8 +2,9 @@
 
 Source: FHIR R4 CapabilityStatement (http://hl7.org/fhir/R4/capabilitystatement.html)
 and the restful-security-service code system. It says what this module set implements
-and no more: Patient read, search by identifier, create and update (both conditional on
-the NHS number), and transaction / batch Bundles, in JSON and XML, for UK Core Patient.
+and no more: for UK Core Patient read, vread, instance history, search (all, or by
+identifier), create (conditional too) and update (by id, or conditional on an identifier);
+transaction / batch Bundles; JSON and XML. Anything else is answered 405.
 """
 
 from typing import Any
@@ -34,20 +35,33 @@ def capability_statement(base_url: str, *, software_version: str) -> dict[str, A
         "profile": "http://hl7.org/fhir/StructureDefinition/Patient",
         "supportedProfile": [UK_CORE_PATIENT_PROFILE],
         "documentation": (
-            "UK Core Patient, created and updated by NHS number. An NHS number identifier "
-            f"({NHS_NUMBER_SYSTEM}, Modulus 11 valid), a full birthDate and a current name "
-            "are required. Extensions are stored as sent; unknown modifier extensions are "
-            "refused."
+            "UK Core Patient, matched on its NHS number identifier "
+            f"({NHS_NUMBER_SYSTEM}, Modulus 11 valid) and/or the sending system's own local "
+            "identifier (one system per client, configured in Equitas); one of them, a full "
+            "birthDate and a current name are required. Served as sent, with this server's "
+            "id, versionId and lastUpdated; staff corrections made in Equitas since replace "
+            "their elements and add a meta.tag. Extensions are stored as sent; modifier "
+            "extensions are refused."
         ),
         "interaction": [
-            {"code": "read"},
+            {"code": "read", "documentation": "The latest Patient sent (see above)."},
             {"code": "vread", "documentation": "Each version as the EPR sent it."},
-            {"code": "search-type", "documentation": "By NHS number identifier only."},
-            {"code": "create", "documentation": "Conditional with ifNoneExist by NHS number."},
-            {"code": "update", "documentation": "Conditional: PUT Patient?identifier=..."},
+            {
+                "code": "update",
+                "documentation": (
+                    'PUT Patient/[id] (If-Match W/"n" to update only that version; '
+                    "no create), or conditional: PUT Patient?identifier=[system]|[value]."
+                ),
+            },
+            {"code": "history-instance", "documentation": "Newest first, paged (_count)."},
+            {
+                "code": "search-type",
+                "documentation": "All Patients of your organisation, or by identifier; paged.",
+            },
+            {"code": "create", "documentation": "Conditional with If-None-Exist: identifier."},
         ],
         "versioning": "versioned",
-        "readHistory": False,
+        "readHistory": True,
         "updateCreate": False,
         "conditionalCreate": True,
         "conditionalRead": "not-supported",
@@ -58,7 +72,11 @@ def capability_statement(base_url: str, *, software_version: str) -> dict[str, A
                 "name": "identifier",
                 "definition": "http://hl7.org/fhir/SearchParameter/Patient-identifier",
                 "type": "token",
-                "documentation": f"{NHS_NUMBER_SYSTEM}|<NHS number>",
+                "documentation": (
+                    f"{NHS_NUMBER_SYSTEM}|[NHS number], or [your local system]|[value]. "
+                    "Results come in pages of _count (default 50, at most 200) with a "
+                    "next link."
+                ),
             }
         ],
     }

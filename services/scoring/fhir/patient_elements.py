@@ -25,11 +25,14 @@ __all__ = [
     "GeneralPractitioner",
     "as_list",
     "current_name",
+    "current_name_index",
     "current_postcode",
+    "current_postcode_at",
     "general_practitioner",
     "partial_date",
     "period_ended",
     "preferred_language",
+    "preferred_language_at",
 ]
 
 ODS_ORGANIZATION_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
@@ -89,22 +92,30 @@ class CurrentName:
     prefixes: tuple[str, ...]
 
 
-def current_name(names: Any, today: date) -> CurrentName | None:
-    """The best current name: official, else usual, else unlabelled; ended ones skipped."""
-    candidates: list[tuple[int, int, CurrentName]] = []
+def _read_name(name: dict[str, Any]) -> CurrentName:
+    family = name.get("family")
+    family = family if isinstance(family, str) and family.strip() else None
+    return CurrentName(family, _strings(name.get("given")), _strings(name.get("prefix")))
+
+
+def current_name_index(names: Any, today: date) -> int | None:
+    """Position of the best current name: official, else usual, else unlabelled; ended
+    ones and ones with neither a family nor a given name skipped."""
+    candidates: list[tuple[int, int]] = []
     for position, name in enumerate(as_list(names)):
         if not isinstance(name, dict) or period_ended(name.get("period"), today):
             continue
         rank = _NAME_USE_RANK.get(_code(name.get("use")))
-        family = name.get("family")
-        family = family if isinstance(family, str) and family.strip() else None
-        given = _strings(name.get("given"))
-        if rank is None or (family is None and not given):
-            continue
-        candidates.append(
-            (rank, position, CurrentName(family, given, _strings(name.get("prefix"))))
-        )
-    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+        read = _read_name(name)
+        if rank is not None and (read.family is not None or read.given):
+            candidates.append((rank, position))
+    return min(candidates)[1] if candidates else None
+
+
+def current_name(names: Any, today: date) -> CurrentName | None:
+    """The best current name (``current_name_index``)."""
+    index = current_name_index(names, today)
+    return None if index is None else _read_name(as_list(names)[index])
 
 
 def _postcode(raw: str) -> str | None:
@@ -116,8 +127,9 @@ def _postcode(raw: str) -> str | None:
         return None
 
 
-def current_postcode(addresses: Any, today: date) -> str | None:
-    """Postcode of the current home address (else unlabelled, else temporary)."""
+def current_postcode_at(addresses: Any, today: date) -> tuple[int, str] | None:
+    """(position, postcode) of the current home address (else unlabelled, else temporary)
+    with a UK postcode."""
     candidates: list[tuple[int, int, str]] = []
     for position, address in enumerate(as_list(addresses)):
         if not isinstance(address, dict) or period_ended(address.get("period"), today):
@@ -127,13 +139,20 @@ def current_postcode(addresses: Any, today: date) -> str | None:
         postcode = _postcode(raw) if isinstance(raw, str) else None
         if rank is not None and postcode is not None:
             candidates.append((rank, position, postcode))
-    return min(candidates)[2] if candidates else None
+    return min(candidates)[1:] if candidates else None
 
 
-def preferred_language(communication: Any) -> str | None:
-    """Language code of the preferred communication entry, else of the first one."""
-    codes: list[tuple[bool, str]] = []
-    for entry in as_list(communication):
+def current_postcode(addresses: Any, today: date) -> str | None:
+    """Postcode of the current home address (``current_postcode_at``)."""
+    found = current_postcode_at(addresses, today)
+    return None if found is None else found[1]
+
+
+def preferred_language_at(communication: Any) -> tuple[int, str] | None:
+    """(position, language code) of the preferred communication entry, else of the first
+    one with a code."""
+    codes: list[tuple[bool, int, str]] = []
+    for position, entry in enumerate(as_list(communication)):
         language = entry.get("language") if isinstance(entry, dict) else None
         codings = as_list(language.get("coding")) if isinstance(language, dict) else []
         code = next(
@@ -141,9 +160,14 @@ def preferred_language(communication: Any) -> str | None:
             None,
         )
         if code is not None:
-            codes.append((entry.get("preferred") is True, code))
-    ordered = sorted(codes, key=lambda item: not item[0])  # stable: preferred first
-    return ordered[0][1] if ordered else None
+            codes.append((entry.get("preferred") is not True, position, code))
+    return min(codes)[1:] if codes else None
+
+
+def preferred_language(communication: Any) -> str | None:
+    """Language code of the preferred communication entry (``preferred_language_at``)."""
+    found = preferred_language_at(communication)
+    return None if found is None else found[1]
 
 
 @dataclass(frozen=True, slots=True)

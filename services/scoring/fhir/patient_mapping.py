@@ -7,9 +7,11 @@ R4B Patient has the same elements, so it validates the resource.
 
 What the push API requires, and why (everything else is optional):
 
-- an NHS number (identifier system ``https://fhir.nhs.uk/Id/nhs-number``) passing Modulus
-  11: EPRs create and update people *by NHS number* (conditional create/update), so a
-  Patient without one cannot be matched; a local identifier alone is not accepted;
+- an identifier Equitas can match on: an NHS number (identifier system
+  ``https://fhir.nhs.uk/Id/nhs-number``) passing Modulus 11, and/or the sending system's
+  local identifier (the system configured for its client, ``local_system``; the People
+  API's ``local_id``): EPRs create and update people by these, so a Patient with neither
+  cannot be matched (decision 0017);
 - a full ``birthDate`` (YYYY-MM-DD), not in the future: the person record stores a date
   and age bands are computed from it;
 - a current official, usual or unlabelled name with a family or given name: the person
@@ -65,6 +67,7 @@ STORED_LENGTHS = {
     "gp_practice_ods": 12,
     "gp_practitioner_gmp": 16,
     "language": 16,
+    "local_id": 64,
 }
 # Where each of those fields comes from, as FHIRPath (``extension(url)`` selects by url).
 _STORED_FROM = {
@@ -78,6 +81,7 @@ _STORED_FROM = {
     "gp_practice_ods": "generalPractitioner.identifier.value",
     "gp_practitioner_gmp": "generalPractitioner.identifier.value",
     "language": "communication.language.coding.code",
+    "local_id": "identifier.value",
 }
 
 _LONDON = ZoneInfo("Europe/London")
@@ -88,7 +92,8 @@ class MappedPatient:
     """The demographics read from one UK Core Patient (the resource itself is stored too)."""
 
     id: str | None
-    nhs_number: str  # 10 digits
+    nhs_number: str | None  # 10 digits; None when only a local identifier was sent
+    local_id: str | None  # the value of the sending system's own identifier
     nhs_number_verification_status: str | None  # "01".."08"
     family_name: str | None
     given_names: tuple[str, ...]
@@ -129,12 +134,17 @@ def london_today() -> date:
 
 
 def map_patient(
-    resource: Any, *, expression_prefix: str = "Patient", today: date | None = None
+    resource: Any,
+    *,
+    expression_prefix: str = "Patient",
+    today: date | None = None,
+    local_system: str | None = None,
 ) -> MappedPatient:
     """Validate a UK Core Patient (FHIR JSON dict) and read Equitas's fields from it.
 
     ``expression_prefix`` roots every issue's FHIRPath (``Bundle.entry[3].resource``
-    inside a Bundle); ``today`` (default: today in England) judges future dates.
+    inside a Bundle); ``today`` (default: today in England) judges future dates;
+    ``local_system`` is the sending client's own identifier system, if it has one.
     A resource that is not a Patient gets one issue at ``<prefix>.resourceType`` and no
     further checks: its other problems would only be noise. Raises ``FhirInputError``.
     """
@@ -161,7 +171,7 @@ def map_patient(
                 Issue.error("value", f"The instant {error}", f"{prefix}.meta.lastUpdated")
             )
             last_updated = None
-    mapped = _read(resource, prefix, today or london_today(), last_updated, issues)
+    mapped = _read(resource, prefix, today or london_today(), last_updated, local_system, issues)
     if mapped is not None:
         issues += _length_issues(mapped, prefix)
     if mapped is None and not issues:  # a shape only schema validation could explain
@@ -181,6 +191,7 @@ def _length_issues(mapped: MappedPatient, prefix: str) -> list[Issue]:
         "gp_practice_ods": mapped.gp_practice_ods,
         "gp_practitioner_gmp": mapped.gp_practitioner_gmp,
         "language": mapped.language,
+        "local_id": mapped.local_id,
     }
     return [
         Issue.error(
@@ -234,11 +245,12 @@ def _read(
     prefix: str,
     today: date,
     last_updated: datetime | None,
+    local_system: str | None,
     issues: list[Issue],
 ) -> MappedPatient | None:
     """Equitas's rules on the raw JSON. Parts that are the wrong JSON type are skipped
     here: schema validation reports them, and reporting them twice helps nobody."""
-    nhs_number, status = _nhs_number(resource, prefix, issues)
+    nhs_number, status, local_id = _identifiers(resource, prefix, local_system, issues)
     issues += extensions.modifier_extension_issues(resource, prefix)
     found = extensions.patient_extensions(resource, prefix, issues)
     name = elements.current_name(resource.get("name"), today)
@@ -247,13 +259,16 @@ def _read(
     birth_date = _birth_date(resource.get("birthDate"), f"{prefix}.birthDate", today, issues)
     sex = _gender(resource.get("gender"), f"{prefix}.gender", issues)
     gp = elements.general_practitioner(resource, prefix, issues)
-    if nhs_number is None or birth_date is None or name is None or sex is None:
+    if nhs_number is None and local_id is None:
+        return None
+    if birth_date is None or name is None or sex is None:
         return None
     ethnic = found.ethnic
     resource_id = resource.get("id")
     return MappedPatient(
         id=resource_id if isinstance(resource_id, str) else None,
         nhs_number=nhs_number,
+        local_id=local_id,
         nhs_number_verification_status=status,
         family_name=name.family,
         given_names=name.given,
@@ -274,33 +289,57 @@ def _read(
     )
 
 
-def _nhs_number(
-    resource: dict[str, Any], prefix: str, issues: list[Issue]
-) -> tuple[str | None, str | None]:
-    """(NHS number, verification status) from the one NHS number identifier."""
+def _identifiers(
+    resource: dict[str, Any], prefix: str, local_system: str | None, issues: list[Issue]
+) -> tuple[str | None, str | None, str | None]:
+    """(NHS number, its verification status, local identifier): at least one identifier
+    Equitas can match on is required, and each may be given once."""
+    identifiers = elements.as_list(resource.get("identifier"))
+    nhs = _one_identifier(identifiers, NHS_NUMBER_SYSTEM, "NHS number", prefix, issues)
+    local = None
+    if local_system is not None:
+        local = _one_identifier(identifiers, local_system, "local identifier", prefix, issues)
+    if nhs is None and local is None:
+        accepted = f"an NHS number ({NHS_NUMBER_SYSTEM})"
+        if local_system is not None:
+            accepted += f" or your system's local identifier ({local_system})"
+        required = f"An identifier Equitas can match on is required: {accepted}"
+        issues.append(Issue.error("required", required, f"{prefix}.identifier"))
+        return None, None, None
+    number: str | None = None
+    status: str | None = None
+    if nhs is not None:
+        i, raw = nhs
+        where = f"{prefix}.identifier[{i}]"
+        if raw is not None:
+            number, problem = nhs_number_or_problem(raw)
+            if problem is not None:
+                issues.append(Issue.error("value", problem, f"{where}.value"))
+        status = extensions.verification_status(identifiers[i], where, issues)
+    return number, status, local[1] if local is not None else None
+
+
+def _one_identifier(
+    identifiers: list[Any], system: str, what: str, prefix: str, issues: list[Issue]
+) -> tuple[int, str | None] | None:
+    """(index, value) of the one identifier in ``system``, None when there is none; the
+    value is None (with an issue) when missing or blank."""
     found = [
-        (i, identifier)
-        for i, identifier in enumerate(elements.as_list(resource.get("identifier")))
-        if isinstance(identifier, dict) and identifier.get("system") == NHS_NUMBER_SYSTEM
+        i
+        for i, identifier in enumerate(identifiers)
+        if isinstance(identifier, dict) and identifier.get("system") == system
     ]
     if not found:
-        required = f"An NHS number identifier (system {NHS_NUMBER_SYSTEM}) is required"
-        issues.append(Issue.error("required", required, f"{prefix}.identifier"))
-        return None, None
-    for i, _ in found[1:]:  # UK Core's nhsNumber identifier slice is 0..1
+        return None
+    for i in found[1:]:  # UK Core's nhsNumber identifier slice is 0..1; one local id too
         where = f"{prefix}.identifier[{i}]"
-        issues.append(Issue.error("structure", "Only one NHS number is allowed", where))
-    i, identifier = found[0]
-    where = f"{prefix}.identifier[{i}]"
-    raw = identifier.get("value")
-    number: str | None = None
-    if not isinstance(raw, str):
-        issues.append(Issue.error("required", "The NHS number is missing", f"{where}.value"))
-    else:
-        number, problem = nhs_number_or_problem(raw)
-        if problem is not None:
-            issues.append(Issue.error("value", problem, f"{where}.value"))
-    return number, extensions.verification_status(identifier, where, issues)
+        issues.append(Issue.error("structure", f"Only one {what} is allowed", where))
+    raw = identifiers[found[0]].get("value")
+    if not isinstance(raw, str) or not raw.strip():
+        where = f"{prefix}.identifier[{found[0]}].value"
+        issues.append(Issue.error("required", f"The {what} is missing", where))
+        return found[0], None
+    return found[0], raw
 
 
 def _birth_date(raw: Any, where: str, today: date, issues: list[Issue]) -> date | None:

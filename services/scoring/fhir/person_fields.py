@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from services.scoring.fhir.ingest_plan import Identity
 from services.scoring.fhir.patient_mapping import MappedPatient
 from services.scoring.reference_data.lookup import DeprivationLookup
 
@@ -25,8 +26,9 @@ NO_POSTCODE = "no_postcode"
 class PersonFields:
     """The person columns a FHIR push sets (``source`` is always ``fhir``)."""
 
-    nhs_number: str
+    nhs_number: str | None
     nhs_number_verification_status: str | None
+    local_id: str | None
     given_name: str
     family_name: str
     birth_date: date
@@ -61,8 +63,13 @@ def _deprivation(lookup: DeprivationLookup, postcode: str | None) -> _Deprivatio
     return normalised, result.lsoa_code, result.imd_decile, result.imd_vintage, str(result.status)
 
 
-def person_fields(patient: MappedPatient, lookup: DeprivationLookup) -> PersonFields:
+def person_fields(
+    patient: MappedPatient, lookup: DeprivationLookup, identity: Identity | None = None
+) -> PersonFields:
     """The person columns for ``patient``; lengths were checked by ``map_patient``.
+
+    ``identity`` gives the person's identifiers when they differ from the Patient's (one
+    attached before and not sent again is kept: ``ingest_plan``).
 
     Given names are stored joined by spaces (the record has one given-name field); a name
     with only a given name stores an empty family name, as the column requires a value.
@@ -70,9 +77,13 @@ def person_fields(patient: MappedPatient, lookup: DeprivationLookup) -> PersonFi
     postcode, lsoa_code, imd_decile, imd_vintage, imd_status = _deprivation(
         lookup, patient.postcode
     )
+    identity = identity or Identity(
+        patient.nhs_number, patient.local_id, patient.nhs_number_verification_status
+    )
     return PersonFields(
-        nhs_number=patient.nhs_number,
-        nhs_number_verification_status=patient.nhs_number_verification_status,
+        nhs_number=identity.nhs_number,
+        nhs_number_verification_status=identity.verification_status,
+        local_id=identity.local_id,
         given_name=" ".join(patient.given_names),
         family_name=patient.family_name or "",
         birth_date=patient.birth_date,

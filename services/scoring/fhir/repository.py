@@ -1,7 +1,8 @@
 """Reading and writing people for FHIR pushes, in bulk.
 
 A Bundle of thousands of Patients costs a fixed number of statements: one locking SELECT
-of the people it names (``ANY`` of the NHS numbers), one INSERT and one UPDATE of people
+of the people it names (``ANY`` of the NHS numbers, local identifiers and ids), one INSERT
+and one UPDATE of people
 (``unnest`` of column arrays), and a COPY each of the Patient versions and the audit rows.
 No ORM object is built per person. The statements run on the request's own transaction
 (the session's connection), so they commit or roll back with everything else.
@@ -13,13 +14,16 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.common.auth import Principal
 from services.scoring.audit.service import apart, audit_event, copy_rows
-from services.scoring.fhir.ingest_plan import StoredPerson
+from services.scoring.fhir.identifiers import IdentifierSearch
+from services.scoring.fhir.ingest_plan import Identity, StoredPerson
+from services.scoring.fhir.patient_mapping import NHS_NUMBER_SYSTEM
+from services.scoring.fhir.patient_rendering import SentVersion
 from services.scoring.fhir.person_fields import PersonFields
 from services.scoring.people.access import person_visible_to
 from services.scoring.people.models import PatientResource, Person
@@ -28,13 +32,17 @@ __all__ = [
     "AuditRow",
     "PersonRow",
     "ResourceRow",
+    "count_sent_versions",
+    "count_visible_people",
     "insert_audit_rows",
     "insert_people",
     "insert_resources",
+    "latest_sent",
     "lock_people",
-    "stored_resource",
+    "sent_version",
+    "sent_versions",
     "update_people",
-    "visible_people_by_nhs_number",
+    "visible_people",
     "visible_person",
 ]
 
@@ -63,44 +71,56 @@ async def _driver(session: AsyncSession) -> Any:
 
 
 _LOCK_PEOPLE = """
-SELECT p.id, p.nhs_number, p.version, p.source_last_updated, p.updated_at, r.resource
+SELECT p.id, p.nhs_number, p.local_id, p.nhs_number_verification_status, p.version,
+    p.source_last_updated, p.updated_at, r.resource
 FROM person AS p
 LEFT JOIN LATERAL (
     SELECT pr.resource FROM patient_resource AS pr
     WHERE pr.person_id = p.id ORDER BY pr.version DESC LIMIT 1
 ) AS r ON true
-WHERE p.organisation_id = $1 AND p.nhs_number = ANY($2::text[])
+WHERE p.organisation_id = $1
+    AND (p.nhs_number = ANY($2::text[]) OR p.local_id = ANY($3::text[]) OR p.id = ANY($4::uuid[]))
 ORDER BY p.id
 FOR UPDATE OF p
 """
 
 
 async def lock_people(
-    session: AsyncSession, organisation_id: uuid.UUID, nhs_numbers: Sequence[str]
-) -> dict[str, StoredPerson]:
-    """The organisation's people with these NHS numbers, locked until the transaction ends
-    (in id order, so concurrent requests cannot deadlock on them), with their latest
-    stored Patient."""
-    if not nhs_numbers:
-        return {}
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    nhs_numbers: Sequence[str],
+    local_ids: Sequence[str] = (),
+    ids: Sequence[uuid.UUID] = (),
+) -> list[StoredPerson]:
+    """The organisation's people with these NHS numbers, local identifiers or ids, locked
+    until the transaction ends (in id order, so concurrent requests cannot deadlock on
+    them), with their latest stored Patient."""
+    if not (nhs_numbers or local_ids or ids):
+        return []
     driver = await _driver(session)
-    rows = await driver.fetch(_LOCK_PEOPLE, organisation_id, list(nhs_numbers))
-    return {
-        row["nhs_number"]: StoredPerson(
+    rows = await driver.fetch(
+        _LOCK_PEOPLE, organisation_id, list(nhs_numbers), list(local_ids), list(ids)
+    )
+    return [
+        StoredPerson(
             id=row["id"],
             version=row["version"],
             source_last_updated=row["source_last_updated"],
             updated_at=row["updated_at"],
             resource=row["resource"],
+            identity=Identity(
+                row["nhs_number"], row["local_id"], row["nhs_number_verification_status"]
+            ),
         )
         for row in rows
-    }
+    ]
 
 
 # The person columns a FHIR push writes, in the order of the unnest arrays below.
 _FIELDS = (
     ("nhs_number", "text"),
     ("nhs_number_verification_status", "text"),
+    ("local_id", "text"),
     ("given_name", "text"),
     ("family_name", "text"),
     ("birth_date", "date"),
@@ -127,8 +147,8 @@ _INSERT_PEOPLE = f"""
 INSERT INTO person (id, organisation_id, version, source, created_at, updated_at, {_NAMES})
 SELECT u.id, $1, u.version, 'fhir', $2, $2, {", ".join(f"u.{n}" for n, _ in _FIELDS)}
 FROM unnest($3::uuid[], $4::int[], {_ARRAYS}) AS u(id, version, {_NAMES})
-ON CONFLICT (organisation_id, nhs_number) DO NOTHING
-RETURNING nhs_number
+ON CONFLICT DO NOTHING
+RETURNING id
 """  # noqa: S608 - built from the constant _FIELDS only
 
 _UPDATE_PEOPLE = f"""
@@ -151,17 +171,17 @@ def _column_arrays(rows: Sequence[PersonRow]) -> list[list[Any]]:
 
 async def insert_people(
     session: AsyncSession, organisation_id: uuid.UUID, rows: Sequence[PersonRow], now: datetime
-) -> set[str]:
-    """Insert new people; returns the NHS numbers inserted. A number missing from the
-    answer was inserted meanwhile by a concurrent request (now committed): the caller
-    treats that person as existing. Rows go in NHS number order, so two requests creating
-    the same people wait for each other rather than deadlock."""
+) -> set[uuid.UUID]:
+    """Insert new people; returns the ids inserted. A person missing from the answer has
+    an NHS number or local identifier that a concurrent request inserted meanwhile (now
+    committed): the caller plans that Patient again. Rows go in identifier order, so two
+    requests creating the same people wait for each other rather than deadlock."""
     if not rows:
         return set()
-    ordered = sorted(rows, key=lambda row: row[2].nhs_number)
+    ordered = sorted(rows, key=lambda row: (row[2].nhs_number or "", row[2].local_id or ""))
     driver = await _driver(session)
     inserted = await driver.fetch(_INSERT_PEOPLE, organisation_id, now, *_column_arrays(ordered))
-    return {row["nhs_number"] for row in inserted}
+    return {row["id"] for row in inserted}
 
 
 async def update_people(
@@ -233,22 +253,90 @@ async def visible_person(
     return result.scalar_one_or_none()
 
 
-async def visible_people_by_nhs_number(
-    session: AsyncSession, principal: Principal, nhs_number: str
+def _matching(principal: Principal, search: IdentifierSearch | None) -> list[Any]:
+    conditions: list[Any] = [person_visible_to(principal)]
+    if search is not None:
+        column = Person.nhs_number if search.system == NHS_NUMBER_SYSTEM else Person.local_id
+        conditions.append(col(column) == search.value)
+    return conditions
+
+
+async def visible_people(
+    session: AsyncSession,
+    principal: Principal,
+    search: IdentifierSearch | None,
+    after: uuid.UUID | None,
+    limit: int,
 ) -> list[Person]:
-    result = await session.execute(
-        select(Person).where(col(Person.nhs_number) == nhs_number, person_visible_to(principal))
-    )
+    """A page of the caller's people (all of them, or those with one identifier), in id
+    order, after the person ``after``."""
+    query = select(Person).where(*_matching(principal, search))
+    if after is not None:
+        query = query.where(col(Person.id) > after)
+    result = await session.execute(query.order_by(col(Person.id)).limit(limit))
     return list(result.scalars())
 
 
-async def stored_resource(
-    session: AsyncSession, person_id: uuid.UUID, version: int
-) -> dict[str, Any] | None:
+async def count_visible_people(
+    session: AsyncSession, principal: Principal, search: IdentifierSearch | None
+) -> int:
     result = await session.execute(
-        select(col(PatientResource.resource)).where(
+        select(func.count()).select_from(Person).where(*_matching(principal, search))
+    )
+    return int(result.scalar_one())
+
+
+def _sent(row: Any) -> SentVersion:
+    return SentVersion(row.version, row.resource, row.received_at)
+
+
+_SENT_COLUMNS = (
+    col(PatientResource.version),
+    col(PatientResource.resource),
+    col(PatientResource.received_at),
+)
+
+
+async def latest_sent(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, SentVersion]:
+    """The latest Patient sent for each of these people (none for people never sent)."""
+    if not person_ids:
+        return {}
+    result = await session.execute(
+        select(col(PatientResource.person_id), *_SENT_COLUMNS)
+        .where(col(PatientResource.person_id).in_(person_ids))
+        .order_by(col(PatientResource.person_id), col(PatientResource.version).desc())
+        .distinct(col(PatientResource.person_id))
+    )
+    return {row.person_id: _sent(row) for row in result}
+
+
+async def sent_versions(
+    session: AsyncSession, person_id: uuid.UUID, below: int | None, limit: int
+) -> list[SentVersion]:
+    """The Patients sent for a person, newest first, versions below ``below``."""
+    query = select(*_SENT_COLUMNS).where(col(PatientResource.person_id) == person_id)
+    if below is not None:
+        query = query.where(col(PatientResource.version) < below)
+    result = await session.execute(query.order_by(col(PatientResource.version).desc()).limit(limit))
+    return [_sent(row) for row in result]
+
+
+async def count_sent_versions(session: AsyncSession, person_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.count()).where(col(PatientResource.person_id) == person_id)
+    )
+    return int(result.scalar_one())
+
+
+async def sent_version(
+    session: AsyncSession, person_id: uuid.UUID, version: int
+) -> SentVersion | None:
+    result = await session.execute(
+        select(*_SENT_COLUMNS).where(
             col(PatientResource.person_id) == person_id, col(PatientResource.version) == version
         )
     )
-    resource: dict[str, Any] | None = result.scalar_one_or_none()
-    return resource
+    row = result.first()
+    return _sent(row) if row is not None else None

@@ -14,6 +14,7 @@ from services.common.input_rules import INTEGER_MAX, whole_number
 from services.common.observability import request_id_var
 from services.common.permissions import Permission
 from services.scoring.audit.service import endpoint_of
+from services.scoring.fhir.bundle import if_match_version
 from services.scoring.fhir.fhir_route import FhirHttpError
 from services.scoring.fhir.ingest_plan import PatientWrite
 from services.scoring.fhir.operation_outcome import FhirInputError
@@ -106,13 +107,21 @@ def version_number(text: str) -> int | None:
     return whole_number(text, maximum=INTEGER_MAX)
 
 
-def if_match_version(raw: str | None) -> int | None:
+def if_match_header(raw: str | None) -> int | None:
+    """The version ``If-Match`` names, if sent (400 when it names none)."""
     if raw is None:
         return None
-    version = version_number(raw.strip().removeprefix("W/").strip('"'))
-    if version is None:
-        raise FhirHttpError.of(400, 'If-Match must be an ETag like W/"3"', "If-Match")
-    return version
+    try:
+        return if_match_version(raw, "header.if-match")
+    except FhirInputError as error:
+        raise FhirHttpError(400, error.issues) from None
+
+
+def local_system_of(request: Request, principal: Principal) -> str | None:
+    """The identifier system of the calling client's own local identifiers, if it has one
+    (``ScoringSettings.fhir_local_identifier_systems``)."""
+    systems: dict[str, str] = request.app.state.settings.fhir_local_identifier_systems
+    return systems.get(principal.client_id)
 
 
 def preferred_return(request: Request) -> Literal["minimal", "representation", "OperationOutcome"]:

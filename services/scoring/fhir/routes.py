@@ -1,11 +1,11 @@
 """The FHIR R4 endpoint EPRs push demographics to: ``/fhir`` (see docs/fhir.md).
 
 - ``GET /fhir/metadata``: the CapabilityStatement (no token needed);
-- ``POST /fhir/Patient``: create, or update by NHS number; with ``If-None-Exist`` a
-  conditional create;
-- ``PUT /fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|<n>``: conditional update;
-- ``GET /fhir/Patient/{id}``, ``GET /fhir/Patient/{id}/_history/{version}``,
-  ``GET /fhir/Patient?identifier=...``: read, read a version as sent, search;
+- ``POST /fhir/Patient``: create, or update the person with the Patient's identifiers; with
+  ``If-None-Exist`` a conditional create;
+- ``PUT /fhir/Patient?identifier=<system>|<value>``: conditional update;
+- ``PUT /fhir/Patient/{id}``: update by id;
+- reads, history and search: ``patient_reads``;
 - ``POST /fhir``: a ``transaction`` or ``batch`` Bundle of Patient creates and updates.
 
 Clients are systems with client-credentials tokens bound to one organisation (ODS code):
@@ -23,20 +23,19 @@ from fastapi.routing import APIRoute
 from services.common.auth import Principal
 from services.common.database import Session
 from services.scoring.audit.refusals import AuditRefusals
-from services.scoring.audit.service import record
 from services.scoring.fhir import repository
 from services.scoring.fhir.bundle import (
     EntryResponse,
     ParsedBundle,
     ParsedEntry,
     entry_failure_status,
-    identifier_query,
+    mismatched_identifier,
     parse_bundle,
-    parse_identifier_search,
     response_bundle,
 )
 from services.scoring.fhir.capability import capability_statement
 from services.scoring.fhir.fhir_route import FhirHttpError, FhirRoute, fhir_response
+from services.scoring.fhir.identifiers import IdentifierSearch, identifier_query
 from services.scoring.fhir.ingest_plan import Decision, Outcome, PatientWrite
 from services.scoring.fhir.operation_outcome import (
     FhirInputError,
@@ -45,24 +44,19 @@ from services.scoring.fhir.operation_outcome import (
 )
 from services.scoring.fhir.parsing import parse_resource
 from services.scoring.fhir.patient_mapping import MappedPatient, map_patient
-from services.scoring.fhir.patient_rendering import (
-    patient_from_person,
-    search_bundle,
-    served_version,
-)
+from services.scoring.fhir.patient_reads import current_view
+from services.scoring.fhir.patient_reads import router as patient_reads
 from services.scoring.fhir.questionnaire_routes import router as questionnaires
 from services.scoring.fhir.requests import (
-    PatientReader,
     PatientWriter,
     base_url,
-    if_match_version,
+    if_match_header,
+    local_system_of,
     off_loop,
     person_headers,
     preferred_return,
     read_body,
     search_problem,
-    version_number,
-    weak_etag,
     write_context,
 )
 from services.scoring.fhir.service import (
@@ -70,16 +64,13 @@ from services.scoring.fhir.service import (
     organisation_of,
     write_patients,
 )
-from services.scoring.people.models import Person
 
 # Refused attempts (403, 404 on a Patient that exists, 409, 412) are audited apart.
 router = APIRouter(
     route_class=FhirRoute, include_in_schema=False, tags=["fhir"], dependencies=[AuditRefusals]
 )
-
-
-# Query parameters that shape the response rather than select anything.
-_RESULT_PARAMETERS = frozenset({"_format", "_pretty"})
+# Reads, history and search: as routes of this router, so the catch-all's 405 sees them.
+router.routes.extend(patient_reads.routes)
 
 
 # -- metadata -------------------------------------------------------------------------------
@@ -94,15 +85,31 @@ async def metadata(request: Request) -> Response:
 # -- single Patients ----------------------------------------------------------------------
 
 
-def _single_patient(body: bytes, content_type: str) -> tuple[dict[str, Any], MappedPatient]:
+def _single_patient(
+    body: bytes, content_type: str, local_system: str | None
+) -> tuple[dict[str, Any], MappedPatient]:
     resource = parse_resource(body, content_type)
-    return resource, map_patient(resource)
+    return resource, map_patient(resource, local_system=local_system)
 
 
-def _same_number(condition: tuple[str, str], patient: MappedPatient, where: str) -> None:
-    if condition[1] != patient.nhs_number:
-        differs = "This NHS number differs from the resource's"
-        raise FhirHttpError(400, [Issue.error("invalid", differs, where)])
+async def _patient_of(
+    request: Request, principal: Principal, condition: IdentifierSearch | None, where: str
+) -> tuple[dict[str, Any], MappedPatient]:
+    """The Patient in the body, checked before the condition naming it is compared with
+    it: a fault of the resource has one answer on every route (decision 0017)."""
+    body, content_type = await read_body(request)
+    local_system = local_system_of(request, principal)
+    resource, patient = await off_loop(
+        len(body), lambda: _single_patient(body, content_type, local_system)
+    )
+    mismatch = mismatched_identifier(condition, patient, where)
+    if mismatch is not None:
+        raise FhirHttpError(400, [mismatch])
+    return resource, patient
+
+
+# Decisions that write nothing and are refusals, with their status.
+_REFUSED = {Outcome.PRECONDITION_FAILED: 412, Outcome.CONFLICT: 409, Outcome.NOT_FOUND: 404}
 
 
 async def _single_write(
@@ -115,8 +122,8 @@ async def _single_write(
     context = write_context(request, principal, organisation.id)
     result = await write_patients(session, context, [write])
     decision = result.decisions[0]
-    if decision.outcome is Outcome.PRECONDITION_FAILED or decision.person_id is None:
-        raise FhirHttpError(412, decision.issues)
+    if decision.outcome in _REFUSED or decision.person_id is None:
+        raise FhirHttpError(_REFUSED.get(decision.outcome, 412), decision.issues)
     person = await repository.visible_person(session, principal, decision.person_id)
     if person is None:  # pragma: no cover - written in this very transaction
         raise FhirHttpError.of(500, "The person written could not be read back")
@@ -132,133 +139,80 @@ async def _single_write(
             Issue("information", "informational", f"Patient {decision.outcome.value}"),
         )
         return fhir_response(request, operation_outcome(issues), status, headers)
-    return fhir_response(request, patient_from_person(person), status, headers)
+    patient = await current_view(session, person, local_system_of(request, principal))
+    return fhir_response(request, patient, status, headers)
+
+
+def _condition(request: Request, principal: Principal, query: str, where: str) -> IdentifierSearch:
+    try:
+        return identifier_query(query, where, local_system_of(request, principal))
+    except FhirInputError as error:
+        raise search_problem(error) from None
 
 
 @router.post("/fhir/Patient")
 async def create_patient(request: Request, principal: PatientWriter, session: Session) -> Response:
-    """Create, or update by NHS number; conditional create with ``If-None-Exist``."""
-    body, content_type = await read_body(request)
-    resource, patient = await off_loop(len(body), lambda: _single_patient(body, content_type))
+    """Create, or update the person with the Patient's identifiers; conditional create
+    with ``If-None-Exist``."""
     if_none_exist = request.headers.get("if-none-exist")
+    condition = None
     if if_none_exist is not None:
         query = if_none_exist.strip().removeprefix("Patient").removeprefix("?")
-        try:
-            condition = identifier_query(query, "If-None-Exist")
-        except FhirInputError as error:
-            raise search_problem(error) from None
-        _same_number(condition, patient, "If-None-Exist")
+        condition = _condition(request, principal, query, "header.if-none-exist")
+    resource, patient = await _patient_of(request, principal, condition, "header.if-none-exist")
     write = PatientWrite(0, patient, resource, if_none_exist=if_none_exist is not None)
     return await _single_write(request, principal, session, write)
 
 
-def _identifier_parameter(request: Request) -> tuple[str, str]:
-    """(system, NHS number) from the one ``identifier`` query parameter."""
+_RESULT_PARAMETERS = frozenset({"_format", "_pretty"})
+
+
+@router.put("/fhir/Patient")
+async def update_patient(request: Request, principal: PatientWriter, session: Session) -> Response:
+    """Conditional update: create or update the person with the identifier in the URL."""
     selecting = [
         (key, value)
         for key, value in request.query_params.multi_items()
         if key not in _RESULT_PARAMETERS
     ]
     if len(selecting) != 1 or selecting[0][0] != "identifier":
-        only = "Give exactly one identifier=https://fhir.nhs.uk/Id/nhs-number|<NHS number>"
+        only = "Give exactly one identifier=<system>|<value> (or PUT Patient/<id>)"
         raise FhirHttpError(400, [Issue.error("not-supported", only, "url")])
-    try:
-        return parse_identifier_search(selecting[0][1], expression="url")
-    except FhirInputError as error:
-        raise search_problem(error) from None
-
-
-@router.put("/fhir/Patient")
-async def update_patient(request: Request, principal: PatientWriter, session: Session) -> Response:
-    """Conditional update: create or update the person with the NHS number in the URL."""
-    condition = _identifier_parameter(request)
-    if_match = if_match_version(request.headers.get("if-match"))
-    body, content_type = await read_body(request)
-    resource, patient = await off_loop(len(body), lambda: _single_patient(body, content_type))
-    _same_number(condition, patient, "url")
+    query = f"identifier={selecting[0][1]}"
+    condition = _condition(request, principal, query, "url")
+    if_match = if_match_header(request.headers.get("if-match"))
+    resource, patient = await _patient_of(request, principal, condition, "url")
     write = PatientWrite(0, patient, resource, if_match=if_match)
     return await _single_write(request, principal, session, write)
 
 
-# -- reads --------------------------------------------------------------------------------
-
-
-async def _readable(session: Session, principal: Principal, raw_id: str) -> Person:
-    """The person with this logical id in the caller's organisation, else 404 (another
-    organisation's person is "not found" too: existence is sensitive)."""
+@router.put("/fhir/Patient/{patient_id}")
+async def update_patient_by_id(
+    patient_id: str, request: Request, principal: PatientWriter, session: Session
+) -> Response:
+    """Update by id, as FHIR clients do after a read; ``If-Match`` makes it version-aware.
+    No create: ids are Equitas's (404 for one it did not give this organisation)."""
     try:
-        person_id = uuid.UUID(raw_id)
+        person_id = uuid.UUID(patient_id)
     except ValueError:
-        person_id = None
-    person = await repository.visible_person(session, principal, person_id) if person_id else None
-    if person is None:
-        raise FhirHttpError.of(404, "No Patient with this id in your organisation")
-    return person
-
-
-@router.get("/fhir/Patient/{patient_id}")
-async def read_patient(
-    patient_id: str, request: Request, principal: PatientReader, session: Session
-) -> Response:
-    person = await _readable(session, principal, patient_id)
-    record(
-        session, principal, request, action="fhir-read", entity_type="person", entity_id=person.id
-    )
-    return fhir_response(request, patient_from_person(person), headers=person_headers(person))
-
-
-@router.get("/fhir/Patient/{patient_id}/_history/{version_id}")
-async def read_patient_version(
-    patient_id: str, version_id: str, request: Request, principal: PatientReader, session: Session
-) -> Response:
-    """A version as the EPR sent it; the current version without a Patient sent for it
-    (a correction made in Equitas) as Equitas holds it."""
-    person = await _readable(session, principal, patient_id)
-    version = version_number(version_id)
-    if version is None:
-        raise FhirHttpError.of(404, "No such version of this Patient")
-    stored = await repository.stored_resource(session, person.id, version)
-    if stored is not None:
-        body = served_version(stored, person, version)
-    elif version == person.version:
-        body = patient_from_person(person)
-    else:
-        raise FhirHttpError.of(404, "No such version of this Patient")
-    record(
-        session,
-        principal,
-        request,
-        action="fhir-read",
-        entity_type="person",
-        entity_id=person.id,
-        detail={"version": version},
-    )
-    return fhir_response(request, body, headers={"ETag": weak_etag(version)})
-
-
-@router.get("/fhir/Patient")
-async def search_patients(request: Request, principal: PatientReader, session: Session) -> Response:
-    """Search by NHS number only: ``identifier=https://fhir.nhs.uk/Id/nhs-number|<n>``."""
-    _, nhs_number = _identifier_parameter(request)
-    people = await repository.visible_people_by_nhs_number(session, principal, nhs_number)
-    record(
-        session,
-        principal,
-        request,
-        action="fhir-search",
-        entity_type="person",
-        entity_id=None,
-        detail={"returned": [str(person.id) for person in people]},
-    )
-    patients = [patient_from_person(person) for person in people]
-    return fhir_response(request, search_bundle(base_url(request), patients))
+        raise FhirHttpError.of(404, "No Patient with this id in your organisation") from None
+    if_match = if_match_header(request.headers.get("if-match"))
+    resource, patient = await _patient_of(request, principal, None, "url")
+    if patient.id != patient_id:
+        differs = "An update by id needs the resource's id to be the one in the URL"
+        raise FhirHttpError(400, [Issue.error("invalid", differs, "Patient.id")])
+    write = PatientWrite(0, patient, resource, if_match=if_match, person_id=person_id)
+    return await _single_write(request, principal, session, write)
 
 
 # -- Bundles ------------------------------------------------------------------------------
 
 
-def _read_bundle(body: bytes, content_type: str, max_entries: int) -> ParsedBundle:
-    return parse_bundle(parse_resource(body, content_type), max_entries=max_entries)
+def _read_bundle(
+    body: bytes, content_type: str, max_entries: int, local_system: str | None
+) -> ParsedBundle:
+    resource = parse_resource(body, content_type)
+    return parse_bundle(resource, max_entries=max_entries, local_system=local_system)
 
 
 _STATUS = {
@@ -267,7 +221,7 @@ _STATUS = {
     Outcome.UNCHANGED: 200,
     Outcome.IGNORED_OLDER: 200,
     Outcome.EXISTS: 200,
-    Outcome.PRECONDITION_FAILED: 412,
+    **_REFUSED,
 }
 
 
@@ -276,12 +230,15 @@ def _entry_response(
 ) -> EntryResponse:
     if decision is None:
         return EntryResponse(entry_failure_status(entry.issues), issues=entry.issues)
-    if decision.outcome is Outcome.PRECONDITION_FAILED or decision.person_id is None:
-        where = f"Bundle.entry[{entry.index}].request.ifMatch"
+    if decision.outcome in _REFUSED or decision.person_id is None:
+        element = "request.ifMatch" if decision.outcome is Outcome.PRECONDITION_FAILED else ""
+        where = f"Bundle.entry[{entry.index}].{element or 'resource.identifier'}"
+        if decision.outcome is Outcome.NOT_FOUND:
+            where = f"Bundle.entry[{entry.index}].request.url"
         issues = tuple(
             Issue(i.severity, i.code, i.diagnostics, [where], i.details) for i in decision.issues
         )
-        return EntryResponse(412, issues=issues)
+        return EntryResponse(_STATUS[decision.outcome], issues=issues)
     location = f"Patient/{decision.person_id}/_history/{decision.version}"
     return EntryResponse(
         _STATUS[decision.outcome],
@@ -297,7 +254,10 @@ async def bundle(request: Request, principal: PatientWriter, session: Session) -
     """A ``transaction`` (all or nothing) or ``batch`` (entry by entry) of Patients."""
     body, content_type = await read_body(request)
     max_entries = request.app.state.settings.fhir_max_bundle_entries
-    parsed = await off_loop(len(body), lambda: _read_bundle(body, content_type, max_entries))
+    local_system = local_system_of(request, principal)
+    parsed = await off_loop(
+        len(body), lambda: _read_bundle(body, content_type, max_entries, local_system)
+    )
     organisation = await organisation_of(session, principal)
     detail = {"bundle": parsed.type}
 
@@ -311,6 +271,7 @@ async def bundle(request: Request, principal: PatientWriter, session: Session) -
             entry.resource or {},
             if_none_exist=entry.if_none_exist is not None,
             if_match=entry.if_match_version,
+            person_id=entry.person_id,
         )
         for entry in parsed.entries
         if entry.patient is not None
@@ -322,11 +283,10 @@ async def bundle(request: Request, principal: PatientWriter, session: Session) -
         _entry_response(entry, decisions.get(entry.index), result) for entry in parsed.entries
     ]
     if parsed.type == "transaction":
-        failed = [
-            issue for response in responses if response.status >= 400 for issue in response.issues
-        ]
+        failed = [response for response in responses if response.status >= 400]
         if failed:  # all or nothing: raising rolls back everything written above
-            raise FhirHttpError(412, failed)
+            issues = [issue for response in failed for issue in response.issues]
+            raise FhirHttpError(failed[0].status, issues)
     return fhir_response(request, response_bundle(parsed.type, responses))
 
 

@@ -2,11 +2,13 @@
 
 One path for everything an EPR sends (a single Patient or a Bundle of thousands):
 
-1. lock the organisation's people named by NHS number (one SELECT ... FOR UPDATE);
+1. lock the organisation's people named by NHS number, local identifier or id (one
+   SELECT ... FOR UPDATE);
 2. plan each Patient in request order (``ingest_plan``: created, updated, unchanged, ignored
    as older, ...);
-3. insert the new people; any another request created meanwhile are re-planned as existing
-   (the unique NHS number per organisation decides, never a race);
+3. insert the new people; Patients naming people another request created meanwhile are
+   re-planned against them (the unique NHS number and local identifier per organisation
+   decide, never a race);
 4. update the changed people, keep every accepted Patient as sent, and audit each create
    and update with the client id, each in one statement.
 
@@ -109,19 +111,26 @@ async def write_patients(
     updates: list[repository.PersonRow] = []
     remaining = list(writes)
     for _ in range(_MAX_ROUNDS):
-        numbers = sorted({write.patient.nhs_number for write in remaining})
-        stored = await repository.lock_people(session, context.organisation_id, numbers)
+        stored = await repository.lock_people(
+            session,
+            context.organisation_id,
+            sorted({w.patient.nhs_number for w in remaining if w.patient.nhs_number}),
+            sorted({w.patient.local_id for w in remaining if w.patient.local_id}),
+            sorted({w.person_id for w in remaining if w.person_id}),
+        )
         plan = plan_writes(remaining, stored)
         creates = [_row(version, context) for version in plan.creates.values()]
         inserted = await repository.insert_people(session, context.organisation_id, creates, now)
         raced = set(plan.creates) - inserted
-        number_at = {write.position: write.patient.nhs_number for write in remaining}
+        again = {
+            position for position, people in plan.involved.items() if not people.isdisjoint(raced)
+        }
         for decision in plan.decisions:
-            if number_at[decision.position] not in raced:
+            if decision.position not in again:
                 decisions[decision.position] = decision
-        accepted += [v for v in plan.versions if v.write.patient.nhs_number not in raced]
+        accepted += [v for v in plan.versions if v.write.position not in again]
         updates += [_row(version, context) for version in plan.updates.values()]
-        remaining = [write for write in remaining if write.patient.nhs_number in raced]
+        remaining = [write for write in remaining if write.position in again]
         if not remaining:
             break
     else:
@@ -149,4 +158,5 @@ async def write_patients(
 
 
 def _row(version: PlannedVersion, context: WriteContext) -> repository.PersonRow:
-    return version.person_id, version.version, person_fields(version.write.patient, context.lookup)
+    fields = person_fields(version.write.patient, context.lookup, version.identity)
+    return version.person_id, version.version, fields

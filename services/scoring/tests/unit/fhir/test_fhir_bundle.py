@@ -9,9 +9,9 @@ from services.scoring.fhir.bundle import (
     EntryResponse,
     entry_failure_status,
     parse_bundle,
-    parse_identifier_search,
     response_bundle,
 )
+from services.scoring.fhir.identifiers import IdentifierSearch
 from services.scoring.fhir.operation_outcome import FhirInputError, Issue
 from services.scoring.fhir.parsing import parse_resource
 
@@ -53,8 +53,8 @@ def test_transaction_fixture(name: str, fixture_bytes: Callable[[str], bytes], t
         (e.index, e.method, e.url is not None, e.if_none_exist, e.conditional, e.if_match_version)
         for e in parsed.entries
     ] == [
-        (0, "POST", True, (NHS, "9990000050"), None, None),
-        (1, "PUT", True, None, (NHS, "9990000069"), 4),
+        (0, "POST", True, IdentifierSearch(NHS, "9990000050"), None, None),
+        (1, "PUT", True, None, IdentifierSearch(NHS, "9990000069"), 4),
         (2, "POST", True, None, None, None),
     ]
     assert [e.full_url for e in parsed.entries] == [
@@ -180,7 +180,7 @@ def test_envelope_errors(resource: Any, expected: list[tuple[str, list[str]]]) -
                 "resource": _patient("9990000018"),
                 "request": {"method": "PUT", "url": f"Patient?identifier={NHS}|9990000019"},
             },
-            [("value", ["Bundle.entry[0].request.url"])],
+            [("invalid", ["Bundle.entry[0].request.url"])],
         ),
         (
             {
@@ -215,8 +215,8 @@ def test_envelope_errors(resource: Any, expected: list[tuple[str, list[str]]]) -
                 },
             },
             [
-                ("value", ["Bundle.entry[0].request.url"]),
                 ("value", ["Bundle.entry[0].request.ifMatch"]),
+                ("invalid", ["Bundle.entry[0].request.url"]),
             ],
         ),
         (
@@ -245,7 +245,7 @@ def test_entry_errors(entry: Any, expected: list[tuple[str, list[str]]], today: 
 def test_if_none_exist_forms(if_none_exist: str, today: date) -> None:
     bundle = _bundle("transaction", _post("9990000018", ifNoneExist=if_none_exist))
     (entry,) = parse_bundle(bundle, today=today).entries
-    assert entry.if_none_exist == (NHS, "9990000018")
+    assert entry.if_none_exist == IdentifierSearch(NHS, "9990000018")
 
 
 def test_transaction_may_not_touch_one_patient_twice(today: date) -> None:
@@ -265,39 +265,6 @@ def test_full_urls_must_be_unique_in_any_bundle(today: date) -> None:
         "batch", _post("9990000018") | {"fullUrl": url}, _post("9990000026") | {"fullUrl": url}
     )
     assert _problems(bundle, today=today) == [("duplicate", ["Bundle.entry[1].fullUrl"])]
-
-
-@pytest.mark.parametrize(
-    ("param", "expected"),
-    [
-        (f"{NHS}|9990000018", (NHS, "9990000018")),
-        (f"{NHS}|999 000 0018", (NHS, "9990000018")),
-    ],
-)
-def test_parse_identifier_search(param: str, expected: tuple[str, str]) -> None:
-    assert parse_identifier_search(param) == expected
-
-
-@pytest.mark.parametrize(
-    ("param", "code"),
-    [
-        ("9990000018", "invalid"),
-        (f"{NHS}|", "required"),
-        (f"{NHS}|9990000019", "value"),
-        (f"{NHS}|12345", "value"),
-        ("|9990000018", "not-supported"),
-        ("https://fhir.example.org/Id/local|9990000018", "not-supported"),
-    ],
-)
-def test_parse_identifier_search_errors(param: str, code: str) -> None:
-    with pytest.raises(FhirInputError) as caught:
-        parse_identifier_search(param, expression="Bundle.entry[0].request.url")
-    assert [(i.code, i.expression) for i in caught.value.issues] == [
-        (code, ["Bundle.entry[0].request.url"])
-    ]
-    with pytest.raises(FhirInputError) as without_expression:
-        parse_identifier_search(param)
-    assert without_expression.value.issues[0].expression == []
 
 
 def test_transaction_response_bundle_is_valid_fhir() -> None:

@@ -19,17 +19,18 @@ def test_capability_statement_lists_what_is_implemented() -> None:
     (rest,) = capability_statement("https://x.example/fhir", software_version="0")["rest"]
     assert rest["mode"] == "server"
     assert [i["code"] for i in rest["interaction"]] == ["transaction", "batch"]
-    (patient,) = rest["resource"]
-    assert patient["type"] == "Patient"
+    patient = next(r for r in rest["resource"] if r["type"] == "Patient")
     assert patient["supportedProfile"] == [UK_CORE_PATIENT_PROFILE]
-    assert [i["code"] for i in patient["interaction"]] == [
-        "read",
-        "vread",
-        "search-type",
+    assert sorted(i["code"] for i in patient["interaction"]) == [
         "create",
+        "history-instance",
+        "read",
+        "search-type",
         "update",
+        "vread",
     ]
     assert (patient["conditionalCreate"], patient["conditionalUpdate"]) == (True, True)
+    assert (patient["readHistory"], patient["updateCreate"]) == (True, False)
     assert patient["conditionalDelete"] == "not-supported"
     assert [(p["name"], p["type"]) for p in patient["searchParam"]] == [("identifier", "token")]
     (service,) = rest["security"]["service"]

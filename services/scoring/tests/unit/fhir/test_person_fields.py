@@ -10,7 +10,11 @@ from fhir.resources.R4B.patient import Patient
 
 from services.scoring.fhir.operation_outcome import FhirInputError
 from services.scoring.fhir.patient_mapping import STORED_LENGTHS, map_patient
-from services.scoring.fhir.patient_rendering import patient_from_person, served_version
+from services.scoring.fhir.patient_rendering import (
+    SentVersion,
+    patient_from_person,
+    served_version,
+)
 from services.scoring.fhir.person_fields import person_fields
 from services.scoring.people.models import Person
 from services.scoring.people.service import apply_postcode
@@ -137,10 +141,12 @@ def test_a_version_is_served_as_sent_under_equitas_ids(
     fixture_json: Callable[[str], Any],
 ) -> None:
     sent = fixture_json("patient-full.json")
-    served = served_version(sent, _person(), 2)
+    received = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    served = served_version(SentVersion(2, sent, received), str(uuid.UUID(int=7)))
     assert (served["id"], served["meta"]["versionId"]) == (str(uuid.UUID(int=7)), "2")
-    assert served["meta"]["lastUpdated"] == sent["meta"]["lastUpdated"]
+    assert served["meta"]["lastUpdated"] == "2026-01-02T03:04:05+00:00"  # when it was stored
     assert sent["id"] == "rio-100234"  # the original is not changed
     assert {k: v for k, v in served.items() if k not in ("id", "meta")} == {
         k: v for k, v in sent.items() if k not in ("id", "meta")
     }
+    assert served["meta"]["profile"] == sent["meta"]["profile"]  # the rest of meta as sent
