@@ -104,6 +104,10 @@ class JsonFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     """Plain lines (``EQUITAS_LOG_JSON=false``), exceptions scrubbed as in JSON."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = None  # logging caches the text; never use another formatter's
+        return super().format(record)
+
     def formatException(self, ei: Any) -> str:
         return scrubbed_exception(ei)
 

@@ -9,7 +9,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from services.common.observability import JsonFormatter, configure_logging, scrubbed_exception
+from services.common.observability import (
+    JsonFormatter,
+    TextFormatter,
+    configure_logging,
+    scrubbed_exception,
+)
 
 MARKER = "Zqmarkername"
 
@@ -54,6 +59,18 @@ def test_the_json_formatter_scrubs_exceptions() -> None:
     assert entry["message"] == "unexpected error"
     assert "DBAPIError" in entry["exception"]
     assert MARKER not in json.dumps(entry)
+
+
+def test_the_text_formatter_scrubs_exceptions_even_if_another_formatted_them_first() -> None:
+    failure = _database_failure()
+    record = logging.LogRecord(
+        "equitas.errors", logging.ERROR, __file__, 1, "unexpected error", None,
+        (type(failure), failure, failure.__traceback__),
+    )  # fmt: skip
+    assert MARKER in logging.Formatter().format(record)  # caches the whole text
+    text = TextFormatter("%(levelname)s %(message)s").format(record)
+    assert "DBAPIError" in text
+    assert MARKER not in text
 
 
 @pytest.fixture
