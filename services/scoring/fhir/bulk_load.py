@@ -1,4 +1,5 @@
-"""``equitas-ingest patients FILE.ndjson``: the initial load of an EPR's Patients.
+"""``equitas-ingest patients FILE.ndjson``: the initial load of an EPR's Patients
+(``equitas-ingest generate`` writes synthetic ones to try it with: ``synthetic_patients``).
 
 An EPR extract is NDJSON: one FHIR R4 UK Core Patient (JSON) per line. The loader posts
 them to Equitas's FHIR endpoint through the gateway as ``batch`` Bundles (each entry
@@ -13,7 +14,9 @@ EPR client's own client-credentials token (``private_key_jwt`` with ``--client``
 - ``--rejects FILE`` gets one JSON line per refused line: its line number, the reasons
   (OperationOutcome issues, or why it is not JSON) and the line as it was.
 - Prints created / updated / unchanged / ignored-older / rejected counts, for this run
-  and (with a state file) for the whole load.
+  (what the server answered) and, with a state file, for the whole load (what the load
+  did to each line the first time: ``load_bookkeeping``). The progress bar counts
+  Patients (lines of the file).
 
 Exit status: 0 when the file was loaded (rejected lines included) or ``--max-batches``
 was reached; 1 when the server or the network failed for good (rerun to resume); 2 for
@@ -26,23 +29,33 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from services.common.client_credentials import ClientCredentials, TokenRequestError, signing_key
+from services.scoring.fhir import synthetic_patients
 from services.scoring.fhir.extract_file import (
     Batch,
     Counts,
+    Outcome,
     State,
     StateMismatch,
     read_batches,
     reject_record,
 )
+from services.scoring.fhir.load_bookkeeping import BatchResult, Bookkeeping, LineAnswer
 
 __all__ = ["main"]
 
@@ -57,13 +70,6 @@ class LoadError(Exception):
     """The load cannot go on (the server refused a whole Bundle, or kept failing)."""
 
 
-@dataclass
-class BatchResult:
-    batch: Batch
-    counts: Counts
-    rejects: list[dict[str, Any]]
-
-
 def _outcome_codes(outcome: Any) -> set[str]:
     issues = outcome.get("issue", []) if isinstance(outcome, dict) else []
     return {
@@ -74,33 +80,45 @@ def _outcome_codes(outcome: Any) -> set[str]:
     }
 
 
+def _changed(response: dict[str, Any]) -> tuple[datetime | None, int | None]:
+    """When the Patient last changed and its version, from an entry's response."""
+    try:
+        changed_at = datetime.fromisoformat(str(response["lastModified"]))
+    except (KeyError, ValueError):
+        changed_at = None
+    version = str(response.get("location", "")).rpartition("/_history/")[2]
+    return changed_at, int(version) if version.isdigit() else None
+
+
 def classify(batch: Batch, response_bundle: dict[str, Any]) -> BatchResult:
-    """Counts and rejects from a ``batch-response`` Bundle (entries in request order)."""
+    """Each line's outcome and the rejects, from a ``batch-response`` Bundle (entries in
+    request order)."""
     entries = response_bundle.get("entry", [])
     if len(entries) != len(batch.entries):
         raise LoadError(f"the server answered {len(entries)} entries for {len(batch.entries)}")
-    counts = Counts(rejected=len(batch.rejects))
+    answers = [LineAnswer(int(reject["line"]), "rejected") for reject in batch.rejects]
     rejects = list(batch.rejects)
     for (line_number, raw), answered in zip(batch.entry_lines, entries, strict=True):
         response = answered.get("response", {})
         status = int(str(response.get("status", "0")).split(" ")[0] or 0)
         codes = _outcome_codes(response.get("outcome"))
+        outcome: Outcome = "updated"
         if status == 201:
-            counts.created += 1
+            outcome = "created"
         elif status == 200 and "ignored-older" in codes:
-            counts.ignored_older += 1
+            outcome = "ignored_older"
         elif status == 200 and codes & {"unchanged", "exists"}:
-            counts.unchanged += 1
-        elif status == 200:
-            counts.updated += 1
-        else:
-            counts.rejected += 1
+            outcome = "unchanged"
+        elif status != 200:
+            outcome = "rejected"
             issues = response.get("outcome", {}).get("issue", [])
             rejects.append(
                 reject_record(line_number, raw, issues or [{"diagnostics": str(response)}])
             )
+        answers.append(LineAnswer(line_number, outcome, *_changed(response)))
+    answers.sort(key=lambda answer: answer.line)
     rejects.sort(key=lambda reject: int(reject["line"]))
-    return BatchResult(batch, counts, rejects)
+    return BatchResult(batch, answers, rejects)
 
 
 def _problem(response: httpx.Response) -> str:
@@ -115,7 +133,7 @@ async def send(http: httpx.AsyncClient, batch: Batch) -> BatchResult:
     """Post one batch Bundle, retrying what is worth retrying (``http`` carries the
     client's token and renews it on a 401)."""
     if not batch.entries:
-        return BatchResult(batch, Counts(rejected=len(batch.rejects)), list(batch.rejects))
+        return classify(batch, {})
     content = orjson.dumps({"resourceType": "Bundle", "type": "batch", "entry": batch.entries})
     headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"}
     for attempt in range(_RETRIES):
@@ -158,21 +176,24 @@ class Options:
 
 async def load(options: Options, state: State, console: Console) -> tuple[Counts, bool]:
     """Load from ``state`` on; returns this run's counts and whether the file is done."""
-    run = Counts()
-    total = options.path.stat().st_size
-    rejects_file: IO[bytes] | None = None
-    if options.rejects_path is not None:
-        rejects_file = options.rejects_path.open("ab")
     limits = httpx.Limits(max_connections=options.concurrency + 1)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        MofNCompleteColumn(),
+        TextColumn("Patients"),
         TimeRemainingColumn(),
     )
     progress = Progress(*columns, console=console, disable=not options.progress)
     credentials = ClientCredentials(
         options.token_url, options.client, options.pem, SCOPE, kid=options.kid
+    )
+    books = Bookkeeping(
+        options.path,
+        state,
+        progress,
+        state_path=options.state_path,
+        rejects_path=options.rejects_path,
     )
     try:
         async with (
@@ -182,59 +203,45 @@ async def load(options: Options, state: State, console: Console) -> tuple[Counts
             ) as http,
         ):
             await credentials.token()  # fail fast on bad credentials
+            books.set_server_clock(await http.get("/fhir/metadata"))
             with progress:
-                task = progress.add_task(run.line(), total=total, completed=state.offset)
-                done: dict[int, BatchResult] = {}
-                next_number = 0
-                in_flight: set[asyncio.Task[BatchResult]] = set()
-
-                def acknowledge() -> None:
-                    """Record every finished Bundle that has no unfinished one before it."""
-                    nonlocal next_number
-                    while next_number in done:
-                        result = done.pop(next_number)
-                        if rejects_file is not None and result.rejects:
-                            rejects_file.writelines(orjson.dumps(r) + b"\n" for r in result.rejects)
-                            rejects_file.flush()
-                        run.add(result.counts)
-                        state.counts.add(result.counts)
-                        state.offset, state.line = result.batch.end_offset, result.batch.end_line
-                        if options.state_path is not None:
-                            state.save(options.state_path)
-                        progress.update(task, completed=state.offset, description=run.line())
-                        next_number += 1
-
-                async def settle(wait_for_all: bool) -> None:
-                    nonlocal in_flight
-                    finished, in_flight = await asyncio.wait(
-                        in_flight,
-                        return_when=asyncio.ALL_COMPLETED
-                        if wait_for_all
-                        else asyncio.FIRST_COMPLETED,
-                    )
-                    for finished_task in finished:
-                        result = finished_task.result()  # a LoadError stops the load
-                        done[result.batch.number] = result
-                    acknowledge()
-
-                reached_end = True
-                try:
-                    for batch in read_batches(options.path, state, options.batch_size):
-                        if options.max_batches is not None and batch.number >= options.max_batches:
-                            reached_end = False
-                            break
-                        while len(in_flight) >= options.concurrency:
-                            await settle(False)
-                        in_flight.add(asyncio.create_task(send(http, batch)))
-                    while in_flight:
-                        await settle(True)
-                finally:
-                    for unfinished in in_flight:
-                        unfinished.cancel()
+                return books.run, await _send_all(http, options, state, books)
     finally:
-        if rejects_file is not None:
-            rejects_file.close()
-    return run, reached_end
+        books.close()
+
+
+async def _send_all(
+    http: httpx.AsyncClient, options: Options, state: State, books: Bookkeeping
+) -> bool:
+    """Send the Bundles from ``state`` on, ``options.concurrency`` at a time; whether the
+    end of the file was reached."""
+    in_flight: set[asyncio.Task[BatchResult]] = set()
+
+    async def settle(wait_for_all: bool) -> None:
+        nonlocal in_flight
+        finished, in_flight = await asyncio.wait(
+            in_flight,
+            return_when=asyncio.ALL_COMPLETED if wait_for_all else asyncio.FIRST_COMPLETED,
+        )
+        for finished_task in sorted(finished, key=lambda task: task.result().batch.number):
+            books.answered(finished_task.result())  # a LoadError stops the load
+
+    reached_end = True
+    try:
+        for batch in read_batches(options.path, state, options.batch_size):
+            if options.max_batches is not None and batch.number >= options.max_batches:
+                reached_end = False
+                break
+            while len(in_flight) >= options.concurrency:
+                await settle(False)
+            books.sending(batch)
+            in_flight.add(asyncio.create_task(send(http, batch)))
+        while in_flight:
+            await settle(True)
+    finally:
+        for unfinished in in_flight:
+            unfinished.cancel()
+    return reached_end
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -259,12 +266,22 @@ def _parser() -> argparse.ArgumentParser:
     patients.add_argument("--rejects", type=Path, help="NDJSON file of refused lines")
     patients.add_argument("--max-batches", type=int, help="stop after this many Bundles")
     patients.add_argument("--no-progress", action="store_true", help="no progress bar")
+    synthetic = commands.add_parser(
+        "generate", help="write synthetic UK Core Patients (test-range NHS numbers) to load"
+    )
+    synthetic_patients.add_arguments(synthetic)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "generate":
+        if not 1 <= args.count <= synthetic_patients.MAX_COUNT:
+            parser.error(f"--count must be from 1 to {synthetic_patients.MAX_COUNT:,}")
+        written = synthetic_patients.generate(args.count, args.out, args.seed)
+        print(f"Wrote {written:,} synthetic Patients to {args.out}")
+        return 0
     if args.batch_size < 1 or args.concurrency < 1 or (args.max_batches or 1) < 1:
         parser.error("--batch-size, --concurrency and --max-batches must be at least 1")
     if not args.file.is_file():

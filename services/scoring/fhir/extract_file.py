@@ -1,13 +1,21 @@
 """The extract side of ``equitas-ingest``: an NDJSON file of Patients read in batches,
 and the state file that makes a load resumable (the byte offset and line number after the
-last Bundle acknowledged with every Bundle before it, and the counts so far)."""
+last Bundle acknowledged with every Bundle before it, and the counts so far).
+
+A Bundle can be written by the server and still be sent again after a crash: it was
+answered before an earlier one (Bundles finish out of order), or its answer was lost. Sent
+again, its Patients come back ``unchanged``, yet this load created them. So the state also
+remembers, until they are acknowledged, each answered line's outcome and each Bundle sent
+but not answered (with the server's time it was sent), and the whole load's counts take a
+line's first outcome (``first_outcome``)."""
 
 import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -16,6 +24,9 @@ _FINGERPRINT_BYTES = 65536
 
 class StateMismatch(Exception):
     """The state file was written for another file (or the file changed)."""
+
+
+Outcome = Literal["created", "updated", "unchanged", "ignored_older", "rejected"]
 
 
 @dataclass
@@ -30,12 +41,24 @@ class Counts:
         for name, value in asdict(other).items():
             setattr(self, name, getattr(self, name) + value)
 
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
     def line(self) -> str:
         return (
             f"created {self.created:,} · updated {self.updated:,} · unchanged "
             f"{self.unchanged:,} · ignored-older {self.ignored_older:,} · rejected "
             f"{self.rejected:,}"
         )
+
+
+@dataclass
+class InDoubt:
+    """Lines of a Bundle sent, not yet answered, and the server's time before it was sent."""
+
+    first_line: int
+    last_line: int
+    sent_after: str  # ISO instant, server clock
 
 
 @dataclass
@@ -48,6 +71,10 @@ class State:
     line: int = 0  # lines of the file fully acknowledged
     counts: Counts = field(default_factory=Counts)
     complete: bool = False
+    # Beyond ``line``: each answered line's first outcome (by line number) and each Bundle
+    # sent but not answered.
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    in_doubt: list[InDoubt] = field(default_factory=list)
 
     @classmethod
     def start(cls, path: Path) -> "State":
@@ -56,7 +83,13 @@ class State:
     @classmethod
     def load(cls, state_path: Path, path: Path) -> "State":
         raw = orjson.loads(state_path.read_bytes())
-        state = cls(**{**raw, "counts": Counts(**raw.get("counts", {}))})
+        state = cls(
+            **{
+                **raw,
+                "counts": Counts(**raw.get("counts", {})),
+                "in_doubt": [InDoubt(**sent) for sent in raw.get("in_doubt", [])],
+            }
+        )
         if state.file != str(path.resolve()) or state.fingerprint != _fingerprint(path):
             raise StateMismatch(f"{state_path} belongs to {state.file}, or the file changed")
         if state.offset > path.stat().st_size:
@@ -67,6 +100,41 @@ class State:
         temporary = state_path.with_name(state_path.name + ".tmp")
         temporary.write_bytes(orjson.dumps(asdict(self), option=orjson.OPT_INDENT_2))
         os.replace(temporary, state_path)  # atomic: a crash leaves the old or the new
+
+    def first_outcome(
+        self, line: int, answer: Outcome, changed_at: datetime | None, version: int | None
+    ) -> Outcome:
+        """What the load did to a line, from this answer and what the state remembers:
+        its remembered outcome; else, for an ``unchanged`` answer on a line of a Bundle
+        whose answer was lost, what that Bundle did when the Patient changed after it was
+        sent (created when at version 1); else the answer."""
+        remembered = self.outcomes.get(str(line))
+        if remembered is not None:
+            return remembered
+        if answer != "unchanged" or changed_at is None:
+            return answer
+        for sent in self.in_doubt:
+            if sent.first_line <= line <= sent.last_line and changed_at >= datetime.fromisoformat(
+                sent.sent_after
+            ):
+                return "created" if version == 1 else "updated"
+        return answer
+
+    def acknowledged(self) -> None:
+        """Forget what the lines now acknowledged needed remembering for."""
+        self.outcomes = {k: v for k, v in self.outcomes.items() if int(k) > self.line}
+        self.in_doubt = [sent for sent in self.in_doubt if sent.last_line > self.line]
+
+
+def count_lines(path: Path, offset: int = 0) -> int:
+    """Lines from ``offset`` to the end (a last line without a newline counts)."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
 
 
 def _fingerprint(path: Path) -> str:
@@ -79,6 +147,7 @@ class Batch:
     number: int
     end_offset: int
     end_line: int
+    first_line: int = 0  # the first line of the file in this batch
     entries: list[dict[str, Any]] = field(default_factory=list)
     entry_lines: list[tuple[int, bytes]] = field(default_factory=list)  # per entry
     rejects: list[dict[str, Any]] = field(default_factory=list)  # not JSON
@@ -99,7 +168,7 @@ def read_batches(path: Path, state: State, batch_size: int) -> Iterator[Batch]:
     with path.open("rb") as handle:
         handle.seek(state.offset)
         offset, line_number, number = state.offset, state.line, 0
-        batch = Batch(number, offset, line_number)
+        batch = Batch(number, offset, line_number, line_number + 1)
         for raw in handle:
             offset += len(raw)
             line_number += 1
@@ -124,6 +193,6 @@ def read_batches(path: Path, state: State, batch_size: int) -> Iterator[Batch]:
             if len(batch.entries) >= batch_size:
                 yield batch
                 number += 1
-                batch = Batch(number, offset, line_number)
+                batch = Batch(number, offset, line_number, line_number + 1)
         if batch.size:
             yield batch
