@@ -12,8 +12,8 @@ entities (XXE) and entity expansion ("billion laughs") never happen. libxml2's o
 own recursion. The body size limit belongs to the HTTP layer.
 
 Every string of the resource, in either format, then obeys Equitas's text rule
-(``services.common.input_rules``): no NUL or other control character, and tab, CR and LF
-only in FHIR's human-readable elements (``Narrative.div`` and the ``text`` of a name, an
+(``services.common.input_rules``, as numbers obey its number rule): no NUL or other control
+character, and tab, CR and LF only in FHIR's human-readable elements (``Narrative.div`` and the ``text`` of a name, an
 address, a CodeableConcept or an Annotation). XML itself cannot carry the other control
 characters, so there libxml2 refuses them first.
 """
@@ -70,21 +70,22 @@ def media_format(content_type: str) -> tuple[Literal["json", "xml"], str | None]
 def parse_resource(body: bytes, content_type: str) -> dict[str, Any]:
     """The FHIR JSON object of a request body in FHIR JSON or FHIR XML.
 
-    Only syntax is checked here (plus XML's structure, which the JSON conversion needs);
-    resource content is validated by the mapping modules. Raises ``FhirInputError``.
+    Only syntax is checked here (plus XML's structure, which the JSON conversion needs),
+    and the rules every value obeys (``_check_values``); resource content is validated by
+    the mapping modules. Raises ``FhirInputError``.
     """
     body_format, charset = media_format(content_type)
     if not body.strip():
         raise FhirInputError([Issue.error("structure", "The request body is empty")])
     parse = _parse_json if body_format == "json" else _parse_xml
     resource = parse(body, charset)
-    _check_text(resource)
+    _check_values(resource)
     return resource
 
 
-def _check_text(resource: dict[str, Any]) -> None:
+def _check_values(resource: dict[str, Any]) -> None:
     """Raise ``FhirInputError`` locating (by FHIRPath) every string that holds a character
-    Equitas's text rule refuses."""
+    Equitas's text rule refuses, and every number beyond 64 bits or not finite."""
     kind = resource.get("resourceType")
     prefix = kind if isinstance(kind, str) and text_problem(kind) is None else "Resource"
     refused = refused_values(
