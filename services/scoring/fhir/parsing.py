@@ -12,10 +12,11 @@ entities (XXE) and entity expansion ("billion laughs") never happen. libxml2's o
 own recursion. The body size limit belongs to the HTTP layer.
 
 Every string of the resource, in either format, then obeys Equitas's text rule
-(``services.common.input_rules``, as numbers obey its number rule): no NUL or other control
-character, and tab, CR and LF only in FHIR's human-readable elements (``Narrative.div`` and the ``text`` of a name, an
-address, a CodeableConcept or an Annotation). XML itself cannot carry the other control
-characters, so there libxml2 refuses them first.
+(``services.common.input_rules``, as numbers obey its number rule): no NUL or other
+control character, and tab, CR and LF only in FHIR's human-readable elements
+(``Narrative.div`` and the ``text`` of a name, an address, a CodeableConcept or an
+Annotation). XML itself cannot carry the other control characters, so there libxml2
+refuses them first (400: not well-formed XML).
 """
 
 import codecs
