@@ -6,12 +6,15 @@
   (``FreeText``: assessment notes, reasons) may also hold tab, CR and LF, and nothing
   else of the set.
 - Integers fit the column they are compared with or stored in (``INTEGER_MAX``,
-  ``BIGINT_MAX``); a number in a JSON or YAML document is finite and an integer in it
-  fits 64 bits, as JSON columns and their serialiser need (``number_problem``); a moment in time (``Instant``) can be expressed in UTC, as the
-  database driver does with it (0001-01-01T00:00+01:00 is in the year 0 in UTC).
+  ``BIGINT_MAX``, ``whole_number``). A number in a JSON or YAML document is finite and an
+  integer in it fits 64 bits, as JSON columns and their serialiser need
+  (``number_problem``).
+- A moment in time (``Instant``) can be expressed in UTC, as the database driver does
+  with it (0001-01-01T00:00+01:00 is in the year 0 in UTC).
 
-``services.common.request_text`` applies the text rule to every string a request
-carries; pydantic models that read text from elsewhere (cursors) use ``PlainText``.
+``services.common.request_text`` applies the rules to every string and number a request
+carries (``refused_values`` walks a parsed document); pydantic models that read text from
+elsewhere (cursors) use ``PlainText``.
 """
 
 import math
