@@ -176,6 +176,23 @@ class Stack:
         uri: str = self._pg.get_uri()
         return uri
 
+    def restart_database(self) -> None:
+        """Restart the embedded Postgres as an operator would (``pg_ctl restart -m fast``:
+        sessions are ended, the socket goes away until the server is back). For fault
+        tests; a database named by URL is someone else's to restart."""
+        if self._pg is None:
+            raise StackError("only the embedded Postgres can be restarted by the stack")
+        from pgserver import pg_ctl  # type: ignore[attr-defined]
+
+        pg_ctl(
+            ["-w", "-m", "fast", "-l", str(self._pg.log), "restart"],
+            pgdata=self._pg.pgdata,
+            user=self._pg.system_user,
+            timeout=60,
+        )
+        # The new postmaster, so that stop() stops it (pgserver remembers the first one).
+        self._pg.ensure_postgres_running()
+
     def env(self, service: str | None = None) -> dict[str, str]:
         cfg = self.config
         idp_token_url = f"http://127.0.0.1:{cfg.idp_port}/idp/token"  # services call it here

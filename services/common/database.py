@@ -5,7 +5,7 @@ succeeds and rolls back when anything raises, so a failed request writes nothing
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
 from sqlalchemy import event, exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Dialect, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from services.common.errors import database_unavailable
 
 
 def service_database_url(server_url: str, database: str) -> str:
@@ -65,6 +67,8 @@ def make_engine(
         hide_parameters=True,
     )
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unreachable)
+    event.listen(engine.sync_engine, "handle_error", _discard_broken_connection)
     return engine
 
 
@@ -77,6 +81,94 @@ def _refuse_closed_connection(
     # uses it (no pre-ping: that would be a round trip on every checkout).
     if dbapi_connection.driver_connection.is_closed():
         raise exc.DisconnectionError("connection closed by the server")
+
+
+class DatabaseUnreachable(ConnectionError):
+    """The database could not be reached, or a connection broke while a request used it
+    (a restart, a failover, a terminated backend). A ``ConnectionError``, which
+    ``errors.database_unavailable`` answers with a 503 and ``Retry-After``: the request
+    wrote nothing and may be retried."""
+
+    def __init__(self) -> None:
+        super().__init__("the database connection failed")
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    # SQLAlchemy's DBAPIError holds its driver error in .orig; the asyncpg adapter's errors
+    # hold asyncpg's as __cause__.
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        yield current
+        pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
+
+
+def connection_broke(error: BaseException, driver: asyncpg.Connection | None) -> bool:
+    """Whether ``error``, raised while connecting or using ``driver``, means the
+    connection is gone or unusable rather than that a statement was refused: the server
+    closed it (a restart: SQLSTATE class 08, 57P01-57P03), its socket failed (``OSError``,
+    e.g. ``FileNotFoundError`` while a Unix socket is gone), or asyncpg's protocol was
+    left mid-operation (``InternalClientError``: "cannot switch to state ...")."""
+    if driver is not None and driver.is_closed():
+        return True
+    return any(
+        isinstance(e, OSError | asyncpg.InternalClientError) or database_unavailable(e)
+        for e in _chain(error)
+    )
+
+
+def connection_unsettled(error: BaseException) -> bool:
+    """Whether ``error`` came from the driver mid-operation (a cancelled await, a
+    client-side protocol error): the connection may still be busy, so it is not used
+    again, even if it looks open."""
+    return any(
+        isinstance(e, asyncpg.InterfaceError | asyncio.CancelledError) for e in _chain(error)
+    )
+
+
+def _connect_or_unreachable(
+    dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: Any
+) -> Any:
+    # Connecting while the server restarts fails below SQLAlchemy's error handling, with a
+    # bare OSError (the socket file is gone, the port refuses) or asyncpg's "cannot connect
+    # now": named here, once, as what it is.
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except Exception as error:
+        if connection_broke(error, None) or connection_unsettled(error):
+            raise DatabaseUnreachable() from error
+        raise
+
+
+def _discard_broken_connection(context: ExceptionContext) -> BaseException | None:
+    # SQLAlchemy discards a connection only when asyncpg already knows it is closed. One
+    # whose protocol is stuck mid-operation would otherwise go back to the pool and fail
+    # every request that takes it.
+    driver = _driver_of(context.connection)
+    original = context.original_exception
+    if not connection_broke(original, driver):
+        return None
+    if driver is not None:
+        driver.terminate()  # at once: a graceful close of a stuck protocol fails, noisily
+    context.is_disconnect = True
+    # The other pooled connections are checked when next taken out (no round trip), so a
+    # single broken one does not cost every connection a reconnect.
+    context.invalidate_pool_on_disconnect = False
+    # A bare OSError, which SQLAlchemy does not wrap, is named as what it means (and a
+    # cancellation stays one).
+    bare = context.sqlalchemy_exception is None
+    return DatabaseUnreachable() if bare and isinstance(original, Exception) else None
+
+
+def _driver_of(connection: Connection | None) -> asyncpg.Connection | None:
+    if connection is None or connection.invalidated or connection.closed:
+        return None
+    driver: asyncpg.Connection | None = connection.connection.driver_connection
+    return driver
 
 
 def _json_dumps(value: object) -> str:

@@ -24,7 +24,8 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.base import instance_state
 from sqlmodel import SQLModel
 
-from services.common.errors import Conflict
+from services.common.database import DatabaseUnreachable, connection_broke, connection_unsettled
+from services.common.errors import Conflict, ProblemError
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -37,7 +38,20 @@ async def direct_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connec
     async with engine.connect() as connection:
         raw = await connection.get_raw_connection()
         driver: asyncpg.Connection = raw.driver_connection
-        yield driver
+        try:
+            yield driver
+        except ProblemError:
+            raise  # our own answer (a 404, a 409), decided after the driver was done
+        except BaseException as error:
+            # SQLAlchemy sees none of this connection's statements: what its error handling
+            # does on the ORM path (database._discard_broken_connection) is done here.
+            broke = connection_broke(error, driver)
+            if broke or connection_unsettled(error):
+                driver.terminate()
+                await connection.invalidate()  # the pool opens a new one in its place
+            if broke and isinstance(error, Exception):  # a cancellation stays one
+                raise DatabaseUnreachable() from error
+            raise
 
 
 def columns_of(model: type[SQLModel], alias: str, names: Sequence[str] | None = None) -> str:
