@@ -9,6 +9,7 @@ from services.common.app import Hook
 from services.common.database import make_engine
 from services.common.settings import Environment
 from services.scoring.assessments.routes import router as assessments
+from services.scoring.audit.refusals import close_audit_pool, open_audit_pool
 from services.scoring.audit.role_mapping import audit_role_mapping
 from services.scoring.audit.routes import router as audit
 from services.scoring.benchmark.routes import router as benchmark
@@ -76,5 +77,6 @@ on_startup: list[Hook] = [
     load_instruments,
     mount_benchmark_endpoints,
     audit_role_mapping,
+    open_audit_pool,
 ]
-on_shutdown: list[Hook] = [close_instruments]
+on_shutdown: list[Hook] = [close_instruments, close_audit_pool]

@@ -29,7 +29,7 @@ from services.scoring.assessments.schemas import (
     RevisionRead,
 )
 from services.scoring.assessments.service import Loaded, load_assessment
-from services.scoring.audit.refusals import AuditRefusals
+from services.scoring.audit.refusals import AuditedRoute
 from services.scoring.db.base import utcnow
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.organisations.models import Organisation
@@ -39,7 +39,7 @@ router = APIRouter(
     prefix="/api/scoring",
     tags=["assessments"],
     responses=problem_responses(401, 403, 404),
-    dependencies=[AuditRefusals],
+    route_class=AuditedRoute,
 )
 Reader = Annotated[Principal, Depends(require(Permission.assessment_read))]
 Writer = Annotated[Principal, Depends(require(Permission.assessment_write))]

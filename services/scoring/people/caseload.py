@@ -23,7 +23,7 @@ from services.common.errors import Conflict, FieldProblem, NotFound, problem_res
 from services.common.etag import etag_for
 from services.common.input_rules import Instant
 from services.common.permissions import Permission
-from services.scoring.audit.refusals import AuditRefusals, about
+from services.scoring.audit.refusals import AuditedRoute, about
 from services.scoring.audit.service import record
 from services.scoring.db.base import utcnow
 from services.scoring.organisations.models import Organisation, Team
@@ -43,7 +43,7 @@ router = APIRouter(
     prefix="/api/scoring",
     tags=["people"],
     responses=problem_responses(401, 403),
-    dependencies=[AuditRefusals],
+    route_class=AuditedRoute,
 )
 PersonId = Annotated[uuid.UUID, Path(description="Person id")]
 TeamCode = Annotated[str, Path(max_length=64, description="Team code")]

@@ -14,7 +14,7 @@ from services.common.errors import Conflict, FieldProblem, InvalidInput, problem
 from services.common.etag import check_if_match, etag_for
 from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
-from services.scoring.audit.refusals import AuditRefusals
+from services.scoring.audit.refusals import AuditedRoute
 from services.scoring.audit.service import record
 from services.scoring.db.base import utcnow
 from services.scoring.organisations.repository import callers_team
@@ -40,7 +40,7 @@ router = APIRouter(
     prefix="/api/scoring",
     tags=["people"],
     responses=problem_responses(401, 403),
-    dependencies=[AuditRefusals],
+    route_class=AuditedRoute,
 )
 
 
