@@ -26,93 +26,26 @@ import yaml
 from equitas_idp.demo import DemoUser
 
 from services.scoring.tests.api.hef import all_rated
+from tests.support.authorisation_table import (
+    CALLERS,
+    REPO,
+    SERVICES,
+    TABLE,
+    Caller,
+    operations,
+    read_table,
+    write_table,
+)
 from tests.support.fixtures import Tokens
 from tests.support.world import ASSESSED_ON, World, build_world, next_nhs_number
 
-REPO = Path(__file__).resolve().parents[1]
-TABLE = Path(__file__).with_name("authorisation_matrix.md")
 OBSERVED = REPO / "var" / "authorisation-matrix.observed.md"
-SERVICES = ("scoring", "aggregation", "reporting")
 HEF_VERSION = "1.0.0-provisional"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """A column of the table: a demo user (by username) or a system client with scopes."""
-
-    user: str | None = None
-    client: str | None = None
-    scope: str = ""
 
 
 # Callers who may see the world's person: the team's member and lead, and the administrator
 # (who restores assessments and reads the audit log, which name records by id).
 MAY_SEE_THE_PERSON = {"team", "lead", "admin"}
-
-# The columns of the table, in order. "team" and "lead" are the member and the lead of the
-# world's team; "other-team" is a clinician of another team of the same trust.
-CALLERS: dict[str, Caller] = {
-    "team": Caller(user="clinician.a"),
-    "lead": Caller(user="team.lead"),
-    "other-team": Caller(user="clinician.b"),
-    "other-trust": Caller(user="clinician.trustb"),
-    "analyst": Caller(user="analyst"),
-    "commissioner": Caller(user="commissioner"),
-    "board": Caller(user="board.member"),
-    "admin": Caller(user="org.admin"),
-    "no-role": Caller(user="norole"),
-    "rio": Caller(client="rio-epr-demo", scope="patient:write patient:read"),
-    "systmone": Caller(client="systmone-epr-demo", scope="patient:write patient:read"),
-    "powerbi": Caller(client="powerbi-demo", scope="aggregate:read"),
-    "aggregation": Caller(client="aggregation-service", scope="feed:read"),
-    "reporting": Caller(client="reporting-service", scope="report:render"),
-    "no-token": Caller(),
-}
-
-
-def operations() -> list[str]:
-    """Every operation of the committed contracts, as "METHOD /path"."""
-    found = []
-    for service in SERVICES:
-        document = yaml.safe_load((REPO / "openapi" / f"{service}.yaml").read_text())
-        for path, item in document["paths"].items():
-            for method in item:
-                if method in ("get", "put", "post", "delete", "patch", "head", "options"):
-                    found.append(f"{method.upper()} {path}")
-    return found
-
-
-def read_table(text: str) -> dict[str, dict[str, int]]:
-    """The markdown table whose header starts with "operation": the callers, then one row per
-    operation (other tables and prose in the file are ignored)."""
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("| operation "))
-    rows = []
-    for line in lines[start:]:
-        if not line.startswith("|"):
-            break
-        if not set(line) <= set("|-: "):
-            rows.append([cell.strip().strip("`") for cell in line.strip().strip("|").split("|")])
-    header, *body = rows
-    assert header[1:] == list(CALLERS), f"columns must be {list(CALLERS)}"
-    table: dict[str, dict[str, int]] = {}
-    for operation, *statuses in body:
-        assert operation not in table, f"two rows for {operation}"
-        assert len(statuses) == len(CALLERS), f"{operation}: {len(statuses)} statuses"
-        table[operation] = {c: int(s) for c, s in zip(CALLERS, statuses, strict=True)}
-    return table
-
-
-def write_table(table: dict[str, dict[str, int]]) -> str:
-    width = max(len(op) for op in table) + 2
-    head = "| " + "operation".ljust(width) + " | " + " | ".join(CALLERS) + " |"
-    rule = "|" + "-" * (width + 2) + "|" + "|".join("-" * (len(c) + 2) for c in CALLERS) + "|"
-    lines = [head, rule]
-    for operation, statuses in table.items():
-        cells = " | ".join(str(statuses[c]).ljust(len(c)) for c in CALLERS)
-        lines.append(f"| {('`' + operation + '`').ljust(width)} | {cells} |")
-    return "\n".join(lines) + "\n"
-
 
 # --- Requests: how each operation is called so that only the caller decides the answer ----
 

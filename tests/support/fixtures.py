@@ -18,7 +18,7 @@ import httpx
 import psutil
 import pytest
 from equitas_idp.demo import DemoUser, load_demo_users
-from equitas_stack.stack import REPO, Stack, StackConfig, default_database_url
+from equitas_stack.stack import DEMO_USERS_FILE, REPO, Stack, StackConfig, default_database_url
 
 from tests.support.tokens import system_token, user_token
 
@@ -74,7 +74,7 @@ async def gateway(public_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture(scope="session")
 def demo_users() -> dict[str, DemoUser]:
-    users = load_demo_users(REPO / "deploy" / "dev-idp" / "users.yaml")
+    users = load_demo_users(DEMO_USERS_FILE)
     return {u.username: u for u in users}
 
 
@@ -129,25 +129,35 @@ def nhs_number() -> Callable[[], str]:
     return lambda: next(_numbers)
 
 
-@pytest.fixture
-def new_team(
-    gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser]
-) -> Callable[..., Awaitable[str]]:
-    async def make(members: dict[str, str], *, org_admin: str = "org.admin") -> str:
-        code = f"T-{uuid.uuid4().hex[:10].upper()}"
-        admin = await tokens.headers(org_admin)
-        created = await gateway.post(
-            "/api/scoring/teams", json={"code": code, "name": f"Test team {code}"}, headers=admin
+async def create_team(
+    gateway: httpx.AsyncClient,
+    tokens: Tokens,
+    members: dict[str, str],
+    *,
+    org_admin: str = "org.admin",
+) -> str:
+    """A new team of the org admin's organisation with these demo users in these roles."""
+    users = {u.username: u for u in load_demo_users(DEMO_USERS_FILE)}
+    code = f"T-{uuid.uuid4().hex[:10].upper()}"
+    admin = await tokens.headers(org_admin)
+    created = await gateway.post(
+        "/api/scoring/teams", json={"code": code, "name": f"Test team {code}"}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    for username, role in members.items():
+        user = users[username]
+        put = await gateway.put(
+            f"/api/scoring/teams/{code}/members/{user.uid}",
+            json={"display_name": user.name, "role": role},
+            headers=admin,
         )
-        assert created.status_code == 201, created.text
-        for username, role in members.items():
-            user = demo_users[username]
-            put = await gateway.put(
-                f"/api/scoring/teams/{code}/members/{user.uid}",
-                json={"display_name": user.name, "role": role},
-                headers=admin,
-            )
-            assert put.status_code == 200, put.text
-        return code
+        assert put.status_code == 200, put.text
+    return code
+
+
+@pytest.fixture
+def new_team(gateway: httpx.AsyncClient, tokens: Tokens) -> Callable[..., Awaitable[str]]:
+    async def make(members: dict[str, str], *, org_admin: str = "org.admin") -> str:
+        return await create_team(gateway, tokens, members, org_admin=org_admin)
 
     return make
