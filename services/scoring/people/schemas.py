@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from services.common.input_rules import FreeText
 from services.scoring.people.ethnicity import EthnicCategory, ethnic_category_from_code
@@ -66,7 +66,8 @@ class PersonCreate(BaseModel):
 
 
 class PersonUpdate(BaseModel):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed. A name, the date of birth and sex can be corrected
+    but not removed (null is refused): the person's record always has them."""
 
     given_name: str | None = Field(default=None, min_length=1, max_length=100)
     family_name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -77,6 +78,14 @@ class PersonUpdate(BaseModel):
     gp_practice_ods: OdsCode | None = None
     interpreter_required: bool | None = None
     language: str | None = Field(default=None, max_length=16)
+
+    @field_validator("given_name", "family_name", "birth_date", "sex")
+    @classmethod
+    def _kept(cls, value: object) -> object:
+        # Runs only on a value sent: left out, the field keeps its default and is not changed.
+        if value is None:
+            raise ValueError("cannot be removed: send a corrected value or leave it out")
+        return value
 
 
 class Deprivation(BaseModel):

@@ -997,7 +997,8 @@ export interface components {
         };
         /**
          * PersonUpdate
-         * @description Only the fields sent are changed.
+         * @description Only the fields sent are changed. A name, the date of birth and sex can be corrected
+         *     but not removed (null is refused): the person's record always has them.
          */
         PersonUpdate: {
             /** Given Name */
