@@ -20,7 +20,12 @@ from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -314,3 +319,48 @@ def require(*permissions: Permission) -> Callable[..., Coroutine[Any, Any, Princ
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
+
+
+OwnCredentialVerifier = Callable[[Request, str], Coroutine[Any, Any, Principal | None]]
+"""Verifies a credential a service issues itself (an API key): the caller it stands for, or
+None when the string is not one of that service's credentials (then it must be a JWT). It
+raises ``Unauthorized`` for one of its own that is unknown, expired or revoked."""
+
+_basic = HTTPBasic(
+    auto_error=False, description="A key the service issued, as the password (any user name)"
+)
+BasicCredentials = Annotated[HTTPBasicCredentials | None, Depends(_basic)]
+
+
+def require_or_own_credential(
+    verify_own: OwnCredentialVerifier, *permissions: Permission
+) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """``require`` for routes that also accept a credential the service issues itself, sent
+    as a Bearer token or as the password of HTTP Basic (tools that can store only a key or
+    a user name and password, such as a BI tool's scheduled refresh). Basic carries only
+    such credentials; a Bearer token that ``verify_own`` does not claim is verified as a JWT."""
+
+    async def dependency(
+        request: Request, credentials: Credentials, basic: BasicCredentials
+    ) -> Principal:
+        principal: Principal | None
+        if basic is not None:
+            principal = await verify_own(request, basic.password)
+            if principal is None:
+                raise Unauthorized("The password is not a key this service issued")
+        elif credentials is not None:
+            principal = await verify_own(request, credentials.credentials)
+            if principal is None:
+                principal = await get_verifier(request).verify(credentials.credentials)
+        else:
+            raise Unauthorized(
+                "Send an access token or key as 'Authorization: Bearer <token>', "
+                "or a key as the password of HTTP Basic"
+            )
+        request.state.principal = principal
+        missing = [p.value for p in permissions if p not in principal.permissions]
+        if missing:
+            raise Forbidden(f"Your role does not allow this (needs {', '.join(missing)})")
+        return principal
+
+    return dependency
