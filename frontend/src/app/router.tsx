@@ -26,6 +26,26 @@ export function createAppRoutes(): RouteObject[] {
             { index: true, lazy: page(() => import('./routes/home')) },
             { path: paths.auth.callback.path, lazy: page(() => import('./routes/callback')) },
             { path: paths.auth.logout.path, lazy: page(() => import('./routes/logout')) },
+            {
+              path: paths.assessments.new.path,
+              lazy: page(() => import('./routes/assessments/new')),
+            },
+            {
+              path: paths.assessments.assessment.path,
+              lazy: page(() => import('./routes/assessments/assessment')),
+            },
+            {
+              path: paths.assessments.amend.path,
+              lazy: page(() => import('./routes/assessments/amend')),
+            },
+            {
+              path: paths.assessments.revisions.path,
+              lazy: page(() => import('./routes/assessments/revisions')),
+            },
+            {
+              path: paths.assessments.profile.path,
+              lazy: page(() => import('./routes/assessments/profile')),
+            },
             { path: '*', lazy: page(() => import('./routes/not-found')) },
           ],
         },
