@@ -1,10 +1,8 @@
 """The pseudonymised change feed that aggregation reads (clients with ``feed:read``)."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
 from sqlalchemy import RowMapping, text
 
 from services.common.auth import Principal, require
@@ -12,23 +10,10 @@ from services.common.database import Session
 from services.common.errors import FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
 from services.scoring.feed.payload import feed_payload
+from services.scoring.feed.schemas import REMAINING_CAP, FeedItem, FeedPage, FeedPayloadV1
 
 router = APIRouter(prefix="/api/scoring", tags=["feed"], responses=problem_responses(401, 403, 422))
 FeedReader = Annotated[Principal, Depends(require(Permission.feed_read))]
-
-
-class FeedItem(BaseModel):
-    cursor: str
-    event_type: str
-    occurred_at: datetime
-    payload: dict[str, Any]
-
-
-class FeedPage(BaseModel):
-    events: list[FeedItem]
-    next_cursor: str = Field(
-        description="Pass as ?after= to continue; equals the request's cursor when empty"
-    )
 
 
 # Events in the order their transactions became safe to read: (txid, seq), only below the
@@ -45,6 +30,18 @@ _PAGE = text(
       AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY e.txid, e.seq
     LIMIT :limit
+    """
+)
+# How many more are ready after a full page (the reader's backlog), counted up to a cap so
+# a reader far behind costs one bounded index scan per page.
+_REMAINING = text(
+    """
+    SELECT count(*) FROM (
+        SELECT 1 FROM feed_event e
+        WHERE (e.txid, e.seq) > (CAST(:txid AS text)::xid8, :seq)
+          AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+        LIMIT :cap
+    ) AS ready
     """
 )
 
@@ -85,11 +82,20 @@ async def read_feed(
             cursor=f"{r['cursor_txid']}.{r['seq']}",
             event_type=r["event_type"],
             occurred_at=r["occurred_at"],
-            payload=_published(secret, r),
+            payload=FeedPayloadV1.model_validate(_published(secret, r)),
         )
         for r in rows
     ]
-    return FeedPage(events=events, next_cursor=events[-1].cursor if events else after or "0")
+    remaining = 0
+    if len(events) == limit:
+        last_txid, _dot, last_seq = events[-1].cursor.partition(".")
+        counted = {"txid": last_txid, "seq": int(last_seq), "cap": REMAINING_CAP}
+        remaining = int((await session.execute(_REMAINING, counted)).scalar_one())
+    return FeedPage(
+        events=events,
+        next_cursor=events[-1].cursor if events else after or "0",
+        remaining=remaining,
+    )
 
 
 def _published(secret: bytes, row: RowMapping) -> dict[str, Any]:

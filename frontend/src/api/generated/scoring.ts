@@ -744,21 +744,54 @@ export interface components {
          * @enum {string}
          */
         EthnicCategory: "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "J" | "K" | "L" | "M" | "N" | "P" | "R" | "S" | "Z" | "99";
+        /** FeedAnswer */
+        FeedAnswer: {
+            /**
+             * Code
+             * @description The answer's option code (e.g. 'moderate')
+             */
+            code: string;
+            /**
+             * Value
+             * @description The option's scale value; null for one that counts as missing
+             */
+            value: number | null;
+        };
+        /** FeedBand */
+        FeedBand: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
+        /** FeedCompleteness */
+        FeedCompleteness: {
+            /** Rated */
+            rated: number;
+            /** Not Assessed */
+            not_assessed: number;
+            /** Unanswered */
+            unanswered: number;
+            /** Total */
+            total: number;
+            /** Complete */
+            complete: boolean;
+        };
         /** FeedItem */
         FeedItem: {
             /** Cursor */
             cursor: string;
-            /** Event Type */
-            event_type: string;
+            /**
+             * Event Type
+             * @enum {string}
+             */
+            event_type: "assessment.submitted" | "assessment.amended" | "assessment.deleted" | "assessment.restored";
             /**
              * Occurred At
              * Format: date-time
              */
             occurred_at: string;
-            /** Payload */
-            payload: {
-                [key: string]: unknown;
-            };
+            payload: components["schemas"]["FeedPayloadV1"];
         };
         /** FeedPage */
         FeedPage: {
@@ -769,6 +802,161 @@ export interface components {
              * @description Pass as ?after= to continue; equals the request's cursor when empty
              */
             next_cursor: string;
+            /**
+             * Remaining
+             * @description Events ready to read after this page, counted up to 10,000 (then that number): how far behind the reader is
+             */
+            remaining: number;
+        };
+        /**
+         * FeedPayload
+         * @description An assessment change, pseudonymised: no name, NHS number, date of birth, postcode
+         *     or free text (decision 0005).
+         */
+        FeedPayloadV1: {
+            /**
+             * Schema Version
+             * @constant
+             */
+            schema_version: 1;
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "assessment.submitted" | "assessment.amended" | "assessment.deleted" | "assessment.restored";
+            /**
+             * Assessment Key
+             * @description Stable pseudonym of the assessment: a later revision replaces earlier ones
+             */
+            assessment_key: string;
+            /**
+             * Revision
+             * @description The assessment's revision the event is about
+             */
+            revision: number;
+            /**
+             * Person Key
+             * @description Keyed HMAC of the person's NHS number or local id; null if none is known
+             */
+            person_key: string | null;
+            /**
+             * Age Band
+             * @description Age band at the assessment date, e.g. '25-34'
+             */
+            age_band: string | null;
+            /**
+             * Sex
+             * @description male, female, other or unknown
+             */
+            sex: string;
+            /**
+             * Ethnic Category
+             * @description NHS ethnic category code (A-S, Z not stated, 99 not known); null: none
+             */
+            ethnic_category: string | null;
+            /**
+             * Ethnic Group
+             * @description High-level group of the category (white, mixed, asian_or_asian_british, black_or_black_british, other, not_stated, not_known); null when no category
+             */
+            ethnic_group: string | null;
+            /**
+             * Imd Decile
+             * @description 1 = most deprived
+             */
+            imd_decile: number | null;
+            /** Imd Vintage */
+            imd_vintage: string | null;
+            /**
+             * Organisation Code
+             * @description ODS code of the trust
+             */
+            organisation_code: string;
+            /**
+             * Commissioner Code
+             * @description ODS code of its commissioner (ICB)
+             */
+            commissioner_code: string | null;
+            /** Team Code */
+            team_code: string;
+            /** Instrument */
+            instrument: string;
+            /** Variant */
+            variant: string;
+            /** Instrument Version */
+            instrument_version: string;
+            /** Episode Type */
+            episode_type: string;
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * Answers
+             * @description Item id -> the answer
+             */
+            answers: {
+                [key: string]: components["schemas"]["FeedAnswer"];
+            };
+            scores: components["schemas"]["FeedScores"] | null;
+        };
+        /** FeedScoreGroup */
+        FeedScoreGroup: {
+            /**
+             * Scores
+             * @description Score id -> value; null: none rated
+             */
+            scores: {
+                [key: string]: number | null;
+            };
+            /**
+             * Bands
+             * @description Band set id -> level
+             */
+            bands: {
+                [key: string]: components["schemas"]["FeedBand"] | null;
+            };
+            /**
+             * Counted Items
+             * @description For count rules: score id -> the item (or section) ids counted
+             */
+            counted_items: {
+                [key: string]: string[];
+            };
+            completeness: components["schemas"]["FeedCompleteness"];
+        };
+        /**
+         * FeedScores
+         * @description The instrument engine's scores of the revision (``AssessmentScores``).
+         */
+        FeedScores: {
+            /** Instrument */
+            instrument: string;
+            /** Variant */
+            variant: string;
+            /** Version */
+            version: string;
+            /**
+             * Direction
+             * @description 'lower_is_better' or 'higher_is_better'
+             */
+            direction: string;
+            /**
+             * Sections
+             * @description Section id -> its scores
+             */
+            sections: {
+                [key: string]: components["schemas"]["FeedScoreGroup"];
+            };
+            /** Groupings */
+            groupings: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["FeedScoreGroup"];
+                };
+            };
+            overall: components["schemas"]["FeedScoreGroup"];
         };
         /**
          * FieldProblem

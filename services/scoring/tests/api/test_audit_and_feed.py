@@ -13,7 +13,7 @@ from equitas_stack.stack import Stack
 
 from services.common.database import service_database_url
 from services.scoring.feed.payload import FeedContext
-from services.scoring.tests.api.feed_helpers import read_feed
+from services.scoring.tests.api.feed_helpers import read_feed, stored_whole_event
 from services.scoring.tests.api.fhir_helpers import scoring_db
 from services.scoring.tests.api.hef import NewTeam, all_rated, create_person, submit_complete
 from tests.support.fixtures import Tokens
@@ -165,8 +165,8 @@ async def test_the_feed_never_passes_an_event_still_being_written(
         await writing.start()
         await slow.execute(
             "INSERT INTO feed_event (event_type, occurred_at, payload) "
-            "VALUES ('test.in-flight', now(), $1::jsonb)",
-            json.dumps({"team_code": team}),
+            "VALUES ('assessment.submitted', now(), $1::jsonb)",
+            json.dumps({**stored_whole_event(team), "episode_type": "in-flight"}),
         )
         # A submit that commits while the first transaction is still open...
         submitted = await submit_complete(gateway, headers, person["id"], "low")
@@ -176,8 +176,8 @@ async def test_the_feed_never_passes_an_event_still_being_written(
         assert [e for e in events if e["payload"].get("team_code") == team] == []
         await writing.commit()
     events, _ = await read_feed(gateway, auth, waiting_cursor)
-    mine = [e["event_type"] for e in events if e["payload"].get("team_code") == team]
-    assert mine == ["test.in-flight", "assessment.submitted"]
+    mine = [e["payload"]["episode_type"] for e in events if e["payload"]["team_code"] == team]
+    assert mine == ["in-flight", "referral"]
 
 
 async def test_a_cursor_that_is_not_ours_is_refused(
@@ -200,15 +200,14 @@ async def test_the_feed_orders_transaction_ids_as_numbers(
         for txid in ("100", "99"):
             await conn.execute(
                 "INSERT INTO feed_event (event_type, occurred_at, payload, txid) "
-                "VALUES ($1, now(), $2::jsonb, $3::text::xid8)",
-                f"test.txid-{txid}",
-                json.dumps({"team_code": marker}),
+                "VALUES ('assessment.submitted', now(), $1::jsonb, $2::text::xid8)",
+                json.dumps({**stored_whole_event(marker), "episode_type": f"txid-{txid}"}),
                 txid,
             )
     auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
     events, _ = await read_feed(gateway, auth, "0")
     mine = [e for e in events if e["payload"]["team_code"] == marker]
-    assert [e["event_type"] for e in mine] == ["test.txid-99", "test.txid-100"]
+    assert [e["payload"]["episode_type"] for e in mine] == ["txid-99", "txid-100"]
     assert mine[0]["cursor"].startswith("99.")
 
 
