@@ -1,11 +1,11 @@
-"""`make run`: start everything, print where to go and who to log in as, stop on Ctrl-C."""
+"""`make run`: start everything, print where to go and who to log in as, keep it running
+(a child that dies is restarted: ``supervisor``), stop on Ctrl-C."""
 
 import argparse
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from equitas_stack.stack import DEMO_USERS_FILE, REPO, Stack, StackConfig, StackError
+from equitas_stack.supervisor import CrashLoop, Supervisor
 
 # The seed's exit status when the organisations, teams and memberships are in but the
 # synthetic people are not (services.scoring.demo_data.seed.PEOPLE_NOT_LOADED).
@@ -107,13 +108,13 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     exit_code = 0
-    while not stopping:
-        dead = stack.failed()
-        if dead is not None:
-            print(f"{dead} stopped unexpectedly:\n{stack.log_tail(dead)}", file=sys.stderr)
-            exit_code = 1
-            break
-        time.sleep(0.5)
+    # A child that dies is restarted with backoff; only a crash loop (or Ctrl-C) stops all.
+    supervisor = Supervisor(stack, say=lambda message: print(message, file=sys.stderr, flush=True))
+    try:
+        supervisor.run(lambda: stopping)
+    except CrashLoop as exc:
+        print(str(exc), file=sys.stderr, flush=True)
+        exit_code = 1
     print("Stopping Equitas ...", flush=True)
     stack.stop()
     print("Stopped.", flush=True)

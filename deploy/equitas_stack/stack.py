@@ -1,5 +1,6 @@
 """One supervised group of processes: the system as `make run` and the test-suite start it."""
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -88,10 +89,17 @@ class StackError(RuntimeError):
     pass
 
 
+def _kill_group(proc: "subprocess.Popen[bytes]") -> None:
+    """Kill what is left of an exited child's process group (its own children)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 class Stack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._argv: dict[str, list[str]] = {}
         self._logs: dict[str, IO[bytes]] = {}
         self._pg: Any = None
         self.database_url = config.database_url or ""
@@ -146,11 +154,23 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            _kill_group(proc)
         for log in self._logs.values():
             log.close()
+        self._logs.clear()
         if self._pg is not None:
             self._pg.cleanup()
             self._pg = None
+
+    def restart(self, name: str) -> None:
+        """Start the child ``name`` again, as it was first started (its process group is
+        killed first: a worker its dead parent left behind would hold the port)."""
+        old = self.processes[name]
+        if old.poll() is None:
+            raise StackError(f"{name} is still running")
+        _kill_group(old)
+        self._logs.pop(name).close()
+        self._spawn(name, self._argv[name])
 
     def failed(self) -> str | None:
         """The name of a child that exited on its own, if any."""
@@ -255,18 +275,30 @@ class Stack:
     def _spawn(self, name: str, argv: list[str]) -> None:
         log = open(self.config.var_dir / "log" / f"{name}.log", "ab")  # noqa: SIM115
         self._logs[name] = log
+        self._argv[name] = argv
         service = name if name in SERVICES else None
+        # Each child leads a process group of its own, so whatever it started (uvicorn's
+        # workers) can be stopped with it; Ctrl-C reaches the supervisor, which stops them.
         self.processes[name] = subprocess.Popen(  # noqa: S603 - our own argv
-            argv, cwd=REPO, env=self.env(service), stdout=log, stderr=subprocess.STDOUT
+            argv,
+            cwd=REPO,
+            env=self.env(service),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0,
         )
 
-    def _wait_ready(self, timeout_s: float) -> None:
+    def ready_url(self, name: str) -> str:
+        """Where the child ``name`` answers 200 once it is ready."""
         cfg = self.config
-        checks = {
-            "idp": f"http://127.0.0.1:{cfg.idp_port}/idp/.well-known/openid-configuration",
-            **{s: f"http://127.0.0.1:{p}/readyz" for s, p in cfg.service_ports.items()},
-            "gateway": f"{cfg.public_url}/api/scoring/healthz",
-        }
+        if name == "idp":
+            return f"http://127.0.0.1:{cfg.idp_port}/idp/.well-known/openid-configuration"
+        if name == "gateway":
+            return f"{cfg.public_url}/api/scoring/healthz"
+        return f"http://127.0.0.1:{cfg.service_ports[name]}/readyz"
+
+    def _wait_ready(self, timeout_s: float) -> None:
+        checks = {name: self.ready_url(name) for name in ["idp", *SERVICES, "gateway"]}
         deadline = time.monotonic() + timeout_s
         pending = dict(checks)
         with httpx.Client(timeout=2.0) as client:
