@@ -1,4 +1,7 @@
 // The route table. Components link with `getHref`; the router mounts `path`.
+// Ids are encoded so that a hand-typed address never reaches another route.
+const id = (value: string) => encodeURIComponent(value);
+
 export const paths = {
   home: {
     path: '/',
@@ -14,28 +17,61 @@ export const paths = {
       getHref: () => '/logout',
     },
   },
+  caseload: {
+    path: '/caseload',
+    getHref: () => '/caseload',
+  },
+  person: {
+    path: '/people/:personId',
+    getHref: (personId: string) => `/people/${id(personId)}`,
+  },
+  // The assessment pages (the HEF form and the profile) are built in features/assessments
+  // and features/profile; the person page links to them.
   assessments: {
-    new: {
+    create: {
       path: '/people/:personId/assessments/new',
-      getHref: (personId: string) => `/people/${encodeURIComponent(personId)}/assessments/new`,
+      getHref: (personId: string) => `/people/${id(personId)}/assessments/new`,
     },
-    assessment: {
+    detail: {
       path: '/assessments/:assessmentId',
-      getHref: (assessmentId: string) => `/assessments/${encodeURIComponent(assessmentId)}`,
-    },
-    amend: {
-      path: '/assessments/:assessmentId/amend',
-      getHref: (assessmentId: string) => `/assessments/${encodeURIComponent(assessmentId)}/amend`,
-    },
-    revisions: {
-      path: '/assessments/:assessmentId/revisions',
-      getHref: (assessmentId: string) =>
-        `/assessments/${encodeURIComponent(assessmentId)}/revisions`,
+      getHref: (assessmentId: string) => `/assessments/${id(assessmentId)}`,
     },
     profile: {
       path: '/assessments/:assessmentId/profile',
-      getHref: (assessmentId: string) =>
-        `/assessments/${encodeURIComponent(assessmentId)}/profile`,
+      getHref: (assessmentId: string) => `/assessments/${id(assessmentId)}/profile`,
+    },
+  },
+  dashboards: {
+    path: '/dashboards',
+    getHref: () => '/dashboards',
+  },
+  admin: {
+    root: {
+      path: '/admin',
+      getHref: () => '/admin',
+    },
+    teams: {
+      path: '/admin/teams',
+      getHref: () => '/admin/teams',
+    },
+    team: {
+      path: '/admin/teams/:teamCode',
+      getHref: (teamCode: string) => `/admin/teams/${id(teamCode)}`,
+    },
+    audit: {
+      path: '/admin/audit',
+      getHref: (filters?: Record<string, string>) => {
+        const query = new URLSearchParams(filters).toString();
+        return query === '' ? '/admin/audit' : `/admin/audit?${query}`;
+      },
+    },
+    breakGlass: {
+      path: '/admin/break-glass',
+      getHref: () => '/admin/break-glass',
+    },
+    restore: {
+      path: '/admin/restore',
+      getHref: () => '/admin/restore',
     },
   },
 } as const;

@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 
 import { paths } from '@/config/paths';
 import { useAuth } from '@/lib/auth';
@@ -21,11 +21,57 @@ function UserIcon() {
   );
 }
 
+export type NavigationItem = {
+  label: string;
+  href: string;
+};
+
+/** The item for this page or a page under it ("/admin/audit" is under "/admin"). */
+function isCurrent(href: string, pathname: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}
+
+function PrimaryNavigation({ items }: { items: readonly NavigationItem[] }) {
+  const { pathname } = useLocation();
+  return (
+    <nav className="nhsuk-header__navigation" aria-label="Menu">
+      <div className="nhsuk-header__navigation-container nhsuk-width-container">
+        <ul className="nhsuk-header__navigation-list">
+          {items.map((item) => {
+            const current = isCurrent(item.href, pathname);
+            return (
+              <li
+                key={item.href}
+                className={`nhsuk-header__navigation-item${current ? ' nhsuk-header__navigation-item--current' : ''}`}
+              >
+                <Link
+                  className="nhsuk-header__navigation-link"
+                  to={item.href}
+                  aria-current={current ? (pathname === item.href ? 'page' : 'true') : undefined}
+                >
+                  {current ? (
+                    <strong className="nhsuk-header__navigation-item-current-fallback">
+                      {item.label}
+                    </strong>
+                  ) : (
+                    item.label
+                  )}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </nav>
+  );
+}
+
 /**
- * NHS.UK header with the service name. When someone is signed in it shows who, and a
- * way to log out; logging in is done from the start page, so there is one "Log in".
+ * NHS.UK header with the service name. When someone is signed in it shows who, a way to
+ * log out, and the parts of Equitas their role uses; logging in is done from the start
+ * page, so there is one "Log in".
  */
-export function Header() {
+export function Header({ navigation = [] }: { navigation?: readonly NavigationItem[] }) {
   const { user } = useAuth();
   const displayName = user?.profile.name ?? user?.profile.sub;
 
@@ -58,6 +104,7 @@ export function Header() {
           </nav>
         )}
       </div>
+      {user !== null && navigation.length > 0 && <PrimaryNavigation items={navigation} />}
     </header>
   );
 }

@@ -1,1 +1,2 @@
+export type { NavigationItem } from './header';
 export { MainLayout } from './main-layout';

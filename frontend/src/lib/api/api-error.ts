@@ -5,8 +5,10 @@ const ProblemSchema = z.object({
   type: z.string().optional(),
   title: z.string().optional(),
   status: z.number().int().optional(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
+  detail: z.string().nullish(),
+  instance: z.string().nullish(),
+  // Equitas names each wrong field (a JSON path such as "body.reason") with a message.
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
 export type Problem = z.infer<typeof ProblemSchema>;

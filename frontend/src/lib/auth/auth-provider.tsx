@@ -18,11 +18,19 @@ import { isCurrent } from './user-manager';
 
 export type AuthStatus = 'loading' | 'ready';
 
+/** 'ok' while tokens renew; 'failed' when the last renewal did not work. */
+export type RenewalStatus = 'ok' | 'failed';
+
 export type AuthContextValue = {
   /** 'loading' until the stored session (if any) has been read. */
   status: AuthStatus;
   /** The signed-in user, or null. */
   user: User | null;
+  renewal: RenewalStatus;
+  /** True once a session ended on its own (expired), until the next login or logout. */
+  sessionEnded: boolean;
+  /** Renews the tokens now (the refresh token grant); resolves false if that failed. */
+  renew: () => Promise<boolean>;
   /** Sends the browser to the IdP; `returnTo` is where to land afterwards. */
   login: (returnTo?: string) => Promise<void>;
   /** Completes the code exchange on the callback URL; resolves to the return path. */
@@ -41,6 +49,8 @@ type AuthProviderProps = {
 export function AuthProvider({ userManager, children }: AuthProviderProps) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [user, setUser] = useState<User | null>(null);
+  const [renewal, setRenewal] = useState<RenewalStatus>('ok');
+  const [sessionEnded, setSessionEnded] = useState(false);
   // A callback URL's code can be exchanged once only, but StrictMode (and a remount)
   // runs effects twice: the second caller shares the first exchange.
   const callbacks = useRef(new Map<string, Promise<string>>());
@@ -50,17 +60,24 @@ export function AuthProvider({ userManager, children }: AuthProviderProps) {
     let active = true;
     const onLoaded = (loaded: User) => {
       setUser(loaded);
+      setRenewal('ok');
+      setSessionEnded(false);
     };
     const onUnloaded = () => {
       setUser(null);
     };
-    // No silent renew: an expired access token ends the session in this tab.
+    const onRenewFailed = () => {
+      setRenewal('failed');
+    };
+    // Renewal did not work in time: an expired access token ends the session in this tab.
     const onExpired = () => {
+      setSessionEnded(true);
       void userManager.removeUser();
     };
     const unsubscribe = [
       userManager.events.addUserLoaded(onLoaded),
       userManager.events.addUserUnloaded(onUnloaded),
+      userManager.events.addSilentRenewError(onRenewFailed),
       userManager.events.addAccessTokenExpired(onExpired),
     ];
 
@@ -108,7 +125,19 @@ export function AuthProvider({ userManager, children }: AuthProviderProps) {
     [userManager],
   );
 
+  const renew = useCallback(async () => {
+    try {
+      // Raises UserLoaded on success, which clears the failure.
+      await userManager.signinSilent();
+      return true;
+    } catch {
+      setRenewal('failed');
+      return false;
+    }
+  }, [userManager]);
+
   const logout = useCallback(() => {
+    setSessionEnded(false);
     pendingLogout.current ??= (async () => {
       try {
         // Removes the user from the store, then navigates to the IdP's end-session
@@ -126,8 +155,8 @@ export function AuthProvider({ userManager, children }: AuthProviderProps) {
   }, [userManager]);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ status, user, login, completeLogin, logout }),
-    [status, user, login, completeLogin, logout],
+    () => ({ status, user, renewal, sessionEnded, renew, login, completeLogin, logout }),
+    [status, user, renewal, sessionEnded, renew, login, completeLogin, logout],
   );
 
   return <AuthContext value={value}>{children}</AuthContext>;

@@ -1,4 +1,15 @@
-export { AuthProvider, useAuth, type AuthContextValue, type AuthStatus } from './auth-provider';
+export {
+  AuthProvider,
+  useAuth,
+  type AuthContextValue,
+  type AuthStatus,
+  type RenewalStatus,
+} from './auth-provider';
 export { createNonce } from './nonce';
 export { safeReturnTo } from './return-to';
-export { createUserManager, isCurrent, readAccessToken } from './user-manager';
+export {
+  createUserManager,
+  isCurrent,
+  readAccessToken,
+  RENEW_BEFORE_EXPIRY_S,
+} from './user-manager';

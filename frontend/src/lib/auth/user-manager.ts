@@ -7,6 +7,10 @@ import {
 
 import type { OidcConfig } from '@/config/env';
 
+/** How long before the access token expires its renewal starts, and the warning shows
+ * if renewal fails. */
+export const RENEW_BEFORE_EXPIRY_S = 120;
+
 /**
  * The OIDC client: authorization code flow with PKCE (S256, always on in oidc-client-ts).
  *
@@ -30,9 +34,12 @@ export function createUserManager(
     // forgets them; the IdP's session cookie makes logging in again a single click.
     userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
     stateStore: new WebStorageStateStore({ store: stateStorage }),
-    // No hidden iframes: no silent renew and no check-session polling. When the access
-    // token expires the session in this tab ends (see AuthProvider).
-    automaticSilentRenew: false,
+    // Renewed with the refresh token (rotated by the IdP on every use) a little before
+    // the access token expires, so a long assessment never loses its session. No hidden
+    // iframes and no check-session polling. If renewal fails the user is warned before
+    // the access token expires (features/session), and then the session in this tab ends.
+    automaticSilentRenew: true,
+    accessTokenExpiringNotificationTimeInSeconds: RENEW_BEFORE_EXPIRY_S,
     monitorSession: false,
     // The services, not the IdP's userinfo endpoint, say who the caller is (/api/scoring/me).
     loadUserInfo: false,

@@ -4,8 +4,8 @@ import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { useAuth } from '@/lib/auth';
 
-/** The start page: what Equitas is, and one way in. */
-export function LoginStart() {
+/** The start page: what Equitas is, and one way in; `returnTo` is where to land after. */
+export function LoginStart({ returnTo }: { returnTo?: string }) {
   const { login } = useAuth();
   const [pending, setPending] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -14,7 +14,7 @@ export function LoginStart() {
     setPending(true);
     setFailed(false);
     // On success the browser leaves for the IdP, so only failure comes back here.
-    login().catch((error: unknown) => {
+    login(returnTo).catch((error: unknown) => {
       console.error('Login could not start', error);
       setFailed(true);
       setPending(false);

@@ -1,0 +1,13 @@
+import type { NavigationItem } from '@/components/layouts';
+import { paths } from '@/config/paths';
+import { administers, keepsCaseload, seesDashboards, type Me } from '@/lib/access';
+
+/** The parts of Equitas a role uses, in the order people reach for them. */
+export function navigationFor(me: Me): NavigationItem[] {
+  const items: NavigationItem[] = [];
+  if (keepsCaseload(me)) items.push({ label: 'Caseload', href: paths.caseload.getHref() });
+  if (seesDashboards(me)) items.push({ label: 'Dashboards', href: paths.dashboards.getHref() });
+  if (administers(me)) items.push({ label: 'Admin', href: paths.admin.root.getHref() });
+  items.push({ label: 'Your account', href: paths.home.getHref() });
+  return items;
+}
