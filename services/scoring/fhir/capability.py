@@ -40,12 +40,18 @@ def capability_statement(base_url: str, *, software_version: str) -> dict[str, A
             "identifier (one system per client, configured in Equitas); one of them, a full "
             "birthDate and a current name are required. Served as sent, with this server's "
             "id, versionId and lastUpdated; staff corrections made in Equitas since replace "
-            "their elements and add a meta.tag. Extensions are stored as sent; modifier "
-            "extensions are refused."
+            "their elements and add a meta.tag (a person never sent is served from Equitas's "
+            "record). Extensions are stored as sent; modifier extensions are refused."
         ),
         "interaction": [
             {"code": "read", "documentation": "The latest Patient sent (see above)."},
-            {"code": "vread", "documentation": "Each version as the EPR sent it."},
+            {
+                "code": "vread",
+                "documentation": (
+                    "Each version the EPR sent, as sent; the current version as read serves "
+                    "it. A version made by a staff correction is kept only while current."
+                ),
+            },
             {
                 "code": "update",
                 "documentation": (
@@ -53,7 +59,12 @@ def capability_statement(base_url: str, *, software_version: str) -> dict[str, A
                     "no create), or conditional: PUT Patient?identifier=[system]|[value]."
                 ),
             },
-            {"code": "history-instance", "documentation": "Newest first, paged (_count)."},
+            {
+                "code": "history-instance",
+                "documentation": (
+                    "Newest first, paged (_count): the current version, then each Patient sent."
+                ),
+            },
             {
                 "code": "search-type",
                 "documentation": "All Patients of your organisation, or by identifier; paged.",

@@ -36,3 +36,16 @@ def test_capability_statement_lists_what_is_implemented() -> None:
     (service,) = rest["security"]["service"]
     assert service["coding"][0]["code"] == "OAuth"
     assert "RFC 7523" in rest["security"]["description"]
+
+
+def test_patient_versions_are_described_as_they_are_served() -> None:
+    """vread and history serve the current version as the read does (staff corrections
+    shown) and the Patients sent before it; a correction's version is kept only while
+    current (docs/fhir.md, decision 0017)."""
+    (rest,) = capability_statement("https://x.example/fhir", software_version="0")["rest"]
+    patient = next(r for r in rest["resource"] if r["type"] == "Patient")
+    said = {i["code"]: i.get("documentation", "") for i in patient["interaction"]}
+    assert "the current version as read serves it" in said["vread"]
+    assert "staff correction is kept only while current" in said["vread"]
+    assert "the current version, then each Patient sent" in said["history-instance"]
+    assert "a person never sent is served from Equitas's record" in patient["documentation"]
