@@ -172,6 +172,18 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "POST /api/scoring/instruments": lambda _w: _static(
         Call(content=_definition_text().read_text(), headers={"Content-Type": "application/yaml"})
     ),
+    # A new team of the administrator's trust each call (the structure others read stays).
+    "POST /api/aggregation/hierarchy/links": lambda _w: _static(
+        Call(
+            json={
+                "child_code": f"M-{uuid.uuid4().hex[:10].upper()}",
+                "parent_code": "EQA",
+                "valid_from": "2020-04-01",
+                "child_name": "Matrix team",
+                "child_kind": "team",
+            }
+        )
+    ),
     "POST /api/scoring/instruments/recompute-diff": _fixed(
         json={"instrument": "hef", "variant": "standard", "version": HEF_VERSION}
     ),

@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter
 
+from services.aggregation.hierarchy.routes import router as hierarchy
 from services.common.identity import me_router
 
 routers: list[APIRouter] = [me_router("aggregation")]
+routers.append(hierarchy)

@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.aggregation.api import routers
+from services.aggregation.hierarchy.load import load_reference_hierarchy
 from services.aggregation.settings import AggregationSettings
 from services.common.app import ServiceSpec, build_app
 
@@ -16,6 +17,7 @@ SPEC = ServiceSpec(
     description="Disclosure-controlled aggregates of health-inequality measures.",
     routers=routers,
     migrations_dir=Path(__file__).parent / "db" / "migrations",
+    on_startup=[load_reference_hierarchy],
 )
 
 

@@ -55,6 +55,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/aggregation/hierarchy/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organisation units, each with its parent on a date */
+        get: operations["hierarchy-list_organisations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/hierarchy/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Effective-dated parent links, oldest first */
+        get: operations["hierarchy-list_links"];
+        put?: never;
+        /**
+         * Add a parent link (a new unit, a move, a merger, a change of commissioner)
+         * @description An administrator may add a link for a unit of their organisation (itself, one under
+         *     it today, or one that ever was), or one that puts a unit under it. A link that starts after the start of
+         *     the unit's current open-ended link succeeds it; any other overlap is a 409 naming the
+         *     date at fault. History before the new link's start is never changed.
+         */
+        post: operations["hierarchy-add_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -82,6 +123,66 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        /**
+         * Level
+         * @description The levels figures are rolled up to: team -> trust -> ICB -> region.
+         * @enum {string}
+         */
+        Level: "team" | "trust" | "icb" | "region";
+        /** LinkCreate */
+        LinkCreate: {
+            /**
+             * Child Code
+             * @description ODS code, or a team's code
+             */
+            child_code: string;
+            /**
+             * Parent Code
+             * @description ODS code, or a team's code
+             */
+            parent_code: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to?: string | null;
+            /**
+             * Child Name
+             * @description Needed for a new unit
+             */
+            child_name?: string | null;
+            /** @description Needed for a new unit */
+            child_kind?: components["schemas"]["UnitKind"] | null;
+        };
+        /** LinkCreated */
+        LinkCreated: {
+            link: components["schemas"]["LinkRead"];
+            /** @description The open-ended link this one succeeds, now ending where it starts */
+            ended: components["schemas"]["LinkRead"] | null;
+        };
+        /** LinkRead */
+        LinkRead: {
+            /** Id */
+            id: number;
+            /** Child Code */
+            child_code: string;
+            /** Parent Code */
+            parent_code: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid To
+             * @description Exclusive; null while the link holds
+             */
+            valid_to: string | null;
+            /** Source */
+            source: string;
         };
         /** Me */
         Me: {
@@ -112,6 +213,39 @@ export interface components {
             ods_code: string;
             /** Name */
             name?: string | null;
+        };
+        /** OrganisationRead */
+        OrganisationRead: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["UnitKind"];
+            level: components["schemas"]["Level"];
+            /**
+             * Parent Code
+             * @description The parent on the date asked (default today)
+             */
+            parent_code: string | null;
+            /**
+             * Source
+             * @description reference (the ODS-style file) or admin
+             */
+            source: string;
+        };
+        /** Page[LinkRead] */
+        Page_LinkRead_: {
+            /** Items */
+            items: components["schemas"]["LinkRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[OrganisationRead] */
+        Page_OrganisationRead_: {
+            /** Items */
+            items: components["schemas"]["OrganisationRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** Problem */
         Problem: {
@@ -150,6 +284,11 @@ export interface components {
              */
             role: "member" | "lead";
         };
+        /**
+         * UnitKind
+         * @enum {string}
+         */
+        UnitKind: "team" | "trust" | "ccg" | "icb" | "region";
     };
     responses: never;
     parameters: never;
@@ -226,6 +365,189 @@ export interface operations {
             };
             /** @description Problem details */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "hierarchy-list_organisations": {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["UnitKind"] | null;
+                parent?: string | null;
+                /** @description Structure on this date (default today) */
+                on?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrganisationRead_"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "hierarchy-list_links": {
+        parameters: {
+            query?: {
+                child?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LinkRead_"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "hierarchy-add_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkCreated"];
+                };
+            };
+            /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
