@@ -38,6 +38,27 @@ export function createAppRoutes(): RouteObject[] {
               lazy: page(() => import('./routes/admin/break-glass')),
             },
             { path: paths.admin.restore.path, lazy: page(() => import('./routes/admin/restore')) },
+            // The HEF form (issue 19): start, draft or submitted, amend, revisions, profile.
+            {
+              path: paths.assessments.create.path,
+              lazy: page(() => import('./routes/assessments/new')),
+            },
+            {
+              path: paths.assessments.detail.path,
+              lazy: page(() => import('./routes/assessments/assessment')),
+            },
+            {
+              path: paths.assessments.amend.path,
+              lazy: page(() => import('./routes/assessments/amend')),
+            },
+            {
+              path: paths.assessments.revisions.path,
+              lazy: page(() => import('./routes/assessments/revisions')),
+            },
+            {
+              path: paths.assessments.profile.path,
+              lazy: page(() => import('./routes/assessments/profile')),
+            },
             { path: '*', lazy: page(() => import('./routes/not-found')) },
           ],
         },

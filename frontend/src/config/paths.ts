@@ -40,6 +40,14 @@ export const paths = {
       path: '/assessments/:assessmentId/profile',
       getHref: (assessmentId: string) => `/assessments/${id(assessmentId)}/profile`,
     },
+    amend: {
+      path: '/assessments/:assessmentId/amend',
+      getHref: (assessmentId: string) => `/assessments/${id(assessmentId)}/amend`,
+    },
+    revisions: {
+      path: '/assessments/:assessmentId/revisions',
+      getHref: (assessmentId: string) => `/assessments/${id(assessmentId)}/revisions`,
+    },
   },
   dashboards: {
     path: '/dashboards',
