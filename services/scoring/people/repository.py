@@ -1,12 +1,17 @@
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.scoring.assessments.models import Assessment
 from services.scoring.organisations.models import Team
 from services.scoring.people.models import CaseloadEntry
+from services.scoring.people.review import review_due, review_interval_months
+from services.scoring.people.schemas import LastAssessment
 
 
 async def team_codes_by_person(
@@ -24,3 +29,62 @@ async def team_codes_by_person(
     for person_id, code in result.tuples():
         out[person_id].append(code)
     return out
+
+
+@dataclass(frozen=True)
+class CaseloadStatus:
+    last_assessment: LastAssessment | None
+    review_due: date | None
+
+
+async def caseload_status_by_person(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, CaseloadStatus]:
+    """Each person's latest assessment (a draft included) and when their next review is
+    due (after the latest submitted one, by the assessing team's interval). Deleted
+    assessments do not count. Two queries for the whole page."""
+    if not person_ids:
+        return {}
+    live = col(Assessment.deleted_at).is_(None)
+    newest_first = (
+        col(Assessment.person_id),
+        col(Assessment.assessed_on).desc(),
+        col(Assessment.created_at).desc(),
+    )
+    latest = await session.execute(
+        select(
+            col(Assessment.person_id),
+            col(Assessment.id),
+            col(Assessment.episode_type),
+            col(Assessment.assessed_on),
+            col(Assessment.status),
+        )
+        .where(col(Assessment.person_id).in_(person_ids), live)
+        .distinct(col(Assessment.person_id))
+        .order_by(*newest_first)
+    )
+    last = {
+        person_id: LastAssessment(
+            id=assessment_id, episode_type=episode, assessed_on=on, status=status
+        )
+        for person_id, assessment_id, episode, on, status in latest.tuples()
+    }
+    submitted = await session.execute(
+        select(
+            col(Assessment.person_id),
+            col(Assessment.assessed_on),
+            col(Assessment.episode_type),
+            col(Team.settings),
+        )
+        .join(Team, col(Team.id) == col(Assessment.team_id))
+        .where(
+            col(Assessment.person_id).in_(person_ids), live, col(Assessment.status) == "submitted"
+        )
+        .distinct(col(Assessment.person_id))
+        .order_by(*newest_first)
+    )
+    due = {
+        person_id: review_due(on, episode, review_interval_months(settings))
+        for person_id, on, episode, settings in submitted.tuples()
+    }
+    return {pid: CaseloadStatus(last.get(pid), due.get(pid)) for pid in person_ids}

@@ -27,7 +27,7 @@ from services.scoring.people.access import (
 )
 from services.scoring.people.models import CaseloadEntry, Person
 from services.scoring.people.nhs_number import InvalidNhsNumber, normalise_nhs_number
-from services.scoring.people.repository import team_codes_by_person
+from services.scoring.people.repository import caseload_status_by_person, team_codes_by_person
 from services.scoring.people.schemas import (
     PersonCreate,
     PersonRead,
@@ -143,6 +143,7 @@ async def search_people(
     )
     page, more = rows[:limit], len(rows) > limit
     teams = await team_codes_by_person(session, [p.id for p in page])
+    status = await caseload_status_by_person(session, [p.id for p in page])
     record(
         session,
         principal,
@@ -161,6 +162,8 @@ async def search_people(
                 family_name=p.family_name,
                 birth_date=p.birth_date,
                 teams=teams[p.id],
+                last_assessment=status[p.id].last_assessment,
+                review_due=status[p.id].review_due,
             )
             for p in page
         ],

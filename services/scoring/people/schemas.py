@@ -116,6 +116,15 @@ class PersonRead(BaseModel):
     version: int
 
 
+class LastAssessment(BaseModel):
+    """The person's latest assessment that is not deleted: a draft counts."""
+
+    id: uuid.UUID
+    episode_type: str
+    assessed_on: date
+    status: str
+
+
 class PersonSummary(BaseModel):
     id: uuid.UUID
     nhs_number: str | None
@@ -123,6 +132,12 @@ class PersonSummary(BaseModel):
     family_name: str
     birth_date: date
     teams: list[str]
+    last_assessment: LastAssessment | None = None
+    review_due: date | None = Field(
+        default=None,
+        description="When the next review falls due: the team's review interval after the "
+        "latest submitted assessment; none before the first one or after a discharge",
+    )
 
 
 class CaseloadAdd(BaseModel):

@@ -1015,6 +1015,26 @@ export interface components {
             /** Based On */
             based_on?: string | null;
         };
+        /**
+         * LastAssessment
+         * @description The person's latest assessment that is not deleted: a draft counts.
+         */
+        LastAssessment: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Episode Type */
+            episode_type: string;
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Status */
+            status: string;
+        };
         /** Me */
         Me: {
             /** Subject */
@@ -1182,6 +1202,12 @@ export interface components {
             birth_date: string;
             /** Teams */
             teams: string[];
+            last_assessment?: components["schemas"]["LastAssessment"] | null;
+            /**
+             * Review Due
+             * @description When the next review falls due: the team's review interval after the latest submitted assessment; none before the first one or after a discharge
+             */
+            review_due?: string | null;
         };
         /**
          * PersonUpdate
