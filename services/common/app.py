@@ -49,6 +49,7 @@ class ServiceSpec:
 
 
 class Health(BaseModel):
+    # ok (healthz); ready, or degraded: ready with a dependency impaired (checks says why).
     status: str
     service: str
     checks: dict[str, str] = {}
@@ -75,9 +76,12 @@ def health_router(spec: ServiceSpec) -> APIRouter:
         except Exception as exc:  # readiness reports any failure as not ready
             checks["database"] = f"unavailable: {type(exc).__name__}"
         jwks: JwksCache = request.app.state.token_verifier.jwks
-        checks["jwks"] = "ok" if await jwks.reachable() else "unavailable"
-        if all(v == "ok" for v in checks.values()):
-            return Health(status="ready", service=spec.name, checks=checks)
+        jwks_status = await jwks.status()
+        checks["jwks"] = str(jwks_status)
+        if checks["database"] == "ok" and jwks_status.state != "unavailable":
+            # Degraded is still ready: cached keys verify tokens while the IdP is down.
+            status = "ready" if jwks_status.state == "ok" else "degraded"
+            return Health(status=status, service=spec.name, checks=checks)
         return problem_response(
             503,
             "Not ready",

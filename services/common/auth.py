@@ -11,6 +11,7 @@ has verified (``VerifiedTokens``) until they expire or their signing key leaves 
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -39,10 +40,12 @@ from services.common.permissions import (
 
 log = logging.getLogger("equitas.auth")
 
-# An unknown kid triggers a refetch at most this often, so forged kids cannot flood the IdP.
+# An unknown kid triggers a fetch at most this often, so forged kids cannot flood the IdP
+# (nor, while it is down, make every request wait on it).
 JWKS_MIN_REFRESH_INTERVAL_S = 1.0
-# Readiness trusts keys fetched within this long instead of asking the provider again.
-JWKS_READY_FOR_S = 300.0
+# Readiness asks the provider at most this often (the answer is kept between probes).
+JWKS_CHECK_INTERVAL_S = 10.0
+JWKS_FETCH_TIMEOUT_S = 5.0
 # Verified tokens each worker remembers (a few hundred bytes each).
 VERIFIED_TOKENS_MAX = 4096
 
@@ -68,8 +71,28 @@ class Principal:
         return permission in self.permissions
 
 
+class JwksUnavailable(Exception):
+    """The provider's JWKS could not be fetched (down, an error, not a key set)."""
+
+
+@dataclass(frozen=True)
+class JwksStatus:
+    """For readiness: ``ok``; ``degraded`` (the provider is unreachable, tokens verify with
+    the keys fetched before: decision 0019); ``unavailable`` (no keys to verify with)."""
+
+    state: Literal["ok", "degraded", "unavailable"]
+    reason: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.reason}" if self.reason else self.state
+
+
 class JwksCache:
-    """The provider's public keys, fetched lazily and refreshed on an unknown key id."""
+    """The provider's public keys, fetched lazily and refreshed on an unknown key id.
+
+    While the provider is down the keys last fetched keep verifying tokens (until each
+    token expires); a token signed with a key not among them is refused (401), and at most
+    one request per ``JWKS_MIN_REFRESH_INTERVAL_S`` waits on another attempt."""
 
     def __init__(self, url: str, http: httpx.AsyncClient) -> None:
         self._url = url
@@ -77,12 +100,27 @@ class JwksCache:
         self._keys: KeySet | None = None
         self._kids: frozenset[str] = frozenset()
         self._fetched_at = 0.0
+        self._attempted_at = float("-inf")
+        self._failure: str | None = None  # why the last attempt failed
         self._lock = asyncio.Lock()
 
     async def _fetch(self) -> None:
-        response = await self._http.get(self._url, timeout=5.0)
-        response.raise_for_status()
-        self.load(response.json())
+        self._attempted_at = time.monotonic()
+        try:
+            response = await self._http.get(self._url, timeout=JWKS_FETCH_TIMEOUT_S)
+            response.raise_for_status()
+            self.load(response.json())
+        except (httpx.HTTPError, JoseError, ValueError, KeyError, TypeError) as exc:
+            if self._failure is None:  # once per outage, not once per attempt
+                log.warning(
+                    "jwks unreachable; verifying with the keys fetched before",
+                    extra={"error": type(exc).__name__},
+                )
+            self._failure = type(exc).__name__
+            raise JwksUnavailable(self._failure) from exc
+        if self._failure is not None:
+            log.warning("jwks reachable again")
+        self._failure = None
 
     def load(self, data: Mapping[str, Any]) -> None:
         """Take a JWKS document as the current keys."""
@@ -96,27 +134,40 @@ class JwksCache:
         return kid in self._kids
 
     async def keys_for(self, kid: str) -> KeySet | None:
+        """The key set, if it holds ``kid``; None if it does not, even after a fetch.
+        Raises ``JwksUnavailable`` when the provider cannot be asked and there are no keys."""
         if self._keys is not None and kid in self._kids:
             return self._keys
         async with self._lock:
             if self._keys is not None and kid in self._kids:
                 return self._keys
-            if self._keys is None or (
-                time.monotonic() - self._fetched_at > JWKS_MIN_REFRESH_INTERVAL_S
-            ):
-                await self._fetch()
+            recently = time.monotonic() - self._attempted_at <= JWKS_MIN_REFRESH_INTERVAL_S
+            if self._keys is None or not recently:
+                try:
+                    await self._fetch()
+                except JwksUnavailable:
+                    if self._keys is None:
+                        raise
         return self._keys if kid in self._kids else None
 
-    async def reachable(self) -> bool:
-        """For readiness: keys fetched recently count, so a short outage at the provider does
-        not take every replica out of service while cached keys still verify tokens."""
-        if self._keys is not None and time.monotonic() - self._fetched_at < JWKS_READY_FOR_S:
-            return True
-        try:
-            await self._fetch()
-        except (httpx.HTTPError, ValueError, KeyError):
-            return False
-        return True
+    async def status(self) -> JwksStatus:
+        """For readiness: asks the provider at most every ``JWKS_CHECK_INTERVAL_S``, so
+        an outage shows within that, and probes do not each cost a fetch."""
+        async with self._lock:
+            if time.monotonic() - self._attempted_at > JWKS_CHECK_INTERVAL_S:
+                with contextlib.suppress(JwksUnavailable):
+                    await self._fetch()
+        if self._failure is None and self._keys is not None:
+            return JwksStatus("ok")
+        unreachable = f"the identity provider's keys cannot be fetched ({self._failure})"
+        if self._keys is None:
+            return JwksStatus("unavailable", unreachable)
+        age = time.monotonic() - self._fetched_at
+        return JwksStatus(
+            "degraded",
+            f"{unreachable}; tokens are verified with the keys fetched {age:.0f} s ago, "
+            "and one signed with any other key is refused",
+        )
 
 
 @dataclass(frozen=True)
@@ -202,8 +253,7 @@ class TokenVerifier:
             raise Unauthorized("The token has no key id")
         try:
             keys = await self.jwks.keys_for(kid)
-        except httpx.HTTPError as exc:
-            log.warning("jwks unreachable", extra={"error": str(exc)})
+        except JwksUnavailable as exc:
             raise Unauthorized("The identity provider's keys are unavailable") from exc
         if keys is None:
             raise Unauthorized("The token was signed with an unknown key")
