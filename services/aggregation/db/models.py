@@ -190,10 +190,12 @@ class PersonFact(AggregationBase, table=True):
 
       ``person_key``, ``instrument``, ``variant``  the key.
       ``assessments``     how many current facts the person has with it.
-      ``first_assessment_key``, ``first_assessed_on``, ``first_episode_type``,
+      ``first_assessment_key``, ``first_assessed_on``, ``first_submitted_at``,
+      ``first_episode_type``,
       ``first_overall_score``, ``first_scores``, ``first_bands``: the first's (as in
                           ``assessment_fact``).
-      ``latest_assessment_key``, ``latest_assessed_on``, ``latest_episode_type``,
+      ``latest_assessment_key``, ``latest_assessed_on``, ``latest_submitted_at``,
+      ``latest_episode_type``,
       ``latest_overall_score``, ``latest_scores``, ``latest_bands``: the latest's.
       ``organisation_code``, ``commissioner_code``, ``team_code``, ``age_band``, ``sex``,
       ``ethnic_category``, ``ethnic_group``, ``imd_decile``, ``imd_quintile``, ``core20``:
@@ -220,12 +222,18 @@ class PersonFact(AggregationBase, table=True):
     assessments: int = Field(sa_column=Column(Integer, nullable=False))
     first_assessment_key: str = _text()
     first_assessed_on: date = Field(sa_column=Column(Date, nullable=False))
+    first_submitted_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
     first_episode_type: str = _text()
     first_overall_score: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     first_scores: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     first_bands: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     latest_assessment_key: str = _text()
     latest_assessed_on: date = Field(sa_column=Column(Date, nullable=False))
+    latest_submitted_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
     latest_episode_type: str = _text()
     latest_overall_score: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     latest_scores: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
