@@ -118,6 +118,17 @@ async def _revoke(w: World) -> Call:
     return Call({"code": w.other_team, "person_id": person}, json={"reason": "no longer needed"})
 
 
+async def _bi_token(w: World) -> Call:
+    """A BI access token of the administrator's organisation, minted for this call."""
+    minted = await w.gateway.post(
+        "/api/aggregation/bi/tokens",
+        json={"dataset": "Matrix dataset"},
+        headers=await w.tokens.headers("org.admin"),
+    )
+    assert minted.status_code == 201, minted.text
+    return Call({"token_id": minted.json()["id"]})
+
+
 async def _static(call: Call) -> Call:
     return call
 
@@ -184,6 +195,9 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
             }
         )
     ),
+    "POST /api/aggregation/bi/tokens": _fixed(json={"dataset": "Matrix dataset"}),
+    "DELETE /api/aggregation/bi/tokens/{token_id}": _bi_token,
+    "GET /api/aggregation/bi/tokens/{token_id}/uses": _bi_token,
     "POST /api/scoring/instruments/recompute-diff": _fixed(
         json={"instrument": "hef", "variant": "standard", "version": HEF_VERSION}
     ),
@@ -199,6 +213,7 @@ def world_ids(w: World) -> dict[str, str]:
         "instrument": "hef",
         "variant": "standard",
         "version": HEF_VERSION,
+        "table": "measures",
     }
 
 

@@ -43,6 +43,7 @@ from services.aggregation.bi.query import (
 )
 from services.aggregation.bi.schemas import (
     ColumnRead,
+    TableDocument,
     TableRead,
     Tables,
     TokenCreate,
@@ -212,7 +213,7 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 def _content(*formats: Format) -> dict[str, Any]:
     schemas = {
         Format.csv: {"type": "string"},
-        Format.json: {"$ref": "#/components/schemas/TableDocument"},
+        Format.json: TableDocument.model_json_schema(),
         Format.parquet: {"type": "string", "format": "binary"},
     }
     return {MEDIA_TYPES[f].split(";")[0]: {"schema": schemas[f]} for f in formats}
@@ -472,7 +473,8 @@ async def odata_entity_set(
     summary="OData: how many rows a table (or its $filter) has, as plain text",
     response_class=Response,
     responses={
-        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The count"}
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The count"},
+        400: problem_responses(400)[400],
     },
 )
 async def odata_count(
