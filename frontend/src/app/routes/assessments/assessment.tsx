@@ -1,11 +1,27 @@
-import { PageTitle } from '@/components/seo/page-title';
+import { useParams } from 'react-router';
 
-// Placeholder until the assessments feature lands (issue 19).
-export default function Route() {
+import { AssessmentLoader } from '@/features/assessments/components/assessment-loader';
+import { DraftForm } from '@/features/assessments/components/draft-form';
+import { SubmittedAssessment } from '@/features/assessments/components/submitted-assessment';
+import { can } from '@/lib/access';
+
+import { Guard } from '../guard';
+
+export default function AssessmentRoute() {
+  const { assessmentId = '' } = useParams();
   return (
-    <>
-      <PageTitle title="Assessment" />
-      <h1 className="nhsuk-heading-l">Assessment</h1>
-    </>
+    <Guard allowed={(me) => can(me, 'assessment:read')}>
+      {() => (
+        <AssessmentLoader assessmentId={assessmentId}>
+          {(loaded) =>
+            loaded.assessment.status === 'draft' ? (
+              <DraftForm key={loaded.assessment.id} {...loaded} />
+            ) : (
+              <SubmittedAssessment {...loaded} />
+            )
+          }
+        </AssessmentLoader>
+      )}
+    </Guard>
   );
 }

@@ -1,11 +1,24 @@
-import { PageTitle } from '@/components/seo/page-title';
+import { useParams } from 'react-router';
 
-// Placeholder until the assessments feature lands (issue 19).
-export default function Route() {
+import { useSubject } from '@/features/assessments/api/get-subject';
+import { LoadFailure } from '@/features/assessments/components/assessment-loader';
+import { StartAssessment } from '@/features/assessments/components/start-assessment';
+import { can } from '@/lib/access';
+
+import { Guard } from '../guard';
+
+function NewAssessment({ personId }: { personId: string }) {
+  const subject = useSubject(personId);
+  // Whether the person can be seen decides the page; their details are only a banner.
+  if (subject.isError) return <LoadFailure error={subject.error} what="person" />;
+  return <StartAssessment personId={personId} subject={subject.data} />;
+}
+
+export default function NewAssessmentRoute() {
+  const { personId = '' } = useParams();
   return (
-    <>
-      <PageTitle title="Assessment" />
-      <h1 className="nhsuk-heading-l">Assessment</h1>
-    </>
+    <Guard allowed={(me) => can(me, 'assessment:write')}>
+      {() => <NewAssessment personId={personId} />}
+    </Guard>
   );
 }

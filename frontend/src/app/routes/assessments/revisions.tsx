@@ -1,11 +1,20 @@
-import { PageTitle } from '@/components/seo/page-title';
+import { useParams } from 'react-router';
 
-// Placeholder until the assessments feature lands (issue 19).
-export default function Route() {
+import { AssessmentLoader } from '@/features/assessments/components/assessment-loader';
+import { RevisionsList } from '@/features/assessments/components/revisions-list';
+import { can } from '@/lib/access';
+
+import { Guard } from '../guard';
+
+export default function RevisionsRoute() {
+  const { assessmentId = '' } = useParams();
   return (
-    <>
-      <PageTitle title="Assessment" />
-      <h1 className="nhsuk-heading-l">Assessment</h1>
-    </>
+    <Guard allowed={(me) => can(me, 'assessment:read')}>
+      {() => (
+        <AssessmentLoader assessmentId={assessmentId}>
+          {(loaded) => <RevisionsList {...loaded} />}
+        </AssessmentLoader>
+      )}
+    </Guard>
   );
 }

@@ -1,0 +1,32 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { toApiError, useApiClients, type ScoringClient } from '@/lib/api';
+
+import { assessmentQueryKey, type Assessment } from './types';
+
+/** GET /api/scoring/assessments/{id}: one assessment, with its version for If-Match. */
+export async function getAssessment(
+  client: ScoringClient,
+  assessmentId: string,
+  signal?: AbortSignal,
+): Promise<Assessment> {
+  const { data, error, response } = await client.GET('/api/scoring/assessments/{assessment_id}', {
+    params: { path: { assessment_id: assessmentId } },
+    signal,
+  });
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export const getAssessmentQueryOptions = (client: ScoringClient, assessmentId: string) =>
+  queryOptions({
+    queryKey: assessmentQueryKey(assessmentId),
+    queryFn: ({ signal }) => getAssessment(client, assessmentId, signal),
+    // The form holds its own copy while editing; a background refetch must not replace it.
+    staleTime: Infinity,
+  });
+
+export function useAssessment(assessmentId: string) {
+  const { scoring } = useApiClients();
+  return useQuery(getAssessmentQueryOptions(scoring, assessmentId));
+}
