@@ -73,6 +73,10 @@ TOKENS_PAGE = 100
 USES_PAGE = 200
 
 
+BASIC_CHALLENGE = 'Bearer, Basic realm="Equitas BI", charset="UTF-8"'
+_DATA_PATHS = ("/api/aggregation/bi/tables", "/api/aggregation/bi/odata")
+
+
 class BiRoute(APIRoute):
     """A BI route: each request made with a BI access token is recorded with its outcome,
     refused ones too (the token's id is known once its shape has been read)."""
@@ -88,6 +92,9 @@ class BiRoute(APIRoute):
                 return response
             except ProblemError as exc:
                 status = exc.status
+                if status == 401 and self.path_format.startswith(_DATA_PATHS):
+                    # BI tools that store a user name and password answer this challenge.
+                    exc.headers["WWW-Authenticate"] = BASIC_CHALLENGE
                 raise
             except RequestValidationError:
                 status = 422
@@ -473,7 +480,10 @@ async def odata_entity_set(
     summary="OData: how many rows a table (or its $filter) has, as plain text",
     response_class=Response,
     responses={
-        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The count"},
+        200: {
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            "description": "The count",
+        },
         400: problem_responses(400)[400],
     },
 )

@@ -142,6 +142,7 @@ async def test_wrong_credentials_are_401(gateway: httpx.AsyncClient, tokens: Tok
         answer = await gateway.get(path, headers=headers)
         assert answer.status_code == 401, (headers, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
+        assert 'Basic realm="Equitas BI"' in answer.headers["www-authenticate"]
 
 
 async def test_revoked_is_401_at_once_and_every_use_is_recorded(
