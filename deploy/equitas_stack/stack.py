@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("scoring", "aggregation", "reporting")
 # The demo users: the development IdP's, and the demo data's team members (one list).
 DEMO_USERS_FILE = REPO / "deploy" / "dev-idp" / "users.yaml"
+DEMO_CLIENTS_DIR = REPO / "deploy" / "dev-idp" / "clients"  # development keys only
 
 
 def free_port() -> int:
@@ -240,6 +241,10 @@ class Stack:
             # ...so the IdP accepts client assertions made out to that address.
             "EQUITAS_IDP_INTERNAL_TOKEN_URL": idp_token_url,
             "EQUITAS_IDP_ADMIN_SECRET": cfg.idp_admin_secret,
+            # Aggregation's feed consumer signs in as the aggregation-service demo client.
+            "EQUITAS_FEED_TOKEN_URL": idp_token_url,
+            "EQUITAS_FEED_KEY_FILE": str(DEMO_CLIENTS_DIR / "aggregation-service.key.pem"),
+            "EQUITAS_FEED_KEY_ID": "aggregation-service-rs256-1",
             **{
                 f"EQUITAS_{s.upper()}_UPSTREAM": f"127.0.0.1:{p}"
                 for s, p in cfg.service_ports.items()
