@@ -99,8 +99,10 @@ class BiRoute(APIRoute):
             except RequestValidationError:
                 status = 422
                 raise
-            except StarletteHTTPException as exc:
+            except StarletteHTTPException as exc:  # Basic that is not base64 ("user:password")
                 status = exc.status_code
+                if status == 401 and self.path_format.startswith(_DATA_PATHS):
+                    exc.headers = {**(exc.headers or {}), "WWW-Authenticate": BASIC_CHALLENGE}
                 raise
             finally:
                 token_id = getattr(request.state, "bi_token_id", None)
