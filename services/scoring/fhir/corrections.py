@@ -24,7 +24,7 @@ from services.scoring.people.ethnicity import ENGLAND_SYSTEM
 from services.scoring.people.models import Person
 from services.scoring.people.sex import UnknownGender, from_fhir_gender
 
-__all__ = ["CORRECTED_TAG", "EQUITAS_TAG_SYSTEM", "apply_corrections"]
+__all__ = ["CORRECTED_TAG", "EQUITAS_TAG_SYSTEM", "apply_corrections", "corrected_columns"]
 
 EQUITAS_TAG_SYSTEM = "https://equitas.nhs.example/fhir/CodeSystem/record-status"
 CORRECTED_TAG = {
@@ -60,14 +60,20 @@ def _sent_values(resource: dict[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def apply_corrections(resource: dict[str, Any], person: Person, today: date) -> bool:
-    """Replace in ``resource`` each element whose value the person record corrects;
-    True when any was (the caller tags the resource)."""
-    corrected = [
+def corrected_columns(resource: dict[str, Any], person: Person, today: date) -> list[str]:
+    """The person columns whose value differs from what the sent Patient gives: the
+    corrections staff made since it was sent."""
+    return [
         column
         for column, sent in _sent_values(resource, today).items()
         if getattr(person, column) != sent
     ]
+
+
+def apply_corrections(resource: dict[str, Any], person: Person, today: date) -> bool:
+    """Replace in ``resource`` each element whose value the person record corrects;
+    True when any was (the caller tags the resource)."""
+    corrected = corrected_columns(resource, person, today)
     for column in corrected:
         _REPLACE[column](resource, person, today)
     return bool(corrected)

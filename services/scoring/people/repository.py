@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.scoring.assessments.models import Assessment
+from services.scoring.fhir.corrections import corrected_columns
+from services.scoring.fhir.patient_mapping import london_today
 from services.scoring.organisations.models import Team
-from services.scoring.people.models import CaseloadEntry
+from services.scoring.people.models import CaseloadEntry, PatientResource, Person
 from services.scoring.people.review import review_due, review_interval_months
 from services.scoring.people.schemas import LastAssessment
 
@@ -88,3 +90,21 @@ async def caseload_status_by_person(
         for person_id, on, episode, settings in submitted.tuples()
     }
     return {pid: CaseloadStatus(last.get(pid), due.get(pid)) for pid in person_ids}
+
+
+async def corrected_fields(session: AsyncSession, person: Person) -> list[str]:
+    """For a person an EPR sent: the demographics staff corrected in Equitas since the
+    latest Patient (decision 0025: the person page says where each value came from)."""
+    if person.source != "fhir":
+        return []
+    sent = (
+        await session.execute(
+            select(col(PatientResource.version), col(PatientResource.resource))
+            .where(col(PatientResource.person_id) == person.id)
+            .order_by(col(PatientResource.version).desc())
+            .limit(1)
+        )
+    ).first()
+    if sent is None or sent.version == person.version:
+        return []
+    return corrected_columns(dict(sent.resource), person, london_today())

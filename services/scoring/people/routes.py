@@ -12,6 +12,7 @@ from sqlmodel import col
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
 from services.common.etag import check_if_match, etag_for
+from services.common.idempotency import idempotent
 from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.scoring.audit.refusals import AuditedRoute
@@ -27,7 +28,11 @@ from services.scoring.people.access import (
 )
 from services.scoring.people.models import CaseloadEntry, Person
 from services.scoring.people.nhs_number import InvalidNhsNumber, normalise_nhs_number
-from services.scoring.people.repository import caseload_status_by_person, team_codes_by_person
+from services.scoring.people.repository import (
+    caseload_status_by_person,
+    corrected_fields,
+    team_codes_by_person,
+)
 from services.scoring.people.schemas import (
     PersonCreate,
     PersonRead,
@@ -57,6 +62,7 @@ class PeoplePosition(CursorPosition):
     responses=problem_responses(400, 409, 413, 422),
     summary="Add a person to one of your teams' caseloads",
 )
+@idempotent
 async def create_person(
     body: PersonCreate,
     principal: PersonWriter,
@@ -179,7 +185,7 @@ async def search_people(
 async def get_person(person: CurrentPerson, session: Session, response: Response) -> PersonRead:
     teams = await team_codes_by_person(session, [person.id])
     response.headers["ETag"] = etag_for(person.version)
-    return person_read(person, teams[person.id])
+    return person_read(person, teams[person.id], await corrected_fields(session, person))
 
 
 @router.patch(
@@ -214,4 +220,4 @@ async def update_person(
     )
     teams = await team_codes_by_person(session, [person.id])
     response.headers["ETag"] = etag_for(person.version)
-    return person_read(person, teams[person.id])
+    return person_read(person, teams[person.id], await corrected_fields(session, person))

@@ -112,6 +112,11 @@ class PersonRead(BaseModel):
     interpreter_required: bool | None
     language: str | None
     source: str
+    corrected_fields: list[str] = Field(
+        default_factory=list,
+        description="For a person an EPR sent (source fhir): the fields staff corrected in "
+        "Equitas since the latest Patient; every other field is as the EPR sent it",
+    )
     teams: list[str]
     version: int
 

@@ -33,7 +33,7 @@ def apply_fields(person: Person, fields: dict[str, Any], lookup: DeprivationLook
             setattr(person, name, value.value if isinstance(value, Sex) else value)
 
 
-def person_read(person: Person, teams: list[str]) -> PersonRead:
+def person_read(person: Person, teams: list[str], corrected: list[str] | None = None) -> PersonRead:
     category = EthnicCategory(person.ethnic_category) if person.ethnic_category else None
     return PersonRead(
         id=person.id,
@@ -57,6 +57,7 @@ def person_read(person: Person, teams: list[str]) -> PersonRead:
         interpreter_required=person.interpreter_required,
         language=person.language,
         source=person.source,
+        corrected_fields=corrected or [],
         teams=teams,
         version=person.version,
     )

@@ -994,6 +994,13 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+            /**
+             * Gauges
+             * @description Measurements reported with readiness (the aggregation feed's lag); informative, never a reason to be unready
+             */
+            gauges?: {
+                [key: string]: number;
+            };
         };
         /** InstrumentSummary */
         InstrumentSummary: {
@@ -1177,6 +1184,11 @@ export interface components {
             language: string | null;
             /** Source */
             source: string;
+            /**
+             * Corrected Fields
+             * @description For a person an EPR sent (source fhir): the fields staff corrected in Equitas since the latest Patient; every other field is as the EPR sent it
+             */
+            corrected_fields?: string[];
             /** Teams */
             teams: string[];
             /** Version */
@@ -1899,7 +1911,10 @@ export interface operations {
     "people-create_person": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request sent again with the same key (yours alone, kept 24 hours) gets the first answer again (with Idempotent-Replayed: true) and nothing is done twice. The same key with a different request is 422; while a request with the key is in progress, 409. Use a new key (e.g. a UUID) for each new request. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2136,7 +2151,10 @@ export interface operations {
     "people-add_to_caseload": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request sent again with the same key (yours alone, kept 24 hours) gets the first answer again (with Idempotent-Replayed: true) and nothing is done twice. The same key with a different request is 422; while a request with the key is in progress, 409. Use a new key (e.g. a UUID) for each new request. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Team code */
                 code: string;
@@ -2479,7 +2497,10 @@ export interface operations {
                 /** @description Validate, score and submit at once */
                 submit?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request sent again with the same key (yours alone, kept 24 hours) gets the first answer again (with Idempotent-Replayed: true) and nothing is done twice. The same key with a different request is 422; while a request with the key is in progress, 409. Use a new key (e.g. a UUID) for each new request. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Person id */
                 person_id: string;
@@ -2530,6 +2551,15 @@ export interface operations {
             };
             /** @description Problem details */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2810,6 +2840,8 @@ export interface operations {
             header?: {
                 /** @description The ETag you last read */
                 "if-match"?: string | null;
+                /** @description Makes a retry safe: a request sent again with the same key (yours alone, kept 24 hours) gets the first answer again (with Idempotent-Replayed: true) and nothing is done twice. The same key with a different request is 422; while a request with the key is in progress, 409. Use a new key (e.g. a UUID) for each new request. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 assessment_id: string;
