@@ -26,6 +26,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from services.common.errors import database_unavailable
 
+# Set in request.scope by a route that must do something first in the request's
+# transaction (services.common.idempotency); a coroutine function taking the session.
+ON_TRANSACTION = "equitas.on_transaction"
+
 
 def service_database_url(server_url: str, database: str) -> str:
     """The SQLAlchemy asyncpg URL of ``database`` on the server named by ``server_url``."""
@@ -210,6 +214,10 @@ def upgrade_to_head(migrations_dir: Path, url: str) -> None:
 async def session_dependency(request: Request) -> AsyncIterator[AsyncSession]:
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session, session.begin():
+        # A request with an Idempotency-Key claims it first, in this transaction.
+        on_transaction = request.scope.get(ON_TRANSACTION)
+        if on_transaction is not None:
+            await on_transaction(session)
         yield session
 
 

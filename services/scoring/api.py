@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 
 from services.common.app import Hook
 from services.common.database import make_engine
+from services.common.idempotency import purge_expired_keys
 from services.common.settings import Environment
 from services.scoring.assessments.routes import router as assessments
 from services.scoring.audit.refusals import close_audit_pool, open_audit_pool
@@ -78,5 +79,6 @@ on_startup: list[Hook] = [
     mount_benchmark_endpoints,
     audit_role_mapping,
     open_audit_pool,
+    purge_expired_keys,
 ]
 on_shutdown: list[Hook] = [close_instruments, close_audit_pool]

@@ -14,6 +14,7 @@ from services.common.database import Session
 from services.common.direct import direct_connection
 from services.common.errors import NotFound, problem_responses
 from services.common.etag import check_if_match, etag_for
+from services.common.idempotency import idempotent, keyed_transaction
 from services.common.input_rules import FreeText
 from services.common.permissions import Permission
 from services.scoring.assessments import service
@@ -62,6 +63,7 @@ def _respond(loaded: Loaded, response: Response) -> AssessmentRead:
     responses=problem_responses(400, 413, 422),
     summary="Start an assessment (a draft), or record a complete one with submit=true",
 )
+@idempotent
 async def create_assessment(
     person_id: Annotated[uuid.UUID, Path(description="Person id")],
     body: AssessmentCreate,
@@ -74,16 +76,22 @@ async def create_assessment(
     defn = await catalogue.get(body.instrument, body.variant, body.version, field="body.instrument")
     service.check_episode(defn, body.episode_type, "body.episode_type")
     service.check_answers(defn, body.responses, complete=submit, prefix="body.")
-    async with direct_connection(request.app.state.engine) as connection:
+    engine = request.app.state.engine
+    async with (
+        direct_connection(engine) as connection,
+        keyed_transaction(request, connection) as keep,
+    ):
         assessment, team_code = await record_assessment(
             connection, principal, request, person_id, body, defn, submit=submit
         )
-    return Response(
-        content=service.assessment_json(assessment, team_code),
-        status_code=201,
-        media_type="application/json",
-        headers={"ETag": etag_for(assessment.version)},
-    )
+        response = Response(
+            content=service.assessment_json(assessment, team_code),
+            status_code=201,
+            media_type="application/json",
+            headers={"ETag": etag_for(assessment.version)},
+        )
+        await keep(response)  # with an Idempotency-Key, in the same transaction
+    return response
 
 
 @router.get(
@@ -181,6 +189,7 @@ async def update_assessment(
     responses=CHANGE,
     summary="Check completeness, score with the recorded version and submit",
 )
+@idempotent
 async def submit_assessment(
     assessment_id: uuid.UUID,
     principal: Writer,

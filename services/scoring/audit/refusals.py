@@ -25,11 +25,11 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.routing import APIRoute
 
 from services.common.auth import Principal
 from services.common.database import make_engine
 from services.common.direct import FromSource, direct_connection
+from services.common.idempotency import IdempotentRoute
 from services.scoring.audit.service import apart, audit_event, record_apart
 
 log = logging.getLogger("equitas.audit")
@@ -86,8 +86,9 @@ async def audit_refusal(request: Request, exc: Exception) -> None:
             log.exception("refused attempt not audited", extra={"status": status})
 
 
-class AuditedRoute(APIRoute):
-    """A route whose refused attempts are audited (``route_class=`` of a router)."""
+class AuditedRoute(IdempotentRoute):
+    """A route whose refused attempts are audited (``route_class=`` of a router); an
+    ``@idempotent`` one takes ``Idempotency-Key``."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()

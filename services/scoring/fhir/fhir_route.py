@@ -22,11 +22,11 @@ from typing import Any
 import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from services.common.errors import ProblemError, sqlstate, unexpected_problem
+from services.common.idempotency import IdempotentRoute
 from services.common.observability import route_of
 from services.scoring.fhir.bundle import entry_failure_status
 from services.scoring.fhir.operation_outcome import (
@@ -223,8 +223,9 @@ FHIR_EXCEPTION_HANDLERS: dict[Any, Any] = {
 }
 
 
-class FhirRoute(APIRoute):
-    """An APIRoute whose errors are OperationOutcomes (see the module docstring)."""
+class FhirRoute(IdempotentRoute):
+    """An APIRoute whose errors are OperationOutcomes (see the module docstring); an
+    ``@idempotent`` one takes ``Idempotency-Key``."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         # FastAPI's request handler reads this scope key (set by Starlette's

@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 
 from services.common.auth import Principal
 from services.common.database import Session
+from services.common.idempotency import idempotent
 from services.scoring.audit.refusals import AuditRefusals
 from services.scoring.fhir import repository
 from services.scoring.fhir.bundle import (
@@ -151,6 +152,7 @@ def _condition(request: Request, principal: Principal, query: str, where: str) -
 
 
 @router.post("/fhir/Patient")
+@idempotent
 async def create_patient(request: Request, principal: PatientWriter, session: Session) -> Response:
     """Create, or update the person with the Patient's identifiers; conditional create
     with ``If-None-Exist``."""
@@ -250,6 +252,7 @@ def _entry_response(
 
 
 @router.post("/fhir")
+@idempotent
 async def bundle(request: Request, principal: PatientWriter, session: Session) -> Response:
     """A ``transaction`` (all or nothing) or ``batch`` (entry by entry) of Patients."""
     body, content_type = await read_body(request)

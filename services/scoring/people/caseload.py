@@ -21,6 +21,7 @@ from services.common.auth import Authenticated, Principal
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, NotFound, problem_responses
 from services.common.etag import etag_for
+from services.common.idempotency import idempotent
 from services.common.input_rules import Instant
 from services.common.permissions import Permission
 from services.scoring.audit.refusals import AuditedRoute, about
@@ -60,6 +61,7 @@ async def _caring_team_codes(session: AsyncSession, person_id: uuid.UUID) -> lis
     summary="Add a person known to your organisation to your team's caseload "
     "(with a reason when another team cares for them: break-glass)",
 )
+@idempotent
 async def add_to_caseload(
     code: TeamCode,
     body: CaseloadAdd,
