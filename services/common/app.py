@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,6 +32,8 @@ from services.common.request_text import refuse_control_characters
 from services.common.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+# Measurements a service reports with its readiness (e.g. the aggregation feed's lag).
+Gauges = Callable[[FastAPI], Awaitable[dict[str, float]]]
 PROBLEM_REF = "#/components/schemas/Problem"
 REF_TEMPLATE = "#/components/schemas/{model}"
 
@@ -46,6 +48,7 @@ class ServiceSpec:
     migrations_dir: Path
     on_startup: Sequence[Hook] = field(default_factory=list)
     on_shutdown: Sequence[Hook] = field(default_factory=list)
+    readiness_gauges: Gauges | None = None
 
 
 class Health(BaseModel):
@@ -53,6 +56,11 @@ class Health(BaseModel):
     status: str
     service: str
     checks: dict[str, str] = {}
+    gauges: dict[str, float] = Field(
+        default_factory=dict,
+        description="Measurements reported with readiness (the aggregation feed's lag); "
+        "informative, never a reason to be unready",
+    )
 
 
 def operation_id(route: APIRoute) -> str:
@@ -81,13 +89,22 @@ def health_router(spec: ServiceSpec) -> APIRouter:
         if checks["database"] == "ok" and jwks_status.state != "unavailable":
             # Degraded is still ready: cached keys verify tokens while the IdP is down.
             status = "ready" if jwks_status.state == "ok" else "degraded"
-            return Health(status=status, service=spec.name, checks=checks)
+            gauges = await _gauges(request.app)
+            return Health(status=status, service=spec.name, checks=checks, gauges=gauges)
         return problem_response(
             503,
             "Not ready",
             "not-ready",
             detail=", ".join(f"{k}: {v}" for k, v in checks.items()),
         )
+
+    async def _gauges(app: FastAPI) -> dict[str, float]:
+        if spec.readiness_gauges is None:
+            return {}
+        try:
+            return await spec.readiness_gauges(app)
+        except Exception:  # a measurement that fails is left out; readiness stands
+            return {}
 
     for prefix, in_schema in (("", False), (f"/api/{spec.name}", True)):
         router.add_api_route(
