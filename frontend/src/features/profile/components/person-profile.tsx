@@ -107,38 +107,32 @@ export function PersonProfile({ personId, assessmentId, assessmentStatus, defini
           suggested actions are not yet the licence holder&apos;s.
         </p>
       )}
-      <div className="nhsuk-grid-row">
-        {headline && (
-          <div className="nhsuk-grid-column-one-half">
-            <DeterminantBars figures={figures} ruleId={headline.id} ruleLabel={headline.label} />
-          </div>
-        )}
-        <div className={headline ? 'nhsuk-grid-column-one-half' : 'nhsuk-grid-column-full'}>
-          <ResponsiveTable
-            caption={`${sectionWord}s: scores and change`}
-            firstCellIsHeader
-            testId="profile-table"
-            rows={figures}
-            rowKey={(f: SectionFigures) => f.section.id}
-            columns={[
-              { header: sectionWord, cell: (f: SectionFigures) => f.section.title },
-              ...rules.map((rule) => ({
-                header: rule.label,
-                numeric: true,
-                cell: (f: SectionFigures) => (f.scores[rule.id] ?? 'Not rated').toString(),
-              })),
-              ...(definition.bands.some((b) => b.applies_to === 'section')
-                ? [{ header: 'Level', cell: (f: SectionFigures) => f.band?.label ?? 'Not rated' }]
-                : []),
-              { header: 'Change since first', cell: (f: SectionFigures) => describeChange(f.sinceFirst) },
-              {
-                header: 'Change since previous',
-                cell: (f: SectionFigures) => describeChange(f.sincePrevious),
-              },
-            ]}
-          />
-        </div>
-      </div>
+      {/* The chart first, then the same figures as a table: stacked rather than side by
+          side, so the table keeps its width at every screen size. */}
+      {headline && <DeterminantBars figures={figures} ruleId={headline.id} ruleLabel={headline.label} />}
+      <ResponsiveTable
+        caption={`${sectionWord}s: scores and change`}
+        firstCellIsHeader
+        testId="profile-table"
+        rows={figures}
+        rowKey={(f: SectionFigures) => f.section.id}
+        columns={[
+          { header: sectionWord, cell: (f: SectionFigures) => f.section.title },
+          ...rules.map((rule) => ({
+            header: rule.label,
+            numeric: true,
+            cell: (f: SectionFigures) => (f.scores[rule.id] ?? 'Not rated').toString(),
+          })),
+          ...(definition.bands.some((b) => b.applies_to === 'section')
+            ? [{ header: 'Level', cell: (f: SectionFigures) => f.band?.label ?? 'Not rated' }]
+            : []),
+          { header: 'Change since first', cell: (f: SectionFigures) => describeChange(f.sinceFirst) },
+          {
+            header: 'Change since previous',
+            cell: (f: SectionFigures) => describeChange(f.sincePrevious),
+          },
+        ]}
+      />
       <h2 className="nhsuk-heading-m">Overall</h2>
       <dl className="nhsuk-summary-list" data-testid="profile-overall">
         {overallFigures(definition, profile.scores).map((figure) => (

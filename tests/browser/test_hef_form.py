@@ -1,0 +1,208 @@
+"""The HEF form in a real browser (Debian chromium through the gateway, the real IdP and
+services): clinician.a starts, completes and submits a HEF with the keyboard alone and sees
+the profile; a failed submit puts focus on the error summary; a second browser context edits
+the same draft and the first gets the conflict screen with both versions and keeps its
+answers. axe-core (WCAG 2.2 AA) on every screen and state reached, reflow at 320 px,
+screenshots under var/screenshots/.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from services.scoring.tests.api.hef import HEF
+from tests.browser.conftest import (
+    StaffApi,
+    check_axe,
+    check_reflow,
+    login,
+    make_person,
+    make_team,
+    unique_family_name,
+)
+
+Screenshot = Callable[[Page, str], Path]
+MAX_TABS = 120
+
+
+def tab_to(page: Page, target: Locator) -> None:
+    """Press Tab (only Tab) until `target` has focus, as a keyboard user would."""
+    handle = target.element_handle()
+    assert handle is not None
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("(el) => el === document.activeElement", handle):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def check_screen(page: Page, where: str, screenshot: Screenshot, name: str) -> None:
+    """axe, no sideways scrolling on a desktop screen nor at 320 px, and a screenshot."""
+    check_axe(page, where)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{where} scrolls sideways on a desktop screen: {widths}"
+    check_reflow(page, where)
+    screenshot(page, name)
+
+
+def _team_with_person(staff_api: Callable[[str], StaffApi]) -> tuple[StaffApi, dict[str, Any]]:
+    admin = staff_api("org.admin")
+    team = make_team(admin, {"clinician.a": "member", "team.lead": "lead"})
+    clinician = staff_api("clinician.a")
+    return clinician, make_person(clinician, team, "Rowan", unique_family_name("Hef"))
+
+
+def test_clinician_completes_and_submits_a_hef_with_the_keyboard_and_sees_the_profile(
+    page: Page,
+    public_url: str,
+    staff_api: Callable[[str], StaffApi],
+    screenshot: Screenshot,
+) -> None:
+    clinician, person = _team_with_person(staff_api)
+    login(page, public_url, "clinician.a", f"/people/{person['id']}/assessments/new")
+
+    # Start: episode type and date (today is filled in), then Enter on "Start assessment".
+    expect(page.get_by_role("heading", level=1, name="Start an assessment")).to_be_visible()
+    check_screen(page, "the start page", screenshot, "start")
+    tab_to(page, page.locator("#episode-type-referral"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Start assessment"))
+    page.keyboard.press("Enter")
+
+    # One determinant per step; the first answer of each indicator with Space, and for the
+    # first indicator of each step one step down the scale with the arrow key (how radio
+    # groups are used from the keyboard).
+    for number, section in enumerate(HEF.sections, start=2):
+        heading = page.get_by_role("heading", level=1, name=section.title)
+        expect(heading).to_be_visible()
+        expect(heading).to_be_focused()
+        expect(page.get_by_test_id("step-counter")).to_have_text(
+            f"Step {number} of {len(HEF.sections) + 2}"
+        )
+        for index, item in enumerate(section.items):
+            tab_to(page, page.locator(f"#item-{item.id}-none"))
+            page.keyboard.press("Space")
+            if index == 0:
+                page.keyboard.press("ArrowDown")  # low impact
+        if number == 2:
+            check_screen(page, f"the step '{section.title}'", screenshot, "first-step")
+        tab_to(page, page.get_by_role("button", name="Save and continue"))
+        page.keyboard.press("Enter")
+
+    heading = page.get_by_role("heading", level=1, name="Check your answers")
+    expect(heading).to_be_focused()
+    first = HEF.sections[0].items[0]
+    expect(page.get_by_test_id(f"answer-{first.id}")).to_have_text("Low impact")
+    check_screen(page, "check your answers", screenshot, "check")
+    tab_to(page, page.get_by_role("button", name="Submit assessment"))
+    page.keyboard.press("Enter")
+
+    # The profile: the five determinants in a table beside the chart.
+    expect(page.get_by_role("heading", level=1, name=f"{HEF.title} profile")).to_be_visible()
+    table = page.get_by_test_id("profile-table")
+    expect(table.get_by_role("row")).to_have_count(len(HEF.sections) + 1)
+    for section in HEF.sections:
+        expect(table.get_by_role("rowheader", name=section.title)).to_be_visible()
+    expect(page.get_by_test_id("profile-chart")).to_be_visible()
+    # One indicator per determinant at "low" (1): each determinant's total is 1.
+    expect(table.get_by_role("row").nth(1)).to_contain_text("1")
+    check_screen(page, "the profile", screenshot, "profile")
+
+    assessments = clinician.call("GET", f"/people/{person['id']}/assessments", 200)
+    [summary] = assessments["assessments"]
+    assert summary["status"] == "submitted"
+    assert summary["overall"]["scores"]["total"] == len(HEF.sections)
+
+
+def test_a_failed_submit_moves_focus_to_the_error_summary(
+    page: Page,
+    public_url: str,
+    staff_api: Callable[[str], StaffApi],
+    screenshot: Screenshot,
+) -> None:
+    clinician, person = _team_with_person(staff_api)
+    draft = clinician.call(
+        "POST",
+        f"/people/{person['id']}/assessments",
+        201,
+        json={
+            "episode_type": "review",
+            "assessed_on": "2026-03-01",
+            "responses": {"housing": "low"},
+        },
+    )
+    login(page, public_url, "clinician.a", f"/assessments/{draft['id']}?step=check")
+    submit = page.get_by_role("button", name="Submit assessment")
+    tab_to(page, submit)
+    page.keyboard.press("Enter")
+
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(len(HEF.lookup().items) - 1)
+    check_screen(page, "the error summary", screenshot, "error-summary")
+
+    # Its first link leads to the unanswered indicator, focused, on its determinant's step.
+    tab_to(page, summary.get_by_role("link").first)
+    page.keyboard.press("Enter")
+    second = HEF.sections[0].items[1]
+    expect(page.locator(f"#item-{second.id}-none")).to_be_focused()
+
+
+def _answer(page: Page, item_id: str, label: str) -> None:
+    page.locator(f"#item-{item_id}").get_by_label(label, exact=True).check()
+
+
+def test_a_second_editor_gets_the_conflict_screen_and_keeps_their_answers(
+    new_context: Callable[[], BrowserContext],
+    public_url: str,
+    staff_api: Callable[[str], StaffApi],
+    screenshot: Screenshot,
+) -> None:
+    clinician, person = _team_with_person(staff_api)
+    draft = clinician.call(
+        "POST",
+        f"/people/{person['id']}/assessments",
+        201,
+        json={
+            "episode_type": "referral",
+            "assessed_on": "2026-03-01",
+            "responses": {"housing": "low"},
+        },
+    )
+    section = HEF.sections[0]
+    housing, other = section.items[0].id, section.items[1].id
+    path = f"/assessments/{draft['id']}?step={section.id}"
+
+    first = new_context().new_page()
+    login(first, public_url, "clinician.a", path)
+    second = new_context().new_page()
+    login(second, public_url, "team.lead", path)
+    for page in (first, second):
+        expect(page.get_by_role("heading", level=1, name=section.title)).to_be_visible()
+
+    # The team lead saves first.
+    _answer(second, housing, "High impact")
+    expect(second.get_by_test_id("save-status")).to_contain_text("Draft saved")
+
+    # The clinician's save now names an old version: 412, and the conflict screen.
+    _answer(first, housing, "Moderate impact")
+    _answer(first, other, "Low impact")
+    conflict = first.get_by_test_id("conflict-screen")
+    expect(conflict).to_be_visible()
+    expect(first.get_by_role("heading", level=1)).to_be_focused()
+    housing_row = conflict.get_by_role("group", name=section.items[0].text)
+    expect(housing_row.get_by_role("radio", name="Your version: Moderate impact")).to_be_checked()
+    expect(housing_row.get_by_role("radio", name="Their version: High impact")).not_to_be_checked()
+    check_screen(first, "the conflict screen", screenshot, "conflict")
+
+    first.get_by_role("button", name="Save the chosen answers").click()
+    expect(first.get_by_role("heading", level=1, name=section.title)).to_be_visible()
+    expect(first.get_by_test_id("save-status")).to_contain_text("Draft saved")
+    saved = clinician.call("GET", f"/assessments/{draft['id']}", 200)
+    assert saved["responses"][housing] == "moderate"
+    assert saved["responses"][other] == "low"
+    screenshot(first, "after-conflict")
