@@ -12,6 +12,7 @@ from sqlmodel import col
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
 from services.common.etag import check_if_match, etag_for
+from services.common.idempotency import idempotent
 from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
 from services.scoring.audit.refusals import AuditedRoute
@@ -61,6 +62,7 @@ class PeoplePosition(CursorPosition):
     responses=problem_responses(400, 409, 413, 422),
     summary="Add a person to one of your teams' caseloads",
 )
+@idempotent
 async def create_person(
     body: PersonCreate,
     principal: PersonWriter,
