@@ -350,6 +350,13 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+            /**
+             * Gauges
+             * @description Measurements reported with readiness (the aggregation feed's lag); informative, never a reason to be unready
+             */
+            gauges?: {
+                [key: string]: number;
+            };
         };
         /**
          * Level

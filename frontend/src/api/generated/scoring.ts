@@ -994,6 +994,13 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+            /**
+             * Gauges
+             * @description Measurements reported with readiness (the aggregation feed's lag); informative, never a reason to be unready
+             */
+            gauges?: {
+                [key: string]: number;
+            };
         };
         /** InstrumentSummary */
         InstrumentSummary: {
@@ -1904,7 +1911,10 @@ export interface operations {
     "people-create_person": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request sent again with the same key (yours alone, kept 24 hours) gets the first answer again (with Idempotent-Replayed: true) and nothing is done twice. The same key with a different request is 422; while a request with the key is in progress, 409. Use a new key (e.g. a UUID) for each new request. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
