@@ -6,6 +6,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.aggregation.api import routers
+from services.aggregation.feed.lifecycle import start_feed_consumer, stop_feed_consumer
+from services.aggregation.feed.routes import readiness_gauges
 from services.aggregation.hierarchy.load import load_reference_hierarchy
 from services.aggregation.settings import AggregationSettings
 from services.common.app import ServiceSpec, build_app
@@ -17,7 +19,9 @@ SPEC = ServiceSpec(
     description="Disclosure-controlled aggregates of health-inequality measures.",
     routers=routers,
     migrations_dir=Path(__file__).parent / "db" / "migrations",
-    on_startup=[load_reference_hierarchy],
+    on_startup=[load_reference_hierarchy, start_feed_consumer],
+    on_shutdown=[stop_feed_consumer],
+    readiness_gauges=readiness_gauges,
 )
 
 

@@ -267,12 +267,13 @@ async def apply_page(
     *,
     after: str,
     feed: str = FEED,
+    read_at: datetime | None = None,
     before_commit: BeforeCommit | None = None,
 ) -> Applied:
-    """Apply ``page`` (read after cursor ``after``) and move the checkpoint, in one
-    transaction. ``before_commit`` runs after everything is written and before the commit
-    (fault tests kill the process there)."""
-    now = datetime.now(UTC)
+    """Apply ``page`` (read after cursor ``after`` at ``read_at``) and move the checkpoint,
+    in one transaction. ``before_commit`` runs after everything is written and before the
+    commit (fault tests kill the process there)."""
+    now = read_at or datetime.now(UTC)
     events = page.events
     cursor = events[-1].cursor if events else after
     behind_since = events[-1].occurred_at if events and page.remaining else None

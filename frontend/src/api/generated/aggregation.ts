@@ -301,6 +301,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/aggregation/feed/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the change feed now and wait (briefly) until caught up
+         * @description Wakes the consumer on whichever replica holds the lease and waits up to EQUITAS_FEED_SYNC_WAIT_S (10 s) for it to read the feed to the end. The answer says how far it got: caught_up false means it is still applying (or not running).
+         */
+        post: operations["feed-sync_feed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -326,6 +346,39 @@ export interface components {
             key: boolean;
             /** Description */
             description: string;
+        };
+        /** FeedStatus */
+        FeedStatus: {
+            /**
+             * Caught Up
+             * @description Every event the feed held when last read is applied
+             */
+            caught_up: boolean;
+            /**
+             * Events Applied
+             * @description Events applied since the store was created
+             */
+            events_applied: number;
+            /**
+             * Events Behind
+             * @description Events the feed still held when last read (counted up to 10,000)
+             */
+            events_behind: number;
+            /**
+             * Lag S
+             * @description Seconds since the oldest event not yet applied; 0 if none
+             */
+            lag_s: number;
+            /**
+             * Checked At
+             * @description When the feed was last read
+             */
+            checked_at: string | null;
+            /**
+             * Last Event At
+             * @description When scoring recorded the last event applied
+             */
+            last_event_at: string | null;
         };
         /**
          * FieldProblem
@@ -1796,6 +1849,44 @@ export interface operations {
             };
             /** @description Problem details */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "feed-sync_feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedStatus"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

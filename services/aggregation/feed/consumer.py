@@ -1,0 +1,184 @@
+"""The feed consumer: reads scoring's change feed with the service's own client-credentials
+token and applies it to the analytic store (decision 0020).
+
+One consumer at a time across every replica: the one holding the lease (a session-level
+Postgres advisory lock on its own connection, which it also writes with) reads and
+applies; the others stand by and try again every ``feed_standby_interval_s``. If the
+holder dies, its connection closes, the lock goes with it, and a stand-by takes over from
+the checkpoint. Errors (scoring or the IdP unreachable, a refused token, the database
+restarting) are logged without their messages and retried with a doubling wait; the
+consumer never stops the service.
+
+A caught-up consumer polls every ``feed_poll_interval_s``; ``POST /api/aggregation/feed/
+sync`` wakes it at once, on whichever replica holds the lease (Postgres ``NOTIFY``).
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import httpx
+
+from services.aggregation.feed.apply import (
+    FEED,
+    Applied,
+    BeforeCommit,
+    apply_page,
+    ensure_checkpoint,
+)
+from services.aggregation.feed.contract import FeedPage
+from services.common.client_credentials import ClientCredentials
+
+log = logging.getLogger("equitas.feed")
+
+LEASE = f"equitas-feed-consumer:{FEED}"
+WAKE_CHANNEL = "equitas_feed_sync"
+FEED_PATH = "/api/scoring/feed"
+
+
+class FeedUnavailable(RuntimeError):
+    """The feed answered something other than a page."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"the feed answered {status}")
+        self.status = status
+
+
+class LeaseHeld(RuntimeError):
+    """Another consumer holds the lease."""
+
+
+@dataclass
+class ConsumerOptions:
+    page_size: int = 1000
+    poll_interval_s: float = 1.0
+    standby_interval_s: float = 5.0
+    retry_max_s: float = 30.0
+
+
+class FeedConsumer:
+    def __init__(
+        self,
+        *,
+        dsn: str,
+        scoring_url: str,
+        http: httpx.AsyncClient,
+        options: ConsumerOptions | None = None,
+        before_commit: BeforeCommit | None = None,
+    ) -> None:
+        self.dsn = dsn
+        self.feed_url = scoring_url.rstrip("/") + FEED_PATH
+        self.http = http
+        self.options = options or ConsumerOptions()
+        self.before_commit = before_commit
+        self.holds_lease = False
+        self._wake = asyncio.Event()
+
+    # -- the background loop ------------------------------------------------------------
+    async def run(self) -> None:
+        """Consume until cancelled: take the lease or stand by; on errors wait and retry."""
+        retry_s = 1.0
+        while True:
+            try:
+                conn = await self._connect()
+                try:
+                    if await self._take_lease(conn):
+                        retry_s = 1.0
+                        await self._lead(conn)
+                finally:
+                    self.holds_lease = False
+                    conn.terminate()  # at once: the lease goes with the session
+                await asyncio.sleep(self.options.standby_interval_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("feed consumer error; retrying", exc_info=True)
+                await asyncio.sleep(retry_s)
+                retry_s = min(retry_s * 2, self.options.retry_max_s)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _lead(self, conn: asyncpg.Connection) -> None:
+        log.info("feed consumer holds the lease")
+        await conn.add_listener(WAKE_CHANNEL, self._on_notify)
+        cursor = await ensure_checkpoint(conn)
+        while True:
+            self._wake.clear()  # a sync asked for while this step runs wakes the next
+            applied, remaining = await self.step(conn, cursor)
+            cursor = applied.cursor
+            if remaining == 0 and applied.events < self.options.page_size:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.options.poll_interval_s)
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    # -- one page -----------------------------------------------------------------------
+    async def step(self, conn: asyncpg.Connection, cursor: str) -> tuple[Applied, int]:
+        """Read the page after ``cursor`` and apply it; the events still waiting after it."""
+        read_at = datetime.now(UTC)
+        page = await self.read_page(cursor)
+        applied = await apply_page(
+            conn, page, after=cursor, read_at=read_at, before_commit=self.before_commit
+        )
+        return applied, page.remaining
+
+    async def read_page(self, cursor: str) -> FeedPage:
+        response = await self.http.get(
+            self.feed_url, params={"after": cursor, "limit": self.options.page_size}
+        )
+        if response.status_code != 200:
+            raise FeedUnavailable(response.status_code)
+        return FeedPage.model_validate_json(response.content)
+
+    # -- once, until caught up (tests, tools) ---------------------------------------------
+    async def catch_up(self) -> int:
+        """Take the lease, apply every event ready, let the lease go; the events applied.
+        ``LeaseHeld`` if another consumer holds it."""
+        conn = await self._connect()
+        try:
+            if not await self._take_lease(conn):
+                raise LeaseHeld("another feed consumer holds the lease")
+            cursor = await ensure_checkpoint(conn)
+            total = 0
+            while True:
+                applied, remaining = await self.step(conn, cursor)
+                total += applied.events
+                cursor = applied.cursor
+                if remaining == 0 and applied.events < self.options.page_size:
+                    return total
+        finally:
+            self.holds_lease = False
+            await conn.close()
+
+    # -- connection and lease -------------------------------------------------------------
+    async def _connect(self) -> asyncpg.Connection:
+        conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
+        return conn
+
+    async def _take_lease(self, conn: asyncpg.Connection) -> bool:
+        taken = bool(await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", LEASE))
+        self.holds_lease = taken
+        return taken
+
+
+def feed_http_client(credentials: ClientCredentials, timeout_s: float = 30.0) -> httpx.AsyncClient:
+    """The consumer's HTTP client: every request carries a current token (renewed on 401)."""
+    return httpx.AsyncClient(
+        auth=credentials.auth(),
+        timeout=httpx.Timeout(timeout_s, connect=3.0),
+        transport=httpx.AsyncHTTPTransport(retries=2),
+    )
+
+
+def lag_seconds(behind_since: datetime | None, now: float | None = None) -> float:
+    """Seconds since the oldest event not yet applied was recorded (0 when caught up)."""
+    if behind_since is None:
+        return 0.0
+    return max(0.0, (now if now is not None else time.time()) - behind_since.timestamp())

@@ -1,0 +1,140 @@
+"""Aggregation never holds a name, NHS number, local id, date of birth, postcode or free
+text: every column of its database (as migrated in the running system) is on this list,
+with what it holds. A new column fails this test until it is added here, on purpose."""
+
+from equitas_stack.stack import Stack
+
+from services.aggregation.tests.api.feed_support import service_db
+
+_FACT = {
+    # Pseudonyms (keyed HMACs made by scoring), never identifiers.
+    "person_key",
+    "assessment_key",
+    # Codes, dates and numbers.
+    "revision",
+    "instrument",
+    "variant",
+    "instrument_version",
+    "episode_type",
+    "assessed_on",
+    "submitted_at",
+    "month_start",
+    "quarter_start",
+    "financial_year",
+    "organisation_code",
+    "commissioner_code",
+    "team_code",
+    "age_band",
+    "sex",
+    "ethnic_category",
+    "ethnic_group",
+    "imd_decile",
+    "imd_quintile",
+    "core20",
+    "imd_vintage",
+    "overall_score",
+    "complete",
+    # JSON of score ids, band codes and item ids to numbers: no text.
+    "scores",
+    "bands",
+    "item_values",
+}
+_PART = (
+    "assessment_key",
+    "assessed_on",
+    "submitted_at",
+    "episode_type",
+    "overall_score",
+    "scores",
+    "bands",
+)
+ALLOWED: dict[str, set[str]] = {
+    "assessment_fact": _FACT,
+    "person_fact": {
+        "person_key",
+        "instrument",
+        "variant",
+        "assessments",
+        *(f"first_{c}" for c in _PART),
+        *(f"latest_{c}" for c in _PART),
+        "organisation_code",
+        "commissioner_code",
+        "team_code",
+        "age_band",
+        "sex",
+        "ethnic_category",
+        "ethnic_group",
+        "imd_decile",
+        "imd_quintile",
+        "core20",
+    },
+    "assessment_feed_state": {
+        "assessment_key",
+        "revision",
+        "deleted",
+        "person_key",
+        "assessed_on",
+        "changed_at",
+    },
+    "feed_checkpoint": {
+        "feed",
+        "cursor",
+        "updated_at",
+        "events_applied",
+        "last_event_at",
+        "behind_events",
+        "behind_since",
+        "checked_at",
+    },
+    # The organisation hierarchy: organisations' codes and names (public ODS data).
+    "org_unit": {"code", "name", "kind", "source", "updated_at"},
+    "org_link": {
+        "id",
+        "child_code",
+        "parent_code",
+        "valid_from",
+        "valid_to",
+        "source",
+        "created_at",
+    },
+    # BI access tokens: the dataset's name an administrator gives, a hash of the secret,
+    # and staff user ids (who minted or revoked it), none of them about a patient.
+    "bi_access_token": {
+        "id",
+        "secret_hash",
+        "dataset",
+        "organisation_code",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_by",
+    },
+    "bi_token_use": {"id", "token_id", "used_at", "method", "path", "status"},
+    "alembic_version": {"version_num"},
+}
+
+
+async def test_every_column_of_the_aggregation_database_is_allowed(stack: Stack) -> None:
+    async with service_db(stack, "aggregation") as db:
+        rows = await db.fetch(
+            """
+            SELECT c.relname AS table_name, a.attname AS column_name
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+              AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND NOT c.relispartition  -- a partition has its parent's columns
+            """
+        )
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["table_name"], set()).add(row["column_name"])
+    unexpected = {
+        table: sorted(columns - ALLOWED.get(table, set()))
+        for table, columns in found.items()
+        if columns - ALLOWED.get(table, set())
+    }
+    assert unexpected == {}, f"columns not on the allow-list: {unexpected}"
+    assert {"assessment_fact", "person_fact", "feed_checkpoint"} <= set(found)
