@@ -7,6 +7,8 @@ them to Equitas's FHIR endpoint through the gateway as ``batch`` Bundles (each e
 EPR client's own client-credentials token (``private_key_jwt`` with ``--client``,
 ``--key-file`` and ``--kid``; ``services.common.client_credentials``). See docs/fhir.md.
 
+- Each Bundle carries an ``Idempotency-Key`` of its own, the same on every retry of it, so
+  a Bundle whose answer was lost (a timeout, a 503) is answered again as it was done.
 - Resumable: ``--state FILE`` records the byte offset and line number after the last
   Bundle acknowledged *with every Bundle before it* (Bundles finish out of order). A rerun
   starts there; Bundles sent again are harmless, because re-sending a Patient changes
@@ -27,6 +29,7 @@ import argparse
 import asyncio
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,8 +65,9 @@ __all__ = ["main"]
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 SCOPE = "patient:write"
 OUTCOME_SYSTEM = "https://equitas.nhs.example/fhir/CodeSystem/ingest-outcome"
-_RETRIES = 6  # per Bundle, for network failures and 429/502/503/504
-_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_RETRIES = 6  # per Bundle, for network failures and 409/429/502/503/504
+# 409: the Bundle's Idempotency-Key is in use by its own earlier attempt, still running.
+_RETRY_STATUSES = frozenset({409, 429, 502, 503, 504})
 
 
 class LoadError(Exception):
@@ -135,7 +139,13 @@ async def send(http: httpx.AsyncClient, batch: Batch) -> BatchResult:
     if not batch.entries:
         return classify(batch, {})
     content = orjson.dumps({"resourceType": "Bundle", "type": "batch", "entry": batch.entries})
-    headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"}
+    headers = {
+        "Content-Type": "application/fhir+json",
+        "Accept": "application/fhir+json",
+        # One key per Bundle, the same on each retry: an attempt that timed out but was done
+        # is answered as it was (created stays created), never done twice.
+        "Idempotency-Key": f"equitas-ingest-{uuid.uuid4()}",
+    }
     for attempt in range(_RETRIES):
         try:
             response = await http.post("/fhir", content=content, headers=headers)

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from equitas_stack.stack import Stack
 
+from services.scoring.fhir.bulk_load import send
+from services.scoring.fhir.extract_file import Batch
 from services.scoring.tests.api.fhir_helpers import FHIR_JSON, body, patient, scoring_db
 from services.scoring.tests.api.hef import NewTeam, all_rated, create_person
 from tests.support.fixtures import Tokens
@@ -270,3 +273,51 @@ async def test_without_a_key_nothing_changes(
     assert first.status_code == 201
     again = await gateway.post("/api/scoring/people", json=_person(team, number), headers=clinician)
     assert again.status_code == 409  # already recorded, as before
+
+
+def _bundle(*numbers: str) -> bytes:
+    entries = [
+        {"resource": patient(number), "request": {"method": "POST", "url": "Patient"}}
+        for number in numbers
+    ]
+    return body({"resourceType": "Bundle", "type": "batch", "entry": entries})
+
+
+async def test_a_retried_bundle_replays_its_batch_response(
+    gateway: httpx.AsyncClient, tokens: Tokens, nhs_number: Callable[[], str]
+) -> None:
+    token = await tokens.system("rio-epr-demo", "patient:write")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": FHIR_JSON, **_key()}
+    content = _bundle(nhs_number(), nhs_number())
+    first = await gateway.post("/fhir", content=content, headers=headers)
+    assert first.status_code == 200, first.text
+    statuses = [e["response"]["status"] for e in first.json()["entry"]]
+    assert all(status.startswith("201") for status in statuses), statuses
+    again = await gateway.post("/fhir", content=content, headers=headers)
+    _assert_replayed(first, again)  # created, as it was: not "unchanged"
+
+
+async def test_equitas_ingest_sends_a_key_of_its_own_with_each_bundle(
+    public_url: str, tokens: Tokens, nhs_number: Callable[[], str]
+) -> None:
+    sent: list[str | None] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request.headers.get("idempotency-key"))
+
+    token = await tokens.system("rio-epr-demo", "patient:write")
+    async with httpx.AsyncClient(
+        base_url=public_url,
+        headers={"Authorization": f"Bearer {token}"},
+        event_hooks={"request": [record]},
+        timeout=60,
+    ) as http:
+        for line in (1, 2):
+            batch = Batch(number=line, end_offset=0, end_line=line, first_line=line)
+            batch.entries.append(orjson.loads(_bundle(nhs_number()))["entry"][0])
+            batch.entry_lines.append((line, b"{}"))
+            result = await send(http, batch)
+            assert [answer.outcome for answer in result.answers] == ["created"]
+    assert len(sent) == 2
+    assert all(key is not None and key.startswith("equitas-ingest-") for key in sent)
+    assert sent[0] != sent[1]
