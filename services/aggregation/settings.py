@@ -27,7 +27,7 @@ class AggregationSettings(ServiceSettings):
     feed_consumer: bool = True
     feed_page_size: int = Field(1000, ge=1, le=10_000)
     # How often a caught-up consumer asks for more (a sync request wakes it sooner).
-    feed_poll_interval_s: float = Field(1.0, gt=0)
+    feed_poll_interval_s: float = Field(0.5, gt=0)
     # How often a replica standing by tries to take the lease.
     feed_standby_interval_s: float = Field(5.0, gt=0)
     # Longest wait between retries after errors (doubling from 1 s).

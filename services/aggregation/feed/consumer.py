@@ -56,7 +56,7 @@ class LeaseHeld(RuntimeError):
 @dataclass
 class ConsumerOptions:
     page_size: int = 1000
-    poll_interval_s: float = 1.0
+    poll_interval_s: float = 0.5
     standby_interval_s: float = 5.0
     retry_max_s: float = 30.0
 

@@ -9,7 +9,7 @@ that a reader could misread gets a new version, and old events keep theirs.
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 FeedEventType = Literal[
     "assessment.submitted",
@@ -65,8 +65,6 @@ class FeedScores(BaseModel):
 class FeedPayloadV1(BaseModel):
     """An assessment change, pseudonymised: no name, NHS number, date of birth, postcode
     or free text (decision 0005)."""
-
-    model_config = ConfigDict(title="FeedPayload")
 
     schema_version: Literal[1]
     event: FeedEventType

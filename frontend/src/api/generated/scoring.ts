@@ -809,7 +809,7 @@ export interface components {
             remaining: number;
         };
         /**
-         * FeedPayload
+         * FeedPayloadV1
          * @description An assessment change, pseudonymised: no name, NHS number, date of birth, postcode
          *     or free text (decision 0005).
          */

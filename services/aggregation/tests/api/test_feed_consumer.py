@@ -6,14 +6,17 @@ holder applies."""
 import asyncio
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import asyncpg
 import httpx
+import jsonschema
 import pytest
+import yaml
 from equitas_stack.stack import REPO, Stack
 
 from services.aggregation.feed.consumer import FeedConsumer, LeaseHeld, feed_http_client
+from services.aggregation.feed.contract import FeedEventType, FeedPage
 from services.aggregation.tests.api.feed_support import (
     HEF_ITEMS,
     create_person,
@@ -157,6 +160,50 @@ async def test_a_sync_on_demand_catches_up_and_readiness_shows_the_lag(
     assert 0.0 <= gauges["feed_lag_seconds"] < 5.0
     assert 0.0 <= gauges["feed_checked_seconds_ago"] < 10.0
     assert gauges["feed_events_applied"] >= 1.0
+
+
+async def test_every_event_the_feed_serves_matches_the_contract(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    """Every event scoring serves, from the start of the feed, validates against the
+    committed contract (openapi/scoring.yaml) and parses as aggregation reads it."""
+    team = await new_team({"clinician.a": "member"})
+    headers = await tokens.headers("clinician.a")
+    person = await create_person(gateway, headers, team, nhs_number(), ethnic_category="99")
+    submitted = await submit_hef(gateway, headers, person["id"], "not_assessed")
+    url = f"/api/scoring/assessments/{submitted.json()['id']}"
+    amended = await gateway.post(
+        f"{url}/amend",
+        json={"reason": "Now assessed", "responses": _all("high")},
+        headers={**headers, "If-Match": submitted.headers["etag"]},
+    )
+    deleted = await gateway.delete(
+        url,
+        params={"reason": "Wrong person"},
+        headers={**headers, "If-Match": amended.headers["etag"]},
+    )
+    assert deleted.status_code == 204, deleted.text
+    restored = await gateway.post(f"{url}/restore", headers=await tokens.headers("org.admin"))
+    assert restored.status_code == 200, restored.text
+
+    document = yaml.safe_load((REPO / "openapi" / "scoring.yaml").read_text())
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": "#/components/schemas/FeedPage", "components": document["components"]}
+    )
+    auth = {"Authorization": f"Bearer {await tokens.system('aggregation-service', 'feed:read')}"}
+    cursor, seen = "0", set()
+    while True:
+        page = await gateway.get("/api/scoring/feed", params={"after": cursor}, headers=auth)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+        assert errors == []
+        FeedPage.model_validate(body)
+        seen |= {e["event_type"] for e in body["events"] if e["payload"]["team_code"] == team}
+        if not body["events"]:
+            break
+        cursor = body["next_cursor"]
+    assert seen == set(get_args(FeedEventType))
 
 
 def _credentials(public_url: str) -> ClientCredentials:
