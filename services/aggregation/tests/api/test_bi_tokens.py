@@ -4,6 +4,7 @@ uses one as the password of HTTP Basic or as a Bearer token on the BI routes onl
 use is recorded, refused ones too."""
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -202,3 +203,31 @@ async def test_an_administrator_revokes_only_their_organisations_tokens(
     assert malformed.status_code == 422
     uses = await gateway.get(f"{BI}/tokens/aaaaaaaaaaaa/uses", headers=admin)
     assert uses.status_code == 404
+
+
+async def test_another_organisations_tokens_are_not_found(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    """No demo administrator of trust B exists: its token is written as minting would."""
+    other_id = "b" * 4 + uuid.uuid4().hex[:8].translate(str.maketrans("0189", "2345"))
+    secret = "s" * 43
+    conn = await aggregation_db(stack)
+    try:
+        await conn.execute(
+            "INSERT INTO bi_access_token (id, secret_hash, dataset, organisation_code, created_by,"
+            " created_at, expires_at) VALUES ($1, $2, 'Trust B', 'EQB', 'someone', now(),"
+            " now() + interval '30 days')",
+            other_id, hashlib.sha256(secret.encode()).digest(),
+        )  # fmt: skip
+    finally:
+        await conn.close()
+    other_token = f"eqbi_{other_id}_{secret}"
+    # It works for trust B's figures...
+    assert (await gateway.get(f"{BI}/odata", headers=basic(other_token))).status_code == 200
+    # ...but trust A's administrator neither lists, reads the uses of, nor revokes it.
+    admin = await tokens.headers("org.admin")
+    listed = await gateway.get(f"{BI}/tokens", headers=admin)
+    assert other_id not in listed.text
+    assert (await gateway.get(f"{BI}/tokens/{other_id}/uses", headers=admin)).status_code == 404
+    assert (await gateway.delete(f"{BI}/tokens/{other_id}", headers=admin)).status_code == 404
+    assert (await gateway.get(f"{BI}/odata", headers=basic(other_token))).status_code == 200
