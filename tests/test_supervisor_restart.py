@@ -18,6 +18,7 @@ from equitas_stack.stack import Stack
 from equitas_stack.supervisor import RestartPolicy
 
 from services.scoring.tests.api.hef import create_person
+from tests.support.faults_report import record
 from tests.support.fixtures import Tokens, create_team
 from tests.support.own_stack import Supervising, own_stack, supervised
 
@@ -121,6 +122,17 @@ async def test_a_killed_service_is_restarted_and_the_gateway_answers_503_meanwhi
         "scoring stopped unexpectedly (killed by signal 9); restarting it in 0.5 s" in m
         for m in supervising.said
     ), supervising.said
+    record(
+        "service_killed",
+        {
+            "clients": CLIENTS,
+            "requests": len(answers),
+            "refused_503": len(refused),
+            "other_errors": 0,
+            "back_after_kill_s": round(back_at - killed_at, 3),
+            "supervisor_running": True,
+        },
+    )
     print(
         f"{len(answers)} reads; {len(refused)} answered 503 over "
         f"{max(refused) - min(refused):.2f}s; scoring ready again {back_at - killed_at:.2f}s "
@@ -151,3 +163,4 @@ def test_a_crash_loop_stops_everything_and_says_why(
     # Everything stopped, not only the looping service.
     for name, proc in {**processes, **killable_stack.processes}.items():
         assert proc.poll() is not None, f"{name} is still running"
+    record("crash_loop", {"crashes": POLICY.max_crashes, "stopped_everything": True})
