@@ -1,4 +1,5 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { CaseloadPage } from '@/features/caseload/components/caseload-page';
 import { keepsCaseload } from '@/lib/access';
 
 import { Guard } from './guard';
@@ -6,10 +7,10 @@ import { Guard } from './guard';
 export default function CaseloadRoute() {
   return (
     <Guard allowed={keepsCaseload}>
-      {() => (
+      {(me) => (
         <>
           <PageTitle title="Your caseload" />
-          <h1 className="nhsuk-heading-l">Your caseload</h1>
+          <CaseloadPage teams={me.teams} />
         </>
       )}
     </Guard>

@@ -1,16 +1,27 @@
-import { PageTitle } from '@/components/seo/page-title';
-import { keepsCaseload } from '@/lib/access';
+import { useParams } from 'react-router';
+
+import { DischargeFromCaseload } from '@/features/caseload/components/discharge-from-caseload';
+import { PersonPage } from '@/features/people/components/person-page';
+import { can, keepsCaseload } from '@/lib/access';
 
 import { Guard } from './guard';
 
 export default function PersonRoute() {
+  const { personId = '' } = useParams();
   return (
     <Guard allowed={keepsCaseload}>
-      {() => (
-        <>
-          <PageTitle title="Person" />
-          <h1 className="nhsuk-heading-l">Person</h1>
-        </>
+      {(me) => (
+        <PersonPage
+          key={personId}
+          personId={personId}
+          canCorrect={can(me, 'person:write')}
+          canAssess={can(me, 'assessment:write')}
+          actions={
+            can(me, 'person:write')
+              ? (person) => <DischargeFromCaseload person={person} teams={me.teams} />
+              : undefined
+          }
+        />
       )}
     </Guard>
   );

@@ -8,3 +8,4 @@ export {
 } from './api-client';
 export { ApiError, isApiError, toApiError, type Problem } from './api-error';
 export { ApiClientsProvider, useApiClients } from './api-provider';
+export { scoringKeys } from './query-keys';

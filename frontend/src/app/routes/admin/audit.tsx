@@ -1,4 +1,5 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { AuditPage } from '@/features/admin/components/audit-page';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
@@ -9,7 +10,7 @@ export default function AdminAuditRoute() {
       {() => (
         <>
           <PageTitle title="Audit log" />
-          <h1 className="nhsuk-heading-l">Audit log</h1>
+          <AuditPage />
         </>
       )}
     </Guard>

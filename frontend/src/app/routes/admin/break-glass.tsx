@@ -1,4 +1,5 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { BreakGlassPage } from '@/features/admin/components/break-glass-page';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
@@ -9,7 +10,7 @@ export default function AdminBreakGlassRoute() {
       {() => (
         <>
           <PageTitle title="Break-glass access" />
-          <h1 className="nhsuk-heading-l">Break-glass access</h1>
+          <BreakGlassPage />
         </>
       )}
     </Guard>

@@ -1,4 +1,5 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { AdminHome } from '@/features/admin/components/admin-home';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
@@ -9,7 +10,7 @@ export default function AdminHomeRoute() {
       {() => (
         <>
           <PageTitle title="Admin" />
-          <h1 className="nhsuk-heading-l">Admin</h1>
+          <AdminHome />
         </>
       )}
     </Guard>

@@ -1,4 +1,5 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { RestorePage } from '@/features/admin/components/restore-page';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
@@ -9,7 +10,7 @@ export default function AdminRestoreRoute() {
       {() => (
         <>
           <PageTitle title="Restore a deleted assessment" />
-          <h1 className="nhsuk-heading-l">Restore a deleted assessment</h1>
+          <RestorePage />
         </>
       )}
     </Guard>

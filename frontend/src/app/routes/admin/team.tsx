@@ -1,17 +1,11 @@
-import { PageTitle } from '@/components/seo/page-title';
+import { useParams } from 'react-router';
+
+import { TeamPage } from '@/features/admin/components/team-page';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
 
 export default function AdminTeamRoute() {
-  return (
-    <Guard allowed={administers}>
-      {() => (
-        <>
-          <PageTitle title="Team" />
-          <h1 className="nhsuk-heading-l">Team</h1>
-        </>
-      )}
-    </Guard>
-  );
+  const { teamCode = '' } = useParams();
+  return <Guard allowed={administers}>{() => <TeamPage key={teamCode} code={teamCode} />}</Guard>;
 }

@@ -1,4 +1,5 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { TeamsPage } from '@/features/admin/components/teams-page';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
@@ -8,8 +9,8 @@ export default function AdminTeamsRoute() {
     <Guard allowed={administers}>
       {() => (
         <>
-          <PageTitle title="Teams" />
-          <h1 className="nhsuk-heading-l">Teams</h1>
+          <PageTitle title="Teams and memberships" />
+          <TeamsPage />
         </>
       )}
     </Guard>

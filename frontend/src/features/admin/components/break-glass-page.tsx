@@ -1,0 +1,136 @@
+import { useState, type SyntheticEvent } from 'react';
+import { Link } from 'react-router';
+
+import { ProblemSummary } from '@/components/errors';
+import { Button } from '@/components/ui/button';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import { Textarea } from '@/components/ui/form-fields';
+import { Loading } from '@/components/ui/loading';
+import { paths } from '@/config/paths';
+import { formatDateTime } from '@/lib/format';
+
+import { useBreakGlass, useRevokeBreakGlass, type BreakGlass } from '../api/break-glass';
+
+import { BackToAdmin } from './back-to-admin';
+
+const MIN_REASON = 5;
+
+function Revoke({ entry }: { entry: BreakGlass }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  const revoke = useRevokeBreakGlass();
+  const id = `revoke-${entry.team_code}-${entry.person_id}`;
+
+  if (!open) {
+    return (
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setOpen(true);
+        }}
+      >
+        Withdraw access<span className="nhsuk-u-visually-hidden"> of team {entry.team_code}</span>
+      </Button>
+    );
+  }
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (reason.trim().length < MIN_REASON) {
+      setProblem(`Say why access is withdrawn, in at least ${MIN_REASON} characters`);
+      return;
+    }
+    setProblem(undefined);
+    revoke.mutate({ team: entry.team_code, personId: entry.person_id, reason: reason.trim() });
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      {problem !== undefined && <ErrorSummary errors={[{ text: problem, href: `#${id}` }]} />}
+      {revoke.isError && <ProblemSummary error={revoke.error} />}
+      <Textarea
+        id={id}
+        label="Why are you withdrawing this access?"
+        hint="The team is told, and the reason is kept in the audit log"
+        rows={3}
+        value={reason}
+        error={problem}
+        maxLength={2000}
+        onChange={(e) => {
+          setReason(e.target.value);
+        }}
+      />
+      <div className="nhsuk-button-group">
+        <Button type="submit" variant="warning" disabled={revoke.isPending}>
+          Withdraw access now
+        </Button>
+        <Button
+          variant="secondary"
+          onClick={() => {
+            setOpen(false);
+          }}
+        >
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Break-glass access in the last 30 days: who, for whom, why; withdrawing it. */
+export function BreakGlassPage() {
+  const entries = useBreakGlass();
+  return (
+    <>
+      <BackToAdmin />
+      <h1 className="nhsuk-heading-l">Break-glass access</h1>
+      <p className="nhsuk-body">
+        Staff who added someone to their team&apos;s caseload while another team cared for
+        them, in the last 30 days, with the reason they gave. Withdrawing access takes the
+        person off that team&apos;s caseload at once.
+      </p>
+      {entries.isPending && <Loading label="Loading break-glass access…" />}
+      {entries.isError && <ProblemSummary error={entries.error} />}
+      {entries.isSuccess && entries.data.length === 0 && (
+        <p className="nhsuk-body" data-testid="break-glass-empty">
+          No one has used break-glass access in the last 30 days.
+        </p>
+      )}
+      {entries.isSuccess && entries.data.length > 0 && (
+        <ul className="nhsuk-list" data-testid="break-glass-list">
+          {entries.data.map((entry) => (
+            <li key={`${entry.team_code}/${entry.person_id}`} className="nhsuk-card">
+              <div className="nhsuk-card__content">
+                <h2 className="nhsuk-card__heading nhsuk-heading-s">
+                  Team {entry.team_code}, {formatDateTime(entry.added_at)}
+                </h2>
+                <dl className="nhsuk-summary-list">
+                  <div className="nhsuk-summary-list__row">
+                    <dt className="nhsuk-summary-list__key">Reason given</dt>
+                    <dd className="nhsuk-summary-list__value">{entry.reason}</dd>
+                  </div>
+                  <div className="nhsuk-summary-list__row">
+                    <dt className="nhsuk-summary-list__key">Added by</dt>
+                    <dd className="nhsuk-summary-list__value">User {entry.added_by ?? 'not known'}</dd>
+                  </div>
+                  <div className="nhsuk-summary-list__row">
+                    <dt className="nhsuk-summary-list__key">Teams caring for them</dt>
+                    <dd className="nhsuk-summary-list__value">{entry.caring_teams.join(', ') || 'None now'}</dd>
+                  </div>
+                  <div className="nhsuk-summary-list__row">
+                    <dt className="nhsuk-summary-list__key">Person</dt>
+                    <dd className="nhsuk-summary-list__value">
+                      <Link to={paths.admin.audit.getHref({ person: entry.person_id })}>
+                        See the audit log for {entry.person_id}
+                      </Link>
+                    </dd>
+                  </div>
+                </dl>
+                <Revoke entry={entry} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
