@@ -96,6 +96,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/aggregation/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People, assessments, mean score and bands by unit and period */
+        get: operations["metrics-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The summary as one series of periods per unit */
+        get: operations["metrics-timeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Paired change, first to latest assessment per person */
+        get: operations["metrics-change"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/inequality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Slope and relative index of inequality across IMD */
+        get: operations["metrics-inequality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many assessments record each field */
+        get: operations["metrics-completeness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Units against their parent with 95% and 99.8% funnel limits */
+        get: operations["metrics-funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/aggregation/bi/tables": {
         parameters: {
             query?: never;
@@ -325,12 +427,73 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Band */
+        Band: {
+            /** Band */
+            band: string;
+            count: components["schemas"]["Count"];
+            /** @description Per cent of scored assessments, Wilson interval */
+            percent: components["schemas"]["Interval"];
+        };
         /**
          * BiTable
          * @description The tables BI tools can read (one OData entity set each).
          * @enum {string}
          */
         BiTable: "measures";
+        /**
+         * Breakdown
+         * @enum {string}
+         */
+        Breakdown: "imd_decile" | "imd_quintile" | "core20" | "ethnic_group" | "ethnic_category" | "age_band" | "sex" | "episode_type" | "determinant";
+        /** Change */
+        Change: {
+            /** Instrument */
+            instrument: string;
+            /** Score */
+            score: string;
+            /**
+             * Structure
+             * @enum {string}
+             */
+            structure: "as_at" | "current";
+            method: components["schemas"]["Method"];
+            /** Caveats */
+            caveats: string[];
+            suppression: components["schemas"]["Suppression"];
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "lower_is_better" | "higher_is_better";
+            /** Rows */
+            rows: components["schemas"]["ChangeRow"][];
+        };
+        /** ChangeRow */
+        ChangeRow: {
+            unit: components["schemas"]["Unit"];
+            /** @description The period of each person's latest assessment */
+            period: components["schemas"]["PeriodOf"];
+            /** Breakdown */
+            breakdown: {
+                [key: string]: string;
+            };
+            /** @description People with an assessment of this instrument */
+            people: components["schemas"]["Count"];
+            /** @description People with a first and a later assessment */
+            paired: components["schemas"]["Count"];
+            /** @description People with one assessment only */
+            not_followed_up: components["schemas"]["Count"];
+            /** @description Latest minus first, Student's t */
+            mean_change: components["schemas"]["Interval"];
+            /** @description Per cent of paired people, Wilson */
+            improved: components["schemas"]["Interval"];
+            unchanged: components["schemas"]["Interval"];
+            worse: components["schemas"]["Interval"];
+            improved_count: components["schemas"]["Count"];
+            unchanged_count: components["schemas"]["Count"];
+            worse_count: components["schemas"]["Count"];
+        };
         /** ColumnRead */
         ColumnRead: {
             /** Name */
@@ -346,6 +509,44 @@ export interface components {
             key: boolean;
             /** Description */
             description: string;
+        };
+        /** Completeness */
+        Completeness: {
+            /** Instrument */
+            instrument: string;
+            /** Score */
+            score: string;
+            /**
+             * Structure
+             * @enum {string}
+             */
+            structure: "as_at" | "current";
+            method: components["schemas"]["Method"];
+            /** Caveats */
+            caveats: string[];
+            suppression: components["schemas"]["Suppression"];
+            /** Rows */
+            rows: components["schemas"]["CompletenessRow"][];
+        };
+        /** CompletenessRow */
+        CompletenessRow: {
+            unit: components["schemas"]["Unit"];
+            period: components["schemas"]["PeriodOf"];
+            assessments: components["schemas"]["Count"];
+            /** Fields */
+            fields: components["schemas"]["FieldCompleteness"][];
+        };
+        /**
+         * Count
+         * @description A count after disclosure control: 0, a multiple of 5, or null with the reason.
+         */
+        Count: {
+            /** Value */
+            value: number | null;
+            /** Suppressed */
+            suppressed: boolean;
+            /** Reason */
+            reason?: string | null;
         };
         /** FeedStatus */
         FeedStatus: {
@@ -380,6 +581,18 @@ export interface components {
              */
             last_event_at: string | null;
         };
+        /** FieldCompleteness */
+        FieldCompleteness: {
+            /** Field */
+            field: string;
+            recorded: components["schemas"]["Count"];
+            /** @description Asked, and the person chose not to say */
+            not_stated: components["schemas"]["Count"];
+            /** @description Not asked, not known or not recorded */
+            unknown: components["schemas"]["Count"];
+            /** @description Not stated or unknown, per cent, Wilson */
+            unknown_percent: components["schemas"]["Interval"];
+        };
         /**
          * FieldProblem
          * @description One field that was wrong, named as a JSON path into the request.
@@ -389,6 +602,71 @@ export interface components {
             field: string;
             /** Message */
             message: string;
+        };
+        /** Funnel */
+        Funnel: {
+            /** Instrument */
+            instrument: string;
+            /** Score */
+            score: string;
+            /**
+             * Structure
+             * @enum {string}
+             */
+            structure: "as_at" | "current";
+            method: components["schemas"]["Method"];
+            /** Caveats */
+            caveats: string[];
+            suppression: components["schemas"]["Suppression"];
+            /** Measure */
+            measure: string;
+            parent: components["schemas"]["Unit"];
+            /** @description The parent's proportion over the units shown */
+            baseline: components["schemas"]["Interval"];
+            /**
+             * Units
+             * @description In code order: never a ranked league table
+             */
+            units: components["schemas"]["FunnelUnit"][];
+            /** Curve */
+            curve: components["schemas"]["FunnelCurvePoint"][];
+        };
+        /** FunnelCurvePoint */
+        FunnelCurvePoint: {
+            /** Denominator */
+            denominator: number;
+            /** Lower 95 */
+            lower_95: number;
+            /** Upper 95 */
+            upper_95: number;
+            /** Lower 99 8 */
+            lower_99_8: number;
+            /** Upper 99 8 */
+            upper_99_8: number;
+        };
+        /**
+         * FunnelMeasure
+         * @description ``improved``: of people with two assessments, the per cent whose latest is better
+         *     than their first. ``moderate_or_high``: of assessments, the per cent with any indicator
+         *     at moderate or high impact.
+         * @enum {string}
+         */
+        FunnelMeasure: "improved" | "moderate_or_high";
+        /** FunnelUnit */
+        FunnelUnit: {
+            unit: components["schemas"]["Unit"];
+            numerator: components["schemas"]["Count"];
+            denominator: components["schemas"]["Count"];
+            /** @description With its own 95% Wilson interval */
+            percent: components["schemas"]["Interval"];
+            /** @description The funnel at this size (value: baseline) */
+            limits_95: components["schemas"]["Interval"] | null;
+            limits_99_8: components["schemas"]["Interval"] | null;
+            /**
+             * Significance
+             * @description Low (0.001), Low (0.025), Not significant, High (0.025) or High (0.001)
+             */
+            significance: string | null;
         };
         /** Health */
         Health: {
@@ -410,6 +688,57 @@ export interface components {
             gauges?: {
                 [key: string]: number;
             };
+        };
+        /** Inequality */
+        Inequality: {
+            /** Instrument */
+            instrument: string;
+            /** Score */
+            score: string;
+            /**
+             * Structure
+             * @enum {string}
+             */
+            structure: "as_at" | "current";
+            method: components["schemas"]["Method"];
+            /** Caveats */
+            caveats: string[];
+            suppression: components["schemas"]["Suppression"];
+            /**
+             * Quantile
+             * @enum {string}
+             */
+            quantile: "imd_quintile" | "imd_decile";
+            /** Rows */
+            rows: components["schemas"]["InequalityRow"][];
+        };
+        /** InequalityRow */
+        InequalityRow: {
+            unit: components["schemas"]["Unit"];
+            period: components["schemas"]["PeriodOf"];
+            /** Quantiles */
+            quantiles: components["schemas"]["QuantileValue"][];
+            /** @description Slope index of inequality (most to least deprived) */
+            sii: components["schemas"]["Interval"];
+            /** @description Relative index of inequality */
+            rii: components["schemas"]["Interval"];
+        };
+        /**
+         * Interval
+         * @description A figure with its confidence interval; null with the reason when withheld.
+         */
+        Interval: {
+            /** Value */
+            value: number | null;
+            /** Lower */
+            lower?: number | null;
+            /** Upper */
+            upper?: number | null;
+            /**
+             * Withheld
+             * @description Why the figure is not shown
+             */
+            withheld?: string | null;
         };
         /**
          * Level
@@ -494,6 +823,25 @@ export interface components {
              */
             teams: components["schemas"]["TeamMembership"][];
         };
+        /** Method */
+        Method: {
+            /**
+             * Confidence
+             * @default 0.95
+             */
+            confidence: number;
+            /** Counts */
+            counts: string;
+            /** Mean */
+            mean?: string | null;
+            /** Proportion */
+            proportion?: string | null;
+            /**
+             * Other
+             * @default []
+             */
+            other: string[];
+        };
         /** Organisation */
         Organisation: {
             /** Ods Code */
@@ -548,6 +896,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * Period
+         * @enum {string}
+         */
+        Period: "month" | "quarter" | "financial_year";
+        /** PeriodOf */
+        PeriodOf: {
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Label
+             * @description e.g. 2026-04, 2026/27 Q1, 2026/27
+             */
+            label: string;
+        };
         /** Problem */
         Problem: {
             /** Type */
@@ -566,12 +932,108 @@ export interface components {
              */
             errors: components["schemas"]["FieldProblem"][];
         };
+        /** QuantileValue */
+        QuantileValue: {
+            /** Quantile */
+            quantile: number;
+            people: components["schemas"]["Count"];
+            mean_score: components["schemas"]["Interval"];
+        };
+        /**
+         * Quantiles
+         * @enum {string}
+         */
+        Quantiles: "imd_quintile" | "imd_decile";
         /** Role */
         Role: {
             /** Code */
             code: string;
             /** Name */
             name?: string | null;
+        };
+        /** Series */
+        Series: {
+            unit: components["schemas"]["Unit"];
+            /** Breakdown */
+            breakdown: {
+                [key: string]: string;
+            };
+            /** Points */
+            points: components["schemas"]["SeriesPoint"][];
+        };
+        /** SeriesPoint */
+        SeriesPoint: {
+            period: components["schemas"]["PeriodOf"];
+            people: components["schemas"]["Count"];
+            assessments: components["schemas"]["Count"];
+            mean_score: components["schemas"]["Interval"];
+        };
+        /**
+         * Structure
+         * @description ``as_at``: each assessment under the parents of its own date (history never
+         *     restated); ``current``: under today's structure (or ``structure_on``'s).
+         * @enum {string}
+         */
+        Structure: "as_at" | "current";
+        /** Summary */
+        Summary: {
+            /** Instrument */
+            instrument: string;
+            /** Score */
+            score: string;
+            /**
+             * Structure
+             * @enum {string}
+             */
+            structure: "as_at" | "current";
+            method: components["schemas"]["Method"];
+            /** Caveats */
+            caveats: string[];
+            suppression: components["schemas"]["Suppression"];
+            /** Rows */
+            rows: components["schemas"]["SummaryRow"][];
+        };
+        /** SummaryRow */
+        SummaryRow: {
+            unit: components["schemas"]["Unit"];
+            period: components["schemas"]["PeriodOf"];
+            /** Breakdown */
+            breakdown: {
+                [key: string]: string;
+            };
+            people: components["schemas"]["Count"];
+            assessments: components["schemas"]["Count"];
+            /** @description Mean score of the assessments, Student's t */
+            mean_score: components["schemas"]["Interval"];
+            /** Bands */
+            bands: components["schemas"]["Band"][];
+        };
+        /** Suppression */
+        Suppression: {
+            /** Rule */
+            rule: string;
+            /**
+             * Threshold
+             * @description The smallest count shown (other than 0)
+             */
+            threshold: number;
+            /** Rounding */
+            rounding: string;
+            /**
+             * Primary
+             * @description Cells hidden because they were small
+             */
+            primary: number;
+            /**
+             * Secondary
+             * @description Cells hidden so a small one cannot be worked out
+             */
+            secondary: number;
+            /**
+             * Withheld
+             * @description Derived figures (means, percentages, SII) withheld
+             */
+            withheld: number;
         };
         /** TableRead */
         TableRead: {
@@ -600,6 +1062,24 @@ export interface components {
              * @enum {string}
              */
             role: "member" | "lead";
+        };
+        /** TimeSeries */
+        TimeSeries: {
+            /** Instrument */
+            instrument: string;
+            /** Score */
+            score: string;
+            /**
+             * Structure
+             * @enum {string}
+             */
+            structure: "as_at" | "current";
+            method: components["schemas"]["Method"];
+            /** Caveats */
+            caveats: string[];
+            suppression: components["schemas"]["Suppression"];
+            /** Series */
+            series: components["schemas"]["Series"][];
         };
         /** TokenCreate */
         TokenCreate: {
@@ -710,6 +1190,17 @@ export interface components {
              * @description The HTTP status it was answered with
              */
             status: number;
+        };
+        /** Unit */
+        Unit: {
+            /**
+             * Code
+             * @description null: not placed in the hierarchy at this level
+             */
+            code: string | null;
+            /** Name */
+            name: string | null;
+            level: components["schemas"]["Level"];
         };
         /**
          * UnitKind
@@ -975,6 +1466,434 @@ export interface operations {
             };
             /** @description Problem details */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "metrics-summary": {
+        parameters: {
+            query?: {
+                /** @description e.g. hef */
+                instrument?: string;
+                variant?: string | null;
+                /** @description Unit of each row (default: your organisation's level) */
+                level?: components["schemas"]["Level"] | null;
+                /** @description Only units under this organisation (default: all you may read) */
+                organisation?: string | null;
+                period?: components["schemas"]["Period"];
+                /** @description First assessment date included */
+                from?: string | null;
+                /** @description Last assessment date included */
+                to?: string | null;
+                /** @description Up to three breakdowns (repeat the parameter); e.g. by=imd_quintile */
+                by?: components["schemas"]["Breakdown"][] | null;
+                structure?: components["schemas"]["Structure"];
+                /** @description With structure=current: the structure of this date */
+                structure_on?: string | null;
+                /** @description Score id (HEF: total) */
+                score?: string;
+                /** @description One determinant (section) only */
+                determinant?: string | null;
+                band_set?: string;
+                episode_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "metrics-timeseries": {
+        parameters: {
+            query?: {
+                /** @description e.g. hef */
+                instrument?: string;
+                variant?: string | null;
+                /** @description Unit of each row (default: your organisation's level) */
+                level?: components["schemas"]["Level"] | null;
+                /** @description Only units under this organisation (default: all you may read) */
+                organisation?: string | null;
+                period?: components["schemas"]["Period"];
+                /** @description First assessment date included */
+                from?: string | null;
+                /** @description Last assessment date included */
+                to?: string | null;
+                /** @description Up to three breakdowns (repeat the parameter); e.g. by=imd_quintile */
+                by?: components["schemas"]["Breakdown"][] | null;
+                structure?: components["schemas"]["Structure"];
+                /** @description With structure=current: the structure of this date */
+                structure_on?: string | null;
+                /** @description Score id (HEF: total) */
+                score?: string;
+                /** @description One determinant (section) only */
+                determinant?: string | null;
+                band_set?: string;
+                episode_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeSeries"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "metrics-change": {
+        parameters: {
+            query?: {
+                /** @description e.g. hef */
+                instrument?: string;
+                variant?: string | null;
+                /** @description Unit of each row (default: your organisation's level) */
+                level?: components["schemas"]["Level"] | null;
+                /** @description Only units under this organisation (default: all you may read) */
+                organisation?: string | null;
+                period?: components["schemas"]["Period"];
+                /** @description First assessment date included */
+                from?: string | null;
+                /** @description Last assessment date included */
+                to?: string | null;
+                /** @description Up to three breakdowns (repeat the parameter); e.g. by=imd_quintile */
+                by?: components["schemas"]["Breakdown"][] | null;
+                structure?: components["schemas"]["Structure"];
+                /** @description With structure=current: the structure of this date */
+                structure_on?: string | null;
+                /** @description Score id (HEF: total) */
+                score?: string;
+                /** @description One determinant (section) only */
+                determinant?: string | null;
+                band_set?: string;
+                episode_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Change"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "metrics-inequality": {
+        parameters: {
+            query?: {
+                quantile?: components["schemas"]["Quantiles"];
+                /** @description e.g. hef */
+                instrument?: string;
+                variant?: string | null;
+                /** @description Unit of each row (default: your organisation's level) */
+                level?: components["schemas"]["Level"] | null;
+                /** @description Only units under this organisation (default: all you may read) */
+                organisation?: string | null;
+                period?: components["schemas"]["Period"];
+                /** @description First assessment date included */
+                from?: string | null;
+                /** @description Last assessment date included */
+                to?: string | null;
+                /** @description Up to three breakdowns (repeat the parameter); e.g. by=imd_quintile */
+                by?: components["schemas"]["Breakdown"][] | null;
+                structure?: components["schemas"]["Structure"];
+                /** @description With structure=current: the structure of this date */
+                structure_on?: string | null;
+                /** @description Score id (HEF: total) */
+                score?: string;
+                /** @description One determinant (section) only */
+                determinant?: string | null;
+                band_set?: string;
+                episode_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inequality"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "metrics-completeness": {
+        parameters: {
+            query?: {
+                /** @description e.g. hef */
+                instrument?: string;
+                variant?: string | null;
+                /** @description Unit of each row (default: your organisation's level) */
+                level?: components["schemas"]["Level"] | null;
+                /** @description Only units under this organisation (default: all you may read) */
+                organisation?: string | null;
+                period?: components["schemas"]["Period"];
+                /** @description First assessment date included */
+                from?: string | null;
+                /** @description Last assessment date included */
+                to?: string | null;
+                /** @description Up to three breakdowns (repeat the parameter); e.g. by=imd_quintile */
+                by?: components["schemas"]["Breakdown"][] | null;
+                structure?: components["schemas"]["Structure"];
+                /** @description With structure=current: the structure of this date */
+                structure_on?: string | null;
+                /** @description Score id (HEF: total) */
+                score?: string;
+                /** @description One determinant (section) only */
+                determinant?: string | null;
+                band_set?: string;
+                episode_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Completeness"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "metrics-funnel": {
+        parameters: {
+            query?: {
+                measure?: components["schemas"]["FunnelMeasure"];
+                /** @description e.g. hef */
+                instrument?: string;
+                variant?: string | null;
+                /** @description Unit of each row (default: your organisation's level) */
+                level?: components["schemas"]["Level"] | null;
+                /** @description Only units under this organisation (default: all you may read) */
+                organisation?: string | null;
+                period?: components["schemas"]["Period"];
+                /** @description First assessment date included */
+                from?: string | null;
+                /** @description Last assessment date included */
+                to?: string | null;
+                /** @description Up to three breakdowns (repeat the parameter); e.g. by=imd_quintile */
+                by?: components["schemas"]["Breakdown"][] | null;
+                structure?: components["schemas"]["Structure"];
+                /** @description With structure=current: the structure of this date */
+                structure_on?: string | null;
+                /** @description Score id (HEF: total) */
+                score?: string;
+                /** @description One determinant (section) only */
+                determinant?: string | null;
+                band_set?: string;
+                episode_type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

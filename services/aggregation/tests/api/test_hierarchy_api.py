@@ -26,7 +26,8 @@ async def test_the_reference_file_is_loaded_with_its_history(
     codes = {o["code"] for o in teams.json()["items"]}
     assert {"EQA-LD-NORTH", "EQA-LD-SOUTH"} <= codes
     page = await gateway.get(f"{BASE}/organisations", params={"limit": 2}, headers=headers)
-    assert len(page.json()["items"]) == 2 and page.json()["next_cursor"]
+    assert len(page.json()["items"]) == 2
+    assert page.json()["next_cursor"]
     following = await gateway.get(
         f"{BASE}/organisations",
         params={"limit": 2, "cursor": page.json()["next_cursor"]},
@@ -36,7 +37,8 @@ async def test_the_reference_file_is_loaded_with_its_history(
     forged = await gateway.get(
         f"{BASE}/organisations", params={"cursor": "bm90IGEgY3Vyc29y"}, headers=headers
     )
-    assert forged.status_code == 422 and forged.json()["errors"][0]["field"] == "query.cursor"
+    assert forged.status_code == 422
+    assert forged.json()["errors"][0]["field"] == "query.cursor"
 
 
 async def test_an_admin_moves_a_team_without_restating_history(
