@@ -144,6 +144,25 @@ describe('the assessment form, rendered from a definition it has never seen', ()
     expect(await screen.findByRole('heading', { level: 1, name: /Home life/ })).toBeInTheDocument();
   });
 
+  it('keeps answers on screen when a save fails, says so, and saves them on submit', async () => {
+    const api = fakeScoring(draftAssessment({ responses: { warm: 'yes', stairs: 'no' } }));
+    api.failNextPatches(1);
+    const { events, router } = await renderApp({ path: '/assessments/a-1?step=friends', user });
+
+    const visits = await screen.findByRole('group', { name: 'Has visitors each week' }, SAVE_WAIT);
+    await events.click(within(visits).getByLabelText('Partly true'));
+    expect(await screen.findByText(/Your latest answers are not saved yet/, {}, SAVE_WAIT)).toBeInTheDocument();
+    expect(within(visits).getByLabelText('Partly true')).toBeChecked();
+
+    await events.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await events.click(await screen.findByRole('button', { name: 'Submit assessment' }));
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/assessments/a-1/profile');
+    }, SAVE_WAIT);
+    expect(api.current().responses).toEqual({ warm: 'yes', stairs: 'no', visits: 'partly' });
+    expect(api.current().status).toBe('submitted');
+  });
+
   it('says not found or no access when the assessment cannot be read', async () => {
     fakeScoring(draftAssessment({ id: 'other' }));
     await renderApp({ path: '/assessments/a-1', user });

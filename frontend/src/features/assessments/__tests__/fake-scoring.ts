@@ -13,8 +13,9 @@ const problem = (status: number, title: string, extra: object = {}) =>
  * The scoring API for one draft, as the service behaves: ETags, If-Match, merged answers,
  * 412 on a stale version. `theirEdit` plays another user saving in between.
  */
-export function fakeScoring(initial: Assessment) {
+export function fakeScoring(initial: Assessment, { history }: { history?: unknown } = {}) {
   let current = initial;
+  let failNextPatches = 0;
   const patches: { ifMatch: string | null; body: unknown }[] = [];
   const network = fakeFetch(async (request) => {
     const url = new URL(request.url);
@@ -32,6 +33,10 @@ export function fakeScoring(initial: Assessment) {
     if (request.method === 'PATCH' && path === `/api/scoring/assessments/${current.id}`) {
       const body = (await request.json()) as { responses?: Record<string, string | null>; notes?: string | null };
       patches.push({ ifMatch: request.headers.get('If-Match'), body });
+      if (failNextPatches > 0) {
+        failNextPatches -= 1;
+        return problem(503, 'Service Unavailable');
+      }
       if (request.headers.get('If-Match') !== `"${String(current.version)}"`) {
         return problem(412, 'Precondition Failed');
       }
@@ -61,7 +66,7 @@ export function fakeScoring(initial: Assessment) {
       return jsonResponse(current);
     }
     if (request.method === 'GET' && path === `/api/scoring/people/${PERSON.id}/assessments`) {
-      return jsonResponse({ assessments: [], profiles: [] });
+      return jsonResponse(history ?? { assessments: [], profiles: [] });
     }
     if (path.startsWith('/api/scoring/assessments/')) return problem(404, 'Not Found');
     throw new Error(`Unexpected request: ${request.method} ${request.url}`);
@@ -71,6 +76,9 @@ export function fakeScoring(initial: Assessment) {
     network,
     patches,
     current: () => current,
+    failNextPatches: (count: number) => {
+      failNextPatches = count;
+    },
     theirEdit: (responses: Record<string, string>) => {
       current = { ...current, responses: { ...current.responses, ...responses }, version: current.version + 1, updated_at: '2026-03-01T11:30:00Z' };
     },

@@ -17,6 +17,7 @@ import { assessmentQueryKey, type Assessment, type Subject } from '../api/types'
 import {
   answeredCount,
   ASSESSED_ON,
+  changesToSave,
   draftFrom,
   EPISODE_TYPE,
   missingItems,
@@ -100,12 +101,18 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
     }
     setSubmitting(true);
     try {
-      if (!(await saving.save())) {
-        if (saving.status.kind === 'failed') {
-          setFailure({ attempt, missing: [], problem: saving.status.error });
-        }
+      // Answers given since the last save go first; a save that finishes with more to send
+      // (typed meanwhile) is followed by another.
+      let outcome = await saving.save();
+      for (let again = 0; again < 3 && outcome.kind === 'saved'; again += 1) {
+        if (changesToSave(store.getSnapshot()) === null) break;
+        outcome = await saving.save();
+      }
+      if (outcome.kind === 'failed') {
+        setFailure({ attempt, missing: [], problem: outcome.error });
         return;
       }
+      if (outcome.kind === 'conflict') return;
       const submitted = await submitAssessment(
         scoring,
         assessment.id,
@@ -156,7 +163,11 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
     );
   }
 
-  const missing = new Set(failure?.missing ?? []);
+  // What is still unanswered of what a failed submit listed (answers given since drop out).
+  const stillMissing = (failure?.missing ?? []).filter(
+    (itemId) => local[responseKey(itemId)] === undefined,
+  );
+  const missing = new Set(stillMissing);
   const sectionOf = (itemId: string) =>
     definition.sections.find((section) => section.items.some((item) => item.id === itemId));
   const notesSaved = local[NOTES] === saving.state.saved[NOTES];
@@ -167,13 +178,14 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
       <SubjectBanner subject={subject} />
       {failure !== null && step.id === CHECK_STEP && (
         failure.missing.length > 0 ? (
+          stillMissing.length > 0 && 
           <ErrorSummary key={failure.attempt} title="There is a problem">
             <p>
               Answer every {definition.terms.item} before you submit. &quot;Not assessed&quot; is an
               answer where one applies.
             </p>
             <ul className="nhsuk-list nhsuk-error-summary__list">
-              {failure.missing.map((itemId) => {
+              {stillMissing.map((itemId) => {
                 const section = sectionOf(itemId);
                 const item = section?.items.find((candidate) => candidate.id === itemId);
                 return (

@@ -29,6 +29,9 @@ export type SaveStatus =
 
 export type Conflict = { theirs: Assessment; rows: ConflictRow[] };
 
+/** How a save ended: all saved, stopped for a conflict, or failed with this error. */
+export type SaveOutcome = { kind: 'saved' } | { kind: 'conflict' } | { kind: 'failed'; error: unknown };
+
 /**
  * Autosave for a draft: a debounced PATCH with If-Match of what differs from the saved
  * copy, one request at a time. A 412 (someone else saved) or 409 (someone submitted it)
@@ -41,7 +44,7 @@ export function useDraftSaving(store: DraftStore, assessmentId: string) {
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [submittedMeanwhile, setSubmittedMeanwhile] = useState<Assessment | null>(null);
-  const inFlight = useRef<Promise<boolean> | null>(null);
+  const inFlight = useRef<Promise<SaveOutcome> | null>(null);
   // Saving stops while a conflict waits for the user; a ref so a running save sees it too.
   const blocked = useRef(false);
 
@@ -61,28 +64,28 @@ export function useDraftSaving(store: DraftStore, assessmentId: string) {
     }
   }, [scoring, assessmentId, queryClient, store]);
 
-  const save = useCallback(async (): Promise<boolean> => {
+  const save = useCallback(async (): Promise<SaveOutcome> => {
     while (inFlight.current !== null) await inFlight.current;
-    if (blocked.current) return false;
+    if (blocked.current) return { kind: 'conflict' };
     const current = store.getSnapshot();
     const changes = changesToSave(current);
-    if (changes === null) return true;
-    const attempt = (async () => {
+    if (changes === null) return { kind: 'saved' };
+    const attempt = (async (): Promise<SaveOutcome> => {
       setStatus({ kind: 'saving' });
       try {
         const saved = await updateAssessment(scoring, assessmentId, current.version, changes);
         store.dispatch({ type: 'saved', assessment: saved });
         queryClient.setQueryData(assessmentQueryKey(assessmentId), saved);
         setStatus({ kind: 'saved', at: new Date() });
-        return changesToSave(store.getSnapshot()) === null;
+        return { kind: 'saved' };
       } catch (error) {
         if (isApiError(error, 412) || isApiError(error, 409)) {
           setStatus({ kind: 'idle' });
           await openConflict();
-        } else {
-          setStatus({ kind: 'failed', error });
+          return { kind: 'conflict' };
         }
-        return false;
+        setStatus({ kind: 'failed', error });
+        return { kind: 'failed', error };
       }
     })();
     inFlight.current = attempt;

@@ -61,7 +61,8 @@ describe('profile figures', () => {
 
   it('ignores what is not there or not the expected shape', () => {
     const [a] = sectionFigures(definition, { sections: { a: 'nonsense' } }, { sections: 1 }, undefined);
-    expect(a).toMatchObject({ scores: { total: null, highest: null }, band: null, sinceFirst: null });
+    expect(a).toMatchObject({ scores: { total: null, highest: null }, band: null, sincePrevious: null });
+    expect(a?.sinceFirst?.change).toBe('not_comparable');
   });
 
   it('labels the overall scores from the definition', () => {

@@ -52,6 +52,20 @@ function scoreChange(value: unknown): ScoreChange | null {
   };
 }
 
+const NOT_COMPARABLE: ScoreChange = {
+  baseline: null,
+  current: null,
+  delta: null,
+  change: 'not_comparable',
+};
+
+/** Null when there is no baseline at all; "not comparable" when it lacks this figure. */
+function changeOf(change: unknown, sectionId: string, scoreId: string | undefined) {
+  if (change === null || change === undefined) return null;
+  if (scoreId === undefined) return NOT_COMPARABLE;
+  return scoreChange(at(change, 'sections', sectionId, 'scores', scoreId)) ?? NOT_COMPARABLE;
+}
+
 /** The section score the chart shows: the first the definition lists (HEF: total impact). */
 export function headlineRule(definition: InstrumentDefinition) {
   return definition.scoring?.section_scores[0];
@@ -96,12 +110,8 @@ export function sectionFigures(
           ? { code: firstBand.code, label: firstBand.label }
           : null,
       headlineMax: headline ? ruleMax(definition, section, headline.rule) : 0,
-      sinceFirst: headline
-        ? scoreChange(at(sinceFirst, 'sections', section.id, 'scores', headline.id))
-        : null,
-      sincePrevious: headline
-        ? scoreChange(at(sincePrevious, 'sections', section.id, 'scores', headline.id))
-        : null,
+      sinceFirst: changeOf(sinceFirst, section.id, headline?.id),
+      sincePrevious: changeOf(sincePrevious, section.id, headline?.id),
       notAssessed: numberOrNull(at(group, 'completeness', 'not_assessed')) ?? 0,
     };
   });
