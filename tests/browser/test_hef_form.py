@@ -204,3 +204,23 @@ def test_a_second_editor_gets_the_conflict_screen_and_keeps_their_answers(
     assert saved["responses"][housing] == "moderate"
     assert saved["responses"][other] == "low"
     screenshot(first, "after-conflict")
+
+
+def test_the_easy_read_variant_is_the_same_form_in_its_own_words(
+    page: Page,
+    public_url: str,
+    staff_api: Callable[[str], StaffApi],
+    screenshot: Screenshot,
+) -> None:
+    _, person = _team_with_person(staff_api)
+    login(page, public_url, "clinician.a", f"/people/{person['id']}/assessments/new")
+    page.get_by_label("Health Equalities Framework (HEF) - easy read (provisional)").check()
+    page.get_by_label("Review", exact=True).check()
+    page.get_by_role("button", name="Start assessment").click()
+
+    heading = page.get_by_role("heading", level=1, name="My life and where I live")
+    expect(heading).to_be_focused()
+    where = page.get_by_role("group", name="Where I live")
+    expect(where.get_by_label("A big problem")).to_be_visible()
+    expect(page.get_by_test_id("step-counter")).to_have_text("Step 2 of 7")
+    check_screen(page, "the easy-read form", screenshot, "easy-read")
