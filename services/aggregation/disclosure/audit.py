@@ -38,10 +38,10 @@ class _Group:
     ) -> None:
         self.truth, self.lower, self.upper, self.rows, self.right = truth, lower, upper, rows, right
 
-    def pinned(self) -> list[int]:
+    def pinned(self, enough: int | None) -> list[int]:
         if len(self.rows) == 1:
             return self._pinned_one_line()
-        return self._pinned_by_search()
+        return self._pinned_by_search(enough)
 
     def _pinned_one_line(self) -> list[int]:
         # Σ a_i x_i = c with a_i = ±1: x_i's range follows from the others' bounds.
@@ -76,7 +76,7 @@ class _Group:
             return set(range(len(self.truth)))
         return set(np.flatnonzero(np.abs(free_directions).max(axis=1) < 1e-9).tolist())
 
-    def _pinned_by_search(self) -> list[int]:
+    def _pinned_by_search(self, enough: int | None) -> list[int]:
         determined = self._determined_by_the_lines()
         unsettled = set(range(len(self.truth))) - determined
 
@@ -96,13 +96,23 @@ class _Group:
             else:
                 objective[cells] = directions.choice([-1.0, 1.0], size=len(cells))
             settle(objective)
+        found: set[int] = set()
         for i in sorted(unsettled):
+            if enough is not None and len(found | determined) >= enough:
+                break
             for sign in (-1.0, 1.0):
                 if i not in unsettled:
                     break
+                # This cell first; the others still open nudged too, so one solve settles more.
                 objective = np.zeros(len(self.truth))
-                objective[i] = sign
+                others = sorted(unsettled - {i})
+                objective[others] = directions.choice([-1.0, 1.0], size=len(others))
+                objective[i] = sign * (len(others) + 1)
                 settle(objective)
+            if i in unsettled:
+                found.add(i)
+        if enough is not None and len(found | determined) >= enough:
+            return sorted(found | determined)
         return sorted(unsettled | determined)
 
 
@@ -112,8 +122,12 @@ def pinned(
     values: Mapping[Key, int],
     lines: Sequence[Line],
     threshold: int,
+    enough: int | None = None,
 ) -> list[Key]:
-    """The hidden cells that take one value only in every table consistent with what is shown."""
+    """The hidden cells that take one value only in every table consistent with what is shown.
+
+    With `enough`, a group's search may stop once it has found that many pinned cells (some
+    others may then go unreported); an empty answer is always complete."""
     hidden = [*hidden_small, *hidden_other]
     if not hidden:
         return []
@@ -168,5 +182,5 @@ def pinned(
             rows=rows,
             right=np.array([right for _, right in rows_of]),
         )
-        result.extend(members[j] for j in group.pinned())
+        result.extend(members[j] for j in group.pinned(enough))
     return [hidden[i] for i in sorted(result)]

@@ -23,6 +23,10 @@ class Status(StrEnum):
 
 HIDDEN = frozenset({Status.PRIMARY, Status.SECONDARY})
 
+# Pinned cells an audit round looks for before hiding more (the last round looks at all): fewer
+# integer programs per round, at the cost of more rounds.
+_ENOUGH = 6
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:
@@ -175,7 +179,7 @@ class _Suppression:
         then the line rules and the audit run again, until the audit finds nothing pinned."""
         small, other = self.audit_lists()
         found = sorted(
-            pinned(small, other, self.values, self.lines, self.threshold),
+            pinned(small, other, self.values, self.lines, self.threshold, enough=_ENOUGH),
             key=self.order.__getitem__,
         )
         added: set[Key] = set()
