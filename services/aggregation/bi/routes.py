@@ -107,15 +107,28 @@ class BiRoute(APIRoute):
             finally:
                 token_id = getattr(request.state, "bi_token_id", None)
                 if token_id is not None:
-                    await _record(request, token_id, status)
+                    await _record(request, self.path_format, token_id, status)
 
         return recorded
 
 
-async def _record(request: Request, token_id: str, status: int) -> None:
+def _recorded_path(request: Request, template: str) -> str:
+    """The path asked for, without its query string; a table name is filled in only when it
+    names a table (the record never holds text a caller made up)."""
+    table = request.path_params.get("table")
+    if table in BiTable.__members__.values():
+        return template.replace("{table}", str(table))
+    return template
+
+
+async def _record(request: Request, template: str, token_id: str, status: int) -> None:
     try:
         await store.record_use(
-            request.app.state.engine, token_id, request.method, request.url.path, status
+            request.app.state.engine,
+            token_id,
+            request.method,
+            _recorded_path(request, template),
+            status,
         )
     except Exception:  # the answer stands; say its record is missing
         store.log.exception("BI token use not recorded", extra={"status": status})
@@ -301,7 +314,7 @@ async def _table_response(
     headers = _validators(etag, version)
     if _not_modified(request, etag, version.applied_at):
         return Response(status_code=304, headers=headers)
-    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table)
+    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version)
     if predicate is not None:
         rows = [r for r in rows if predicate(r)]
     columns = columns_named(select)
@@ -400,6 +413,10 @@ async def odata_service(request: Request, scope: BiReader) -> Response:
     )
 
 
+# The service root as some clients write it (a trailing slash), answered rather than redirected.
+router.add_api_route("/odata/", odata_service, methods=["GET"], include_in_schema=False)
+
+
 @router.get(
     "/odata/$metadata",
     tags=["bi"],
@@ -460,7 +477,9 @@ async def odata_entity_set(
     headers = {**_validators(etag, version)}
     if _not_modified(request, etag, version.applied_at):
         return Response(status_code=304, headers={**_ODATA_HEADERS, **headers})
-    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table)
+    rows: Sequence[TidyRow] = await tidy_rows(
+        request, scope, table, version, next_page=options.skiptoken is not None
+    )
     if options.predicate is not None:
         rows = [r for r in rows if options.predicate(r)]
     document, applied = odata.entity_set_page(
@@ -495,7 +514,8 @@ async def odata_count(
     query = _single_values(request)
     check_known(query, allowed=frozenset({"$filter"}))
     predicate = filter_option(query.get("$filter"))
-    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table)
+    version = await data_version(request)
+    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version)
     count = len(rows) if predicate is None else sum(1 for r in rows if predicate(r))
     return _odata_response(str(count).encode(), "text/plain;charset=utf-8")
 

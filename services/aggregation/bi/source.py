@@ -6,6 +6,8 @@ Also the data version: what the ``ETag`` and ``Last-Modified`` of a BI answer ar
 (how far the feed has been applied, and the caller's scope).
 """
 
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,23 +15,44 @@ from datetime import UTC, datetime
 from fastapi import Request
 
 from services.aggregation.access.scope import ReaderScope
+from services.aggregation.bi.measures import measures
 from services.aggregation.bi.table import BiTable, TidyRow, row_key
 from services.common.direct import direct_connection
 
 Provider = Callable[[Request, ReaderScope], Awaitable[Sequence[TidyRow]]]
 
 
-async def _no_rows_yet(request: Request, scope: ReaderScope) -> Sequence[TidyRow]:
-    return ()
+PROVIDERS: dict[BiTable, Provider] = {BiTable.measures: measures}
+
+# A BI tool reads a table in pages (OData nextLink): each worker keeps the last few tables it
+# built, for the same caller scope and feed position, for the pages after the first. A first
+# page (a new refresh) is always built afresh.
+CACHE_ENTRIES = 8
+CACHE_SECONDS = 120.0
+_cache: OrderedDict[tuple[BiTable, ReaderScope, str], tuple[float, list[TidyRow]]] = OrderedDict()
 
 
-PROVIDERS: dict[BiTable, Provider] = {BiTable.measures: _no_rows_yet}
-
-
-async def tidy_rows(request: Request, scope: ReaderScope, table: BiTable) -> list[TidyRow]:
+async def tidy_rows(
+    request: Request,
+    scope: ReaderScope,
+    table: BiTable,
+    version: "DataVersion",
+    *,
+    next_page: bool = False,
+) -> list[TidyRow]:
     """The table's rows the caller may read, in key order (the order every output uses)."""
-    rows = await PROVIDERS[table](request, scope)
-    return sorted(rows, key=row_key)
+    key = (table, scope, version.feed_position)
+    now = time.monotonic()
+    found = _cache.get(key) if next_page else None
+    if found is not None and now - found[0] < CACHE_SECONDS:
+        _cache.move_to_end(key)
+        return found[1]
+    rows = sorted(await PROVIDERS[table](request, scope), key=row_key)
+    _cache[key] = (now, rows)
+    _cache.move_to_end(key)
+    while len(_cache) > CACHE_ENTRIES:
+        _cache.popitem(last=False)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,8 @@ async def test_revoked_is_401_at_once_and_every_use_is_recorded(
     bad = await gateway.get(f"{BI}/odata/measures", params={"$filter": "nhs_number eq '9990000018'"},
                             headers=basic(token))  # fmt: skip
     assert bad.status_code == 400
+    made_up = await gateway.get(f"{BI}/tables/9990000018.csv", headers=basic(token))
+    assert made_up.status_code == 422
     wrong_secret = await gateway.get(f"{BI}/tables", headers=basic(token[:-2] + "zz"))
     assert wrong_secret.status_code == 401
     revoked = await gateway.delete(f"{BI}/tokens/{token_id}", headers=admin)
@@ -177,6 +179,7 @@ async def test_revoked_is_401_at_once_and_every_use_is_recorded(
     assert recorded == [  # newest first, paths without their query strings
         ("GET", f"{BI}/odata/$metadata", 401),
         ("GET", f"{BI}/tables", 401),
+        ("GET", f"{BI}/tables/{{table}}.csv", 422),  # a table name only when it is one
         ("GET", f"{BI}/odata/measures", 400),
         ("GET", f"{BI}/odata/$metadata", 200),
     ]
