@@ -92,6 +92,21 @@ def test_no_child_cell_follows_from_the_parent_minus_its_siblings(table: Table) 
     assert_nothing_can_be_worked_out(table, 8)
 
 
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_a_three_way_breakdown_stacked_under_its_parent(data: Any) -> None:
+    categories = [["a", "b"], [1, 2], ["f", "m"]]
+    children = {
+        team: Table.from_counts(
+            ["ethnic", "imd", "sex"],
+            {key: data.draw(counts_strategy) for key in itertools.product(*categories)},
+            categories=dict(zip(["ethnic", "imd", "sex"], categories, strict=True)),
+        )
+        for team in ("t1", "t2")
+    }
+    assert_nothing_can_be_worked_out(stack(children, "team"), 8)
+
+
 @st.composite
 def regions(draw: st.DrawFn) -> Table:
     """Teams within trusts within an ICB: a stack of stacks (a team is in one trust only, so
