@@ -4,6 +4,7 @@ own trust only; clinicians get 403; ETag and Last-Modified make a scheduled refr
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from equitas_stack.stack import Stack
 from services.aggregation.bi.table import COLUMN_NAMES
 from services.aggregation.tests.api.bi_helpers import BI, basic, bearer, mint
 from services.aggregation.tests.api.metrics_facts import Fact, insert_facts, new_codes
+from services.scoring.tests.api.hef import NewTeam, create_person, submit_complete
 from tests.support.fixtures import Tokens
 
 
@@ -189,3 +191,37 @@ async def test_bad_query_options_name_the_option(
         headers=headers,
     )
     assert twice.status_code == 400
+
+
+async def test_a_submitted_hef_changes_the_etag(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Callable[[], str]
+) -> None:
+    """The cheap refresh stays correct: once the feed brings a new assessment in, the ETag a
+    BI tool kept no longer matches, and it gets the new table."""
+    token = (await mint(gateway, tokens, "Refresh check"))["token"]
+    path = f"{BI}/tables/measures.csv"
+    admin = await tokens.headers("org.admin")
+    synced = await gateway.post("/api/aggregation/feed/sync", headers=admin)
+    assert synced.status_code == 200, synced.text
+    before = await gateway.get(path, headers=basic(token))
+    etag = before.headers["etag"]
+    team = await new_team({"clinician.a": "member"})
+    clinician = await tokens.headers("clinician.a")
+    person = await create_person(gateway, clinician, team, nhs_number())
+    submitted = await submit_complete(gateway, clinician, person["id"], "moderate",
+                                      assessed_on="2026-06-01")  # fmt: skip
+    assert submitted.status_code == 201, submitted.text
+    for _ in range(20):
+        synced = await gateway.post("/api/aggregation/feed/sync", headers=admin)
+        after = await gateway.get(path, headers={**basic(token), "If-None-Match": etag})
+        if after.status_code == 200:
+            break
+    assert after.status_code == 200
+    assert after.headers["etag"] != etag
+    # One person is a small number: the team's row is there, suppressed.
+    rows = csv_rows(after)
+    mine = [r for r in rows if r["organisation_code"] == team and r["measure"] == "people"
+            and r["breakdown"] == "all" and r["period_type"] == "quarter"]  # fmt: skip
+    assert [(r["period"], r["value"], r["suppressed"]) for r in mine] == [
+        ("2026/27 Q1", "", "true")
+    ]
