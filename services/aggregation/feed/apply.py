@@ -112,18 +112,19 @@ def _json(value: Any) -> str:
 def _scores(scores: FeedScores | None) -> tuple[float | None, str, str, bool]:
     if scores is None:
         return None, "{}", "{}", False
-    groups = {**scores.sections, OVERALL: scores.overall}
-    by_group = {name: group.scores for name, group in groups.items()}
-    bands = {
-        name: {band: level.code for band, level in group.bands.items() if level is not None}
-        for name, group in groups.items()
-    }
-    overall = scores.overall.scores.get(OVERALL_SCORE)
+    groups = {**scores["sections"], OVERALL: scores["overall"]}
+    by_group = {name: group["scores"] for name, group in groups.items()}
+    bands = {}
+    for name, group in groups.items():
+        levels = {band: level["code"] for band, level in group["bands"].items() if level}
+        if levels:
+            bands[name] = levels
+    overall = scores["overall"]["scores"].get(OVERALL_SCORE)
     return (
         None if overall is None else float(overall),
         _json(by_group),
-        _json({name: levels for name, levels in bands.items() if levels}),
-        scores.overall.completeness.complete,
+        _json(bands),
+        scores["overall"]["completeness"]["complete"],
     )
 
 
@@ -158,7 +159,7 @@ def fact_row(item: FeedItem) -> tuple[Any, ...]:
         overall,
         scores,
         bands,
-        _json({item_id: answer.value for item_id, answer in p.answers.items()}),
+        _json({item_id: answer["value"] for item_id, answer in p.answers.items()}),
         complete,
     )
 

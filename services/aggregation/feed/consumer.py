@@ -31,7 +31,7 @@ from services.aggregation.feed.apply import (
     apply_page,
     ensure_checkpoint,
 )
-from services.aggregation.feed.contract import FeedPage
+from services.aggregation.feed.contract import FeedPage, parse_page
 from services.common.client_credentials import ClientCredentials
 
 log = logging.getLogger("equitas.feed")
@@ -135,7 +135,7 @@ class FeedConsumer:
         )
         if response.status_code != 200:
             raise FeedUnavailable(response.status_code)
-        return FeedPage.model_validate_json(response.content)
+        return parse_page(response.content)
 
     # -- once, until caught up (tests, tools) ---------------------------------------------
     async def catch_up(self) -> int:

@@ -7,7 +7,6 @@ from typing import Any, get_args
 
 import pytest
 import yaml
-from pydantic import BaseModel
 
 from services.aggregation.feed import contract
 
@@ -22,20 +21,29 @@ PARTIAL = {contract.FeedScores: "FeedScores", contract.FeedScoreGroup: "FeedScor
            contract.FeedBand: "FeedBand", contract.FeedCompleteness: "FeedCompleteness"}  # fmt: skip
 
 
-def _fields(model: type[BaseModel]) -> set[str]:
-    return set(model.model_fields)
+Declared = Any  # a pydantic model, or a TypedDict
+
+
+def _fields(model: Declared) -> set[str]:
+    if hasattr(model, "model_fields"):
+        return set(model.model_fields)
+    return set(model.__annotations__)
+
+
+def _required(model: Declared) -> set[str]:
+    if hasattr(model, "model_fields"):
+        return {n for n, f in model.model_fields.items() if f.is_required()}
+    return set(model.__required_keys__)
 
 
 @pytest.mark.parametrize(("model", "name"), list(EXACT.items()))
-def test_aggregation_reads_every_field_the_contract_publishes(
-    model: type[BaseModel], name: str
-) -> None:
+def test_aggregation_reads_every_field_the_contract_publishes(model: Declared, name: str) -> None:
     assert _fields(model) == set(SCHEMAS[name]["properties"])
 
 
 @pytest.mark.parametrize(("model", "name"), list({**EXACT, **PARTIAL}.items()))
-def test_what_aggregation_requires_the_contract_requires(model: type[BaseModel], name: str) -> None:
-    required_here = {n for n, f in model.model_fields.items() if f.is_required()}
+def test_what_aggregation_requires_the_contract_requires(model: Declared, name: str) -> None:
+    required_here = _required(model)
     published = set(SCHEMAS[name]["properties"])
     assert _fields(model) <= published
     assert required_here <= set(SCHEMAS[name].get("required", []))
