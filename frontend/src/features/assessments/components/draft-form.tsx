@@ -25,6 +25,7 @@ import {
   responseKey,
 } from '../lib/draft';
 import { DraftStore } from '../lib/draft-store';
+import { newIdempotencyKey } from '../lib/safe-retry';
 import { CHECK_STEP, resumeStep, stepsOf, type Step } from '../lib/steps';
 
 import { CheckAnswers } from './check-answers';
@@ -117,6 +118,7 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
         scoring,
         assessment.id,
         store.getSnapshot().version,
+        newIdempotencyKey(),
       );
       queryClient.setQueryData(assessmentQueryKey(assessment.id), submitted);
       void queryClient.invalidateQueries({ queryKey: ['scoring', 'people', assessment.person_id] });

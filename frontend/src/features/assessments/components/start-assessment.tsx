@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useRef, useState, type SyntheticEvent } from 'react';
 import { useNavigate } from 'react-router';
 
 import { ProblemSummary } from '@/components/errors';
@@ -10,7 +10,8 @@ import { paths } from '@/config/paths';
 import { useInstrument, useInstruments, type InstrumentSummary } from '@/lib/instruments';
 
 import { useCreateAssessment } from '../api/create-assessment';
-import type { Subject } from '../api/types';
+import type { AssessmentCreate, Subject } from '../api/types';
+import { newIdempotencyKey } from '../lib/safe-retry';
 
 import { DateInput } from './date-input';
 import { EpisodeTypeField } from './episode-type-field';
@@ -75,6 +76,14 @@ export function StartAssessment({ personId, subject }: { personId: string; subje
   const [errors, setErrors] = useState<Errors | null>(null);
   const [attempt, setAttempt] = useState(0);
   const create = useCreateAssessment(personId);
+  // One key per request as the user means it: pressing Start again for the same thing is the
+  // same request (one draft); changing the date or type makes a new one.
+  const keyed = useRef<{ body: string; key: string } | null>(null);
+  const keyFor = (body: AssessmentCreate) => {
+    const text = JSON.stringify(body);
+    if (keyed.current?.body !== text) keyed.current = { body: text, key: newIdempotencyKey() };
+    return keyed.current.key;
+  };
 
   if (instruments.isPending) return <Loading label="Loading the assessments you can use…" />;
   if (instruments.isError) {
@@ -113,15 +122,16 @@ export function StartAssessment({ personId, subject }: { personId: string; subje
       return;
     }
     setErrors(null);
+    const body: AssessmentCreate = {
+      instrument: chosen.instrument,
+      variant: chosen.variant,
+      version: chosen.version,
+      episode_type: episodeType || 'ad-hoc',
+      assessed_on: assessedOn,
+      responses: {},
+    };
     create.mutate(
-      {
-        instrument: chosen.instrument,
-        variant: chosen.variant,
-        version: chosen.version,
-        episode_type: episodeType || 'ad-hoc',
-        assessed_on: assessedOn,
-        responses: {},
-      },
+      { body, idempotencyKey: keyFor(body) },
       {
         onSuccess: (created) => {
           void navigate(paths.assessments.detail.getHref(created.id), { replace: true });
