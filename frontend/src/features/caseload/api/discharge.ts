@@ -23,7 +23,12 @@ export function useDischarge() {
     onSuccess: (_, { personId }) =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: caseloadQueryKey }),
-        queryClient.invalidateQueries({ queryKey: scoringKeys.person(personId) }),
+        // Marked stale, not read again now: the page showing them is about to be left,
+        // and reading would only find that the team's access has ended.
+        queryClient.invalidateQueries({
+          queryKey: scoringKeys.person(personId),
+          refetchType: 'none',
+        }),
       ]),
   });
 }

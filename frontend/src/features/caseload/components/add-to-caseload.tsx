@@ -1,7 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { Link } from 'react-router';
 
-import { describeProblem, ProblemSummary } from '@/components/errors';
+import { ProblemSummary } from '@/components/errors';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Select, Textarea, TextInput } from '@/components/ui/form-fields';
@@ -69,7 +69,6 @@ export function AddToCaseload({ teams }: { teams: Me['teams'] }) {
   };
 
   const teamName = teams.find((t) => t.code === team)?.name ?? team;
-  const reasonAsked = askReason && add.isError && needsReason(add.error);
 
   return (
     <section aria-labelledby="add-heading" className="nhsuk-u-margin-top-7">
@@ -134,8 +133,7 @@ export function AddToCaseload({ teams }: { teams: Me['teams'] }) {
               Another team cares for this person
             </h3>
             <p>
-              {reasonAsked ? describeProblem(add.error).body : null} To see their record you
-              need a reason. It is recorded in the audit log and shown to the lead of the team
+              To see their record you need a reason. It is recorded in the audit log and shown to the lead of the team
               that cares for them and to your organisation&apos;s administrators, who can
               withdraw your access.
             </p>
