@@ -87,7 +87,7 @@ def test_profile_shows_change_and_actions_and_an_amendment_is_kept_with_its_reas
     assert stored["responses"]["housing"] == "low"
 
 
-def test_draft_not_found_and_no_access_states(
+def test_draft_not_found_no_access_and_forbidden_states(
     new_context: Callable[[], BrowserContext],
     public_url: str,
     staff_api: Callable[[str], StaffApi],
@@ -115,6 +115,13 @@ def test_draft_not_found_and_no_access_states(
     no_access = "This assessment was not found, or you do not have access"
     expect(stranger.get_by_role("heading", level=1, name=no_access)).to_be_visible()
     check_screen(stranger, "another team's assessment", screenshot, "no-access")
+
+    # A role without assessments (an analyst reads aggregates only): forbidden, said plainly.
+    analyst = new_context().new_page()
+    login(analyst, public_url, "analyst", f"/people/{person['id']}/assessments/new")
+    forbidden = "You do not have access to this page"
+    expect(analyst.get_by_role("heading", level=1, name=forbidden)).to_be_visible()
+    check_screen(analyst, "the start page for an analyst", screenshot, "forbidden")
 
     login(page, public_url, "clinician.a", f"/assessments/{uuid.uuid4()}/profile")
     no_such = "This assessment was not found, or you do not have access"
