@@ -80,7 +80,13 @@ export function CorrectDetails({ opened, onDone, onCancel }: CorrectDetailsProps
 
   const useLatest = () => {
     if (latest.data === undefined) return;
-    // Apply the same changes on top of the latest version: keep what was typed.
+    // The same changes on top of the latest version: what was typed is kept, and what
+    // the other person saved in the fields left alone is kept too.
+    const merged = formFrom(latest.data.person);
+    for (const field of fields) {
+      Object.assign(merged, { [field]: form[field] });
+    }
+    setForm(merged);
     setBase(latest.data);
     correct.reset();
   };
@@ -166,6 +172,7 @@ export function CorrectDetails({ opened, onDone, onCancel }: CorrectDetailsProps
         }}
       />
       <DateInput
+        key={base.etag}
         id="birth_date"
         legend="Date of birth"
         hint="For example, 29 2 1984"
