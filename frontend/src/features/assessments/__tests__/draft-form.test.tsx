@@ -163,6 +163,55 @@ describe('the assessment form, rendered from a definition it has never seen', ()
     expect(api.current().status).toBe('submitted');
   });
 
+  it('when someone submitted it meanwhile, shows both and carries my answers into an amendment', async () => {
+    const api = fakeScoring(draftAssessment({ responses: { warm: 'yes', stairs: 'no', visits: 'yes' } }));
+    const { events, router } = await renderApp({ path: '/assessments/a-1?step=home', user });
+
+    const warm = await screen.findByRole('group', { name: 'The home is warm' }, SAVE_WAIT);
+    api.theirSubmit();
+    await events.click(within(warm).getByLabelText('Not true'));
+    const screenHeading = await screen.findByRole(
+      'heading',
+      { level: 1, name: 'This assessment has already been submitted' },
+      SAVE_WAIT,
+    );
+    await waitFor(() => {
+      expect(screenHeading).toHaveFocus();
+    });
+    expect(screen.getByTestId('submitted-meanwhile')).toHaveTextContent('Yours: Not trueSubmitted: True');
+
+    await events.click(screen.getByRole('button', { name: 'Amend it with your answers' }));
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/assessments/a-1/amend');
+    });
+    const amendedWarm = await screen.findByRole('group', { name: 'The home is warm' }, SAVE_WAIT);
+    expect(within(amendedWarm).getByLabelText('Not true')).toBeChecked();
+    expect(screen.getByText('Your answers from the draft are filled in below.')).toBeInTheDocument();
+
+    // No reason: the error summary, focused; with one, the amendment is sent with If-Match.
+    await events.click(screen.getByRole('button', { name: 'Submit amendment' }));
+    const summary = await screen.findByRole('alert');
+    expect(summary).toHaveTextContent('Enter why you are amending this assessment');
+    await waitFor(() => {
+      expect(summary.closest('.nhsuk-error-summary')).toHaveFocus();
+    });
+    await events.type(screen.getByLabelText('Why are you amending it?'), 'My answer was saved too late');
+    await events.click(screen.getByRole('button', { name: 'Submit amendment' }));
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/assessments/a-1/profile');
+    });
+    expect(api.amends).toEqual([
+      {
+        ifMatch: '"2"',
+        body: {
+          reason: 'My answer was saved too late',
+          responses: { warm: 'no', stairs: 'no', visits: 'yes' },
+          notes: null,
+        },
+      },
+    ]);
+  });
+
   it('says not found or no access when the assessment cannot be read', async () => {
     fakeScoring(draftAssessment({ id: 'other' }));
     await renderApp({ path: '/assessments/a-1', user });

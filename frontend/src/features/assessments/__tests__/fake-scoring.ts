@@ -17,6 +17,7 @@ export function fakeScoring(initial: Assessment, { history }: { history?: unknow
   let current = initial;
   let failNextPatches = 0;
   const patches: { ifMatch: string | null; body: unknown }[] = [];
+  const amends: { ifMatch: string | null; body: unknown }[] = [];
   const network = fakeFetch(async (request) => {
     const url = new URL(request.url);
     const path = url.pathname;
@@ -40,6 +41,7 @@ export function fakeScoring(initial: Assessment, { history }: { history?: unknow
       if (request.headers.get('If-Match') !== `"${String(current.version)}"`) {
         return problem(412, 'Precondition Failed');
       }
+      if (current.status !== 'draft') return problem(409, 'Conflict');
       const responses = { ...current.responses };
       for (const [key, value] of Object.entries(body.responses ?? {})) {
         if (value === null) Reflect.deleteProperty(responses, key);
@@ -56,6 +58,12 @@ export function fakeScoring(initial: Assessment, { history }: { history?: unknow
             ? [{ kind: 'phone_number', start: 5, end: 17, strength: 'strong', redacted_preview: 'Call [phone number] today' }]
             : [],
       };
+      return jsonResponse(current);
+    }
+    if (request.method === 'POST' && path === `/api/scoring/assessments/${current.id}/amend`) {
+      const body = (await request.json()) as { reason: string; responses: Record<string, string> };
+      amends.push({ ifMatch: request.headers.get('If-Match'), body });
+      current = { ...current, responses: body.responses, revision: current.revision + 1, version: current.version + 1 };
       return jsonResponse(current);
     }
     if (request.method === 'POST' && path === `/api/scoring/assessments/${current.id}/submit`) {
@@ -75,9 +83,13 @@ export function fakeScoring(initial: Assessment, { history }: { history?: unknow
   return {
     network,
     patches,
+    amends,
     current: () => current,
     failNextPatches: (count: number) => {
       failNextPatches = count;
+    },
+    theirSubmit: () => {
+      current = { ...current, status: 'submitted', revision: 1, version: current.version + 1 };
     },
     theirEdit: (responses: Record<string, string>) => {
       current = { ...current, responses: { ...current.responses, ...responses }, version: current.version + 1, updated_at: '2026-03-01T11:30:00Z' };

@@ -60,7 +60,7 @@ describe('safe retries', () => {
       const created = createAssessment(
         scoring,
         'p-1',
-        { episode_type: 'referral', assessed_on: '2026-03-01' },
+        { instrument: 'hef', variant: 'standard', episode_type: 'referral', assessed_on: '2026-03-01' },
         'key-1',
       );
       await vi.advanceTimersByTimeAsync(1000);

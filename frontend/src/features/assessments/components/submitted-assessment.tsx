@@ -5,6 +5,7 @@ import { paths } from '@/config/paths';
 
 import type { LoadedAssessment } from './assessment-loader';
 import { AssessmentSummary } from './assessment-summary';
+import { PersonalDetailsWarning } from './notes-field';
 import { formatDate, SubjectBanner } from './subject-banner';
 
 /** A submitted assessment: its answers, and where to go next (profile, amend, revisions). */
@@ -37,6 +38,9 @@ export function SubmittedAssessment({ assessment, definition, subject }: LoadedA
           <Link to={paths.person.getHref(assessment.person_id)}>Back to the person</Link>
         </li>
       </ul>
+      {assessment.free_text_flags.length > 0 && (
+        <PersonalDetailsWarning flags={assessment.free_text_flags} />
+      )}
       <AssessmentSummary assessment={assessment} definition={definition} />
     </>
   );

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
 
@@ -6,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
 import type { InstrumentDefinition } from '@/lib/instruments';
 
-import type { Assessment } from '../api/types';
+import { assessmentQueryKey, type Assessment } from '../api/types';
 import { conflictRows, fieldsOf, NOTES, responsesOf, type DraftState } from '../lib/draft';
 
 import { fieldName, fieldValue } from './field-text';
@@ -28,6 +29,7 @@ export function SubmittedMeanwhile({
   draft: DraftState;
 }) {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -62,6 +64,7 @@ export function SubmittedMeanwhile({
       </dl>
       <Button
         onClick={() => {
+          queryClient.setQueryData(assessmentQueryKey(theirs.id), theirs);
           void navigate(paths.assessments.amend.getHref(theirs.id), { state: prefill });
         }}
       >

@@ -52,10 +52,12 @@ export function useDraftSaving(store: DraftStore, assessmentId: string) {
     blocked.current = true;
     try {
       const theirs = await getAssessment(scoring, assessmentId);
-      queryClient.setQueryData(assessmentQueryKey(assessmentId), theirs);
       if (theirs.status === 'draft') {
+        queryClient.setQueryData(assessmentQueryKey(assessmentId), theirs);
         setConflict({ theirs, rows: conflictRows(store.getSnapshot(), fieldsOf(theirs)) });
       } else {
+        // Not into the cache yet: the page would swap the form for the submitted view and
+        // take the user's unsaved answers with it. The next screen puts it there.
         setSubmittedMeanwhile(theirs);
       }
     } catch (error) {
