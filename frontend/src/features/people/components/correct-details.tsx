@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { DateInput } from '@/components/ui/date-input';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Select, TextInput } from '@/components/ui/form-fields';
+import { ResponsiveTable } from '@/components/ui/responsive-table';
 import { isApiError } from '@/lib/api';
 
 import { usePerson, type PersonWithEtag } from '../api/get-person';
@@ -110,35 +111,31 @@ export function CorrectDetails({ opened, onDone, onCancel }: CorrectDetailsProps
             </p>
           </ErrorSummary>
           {latest.data !== undefined && (
-            <table className="nhsuk-table" data-testid="person-conflict-table">
-              <caption className="nhsuk-table__caption">Your changes and the latest details</caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th scope="col" className="nhsuk-table__header">
-                    Detail
-                  </th>
-                  <th scope="col" className="nhsuk-table__header">
-                    Your change
-                  </th>
-                  <th scope="col" className="nhsuk-table__header">
-                    Latest saved
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
-                {fields.map((field) => (
-                  <tr className="nhsuk-table__row" key={field}>
-                    <th scope="row" className="nhsuk-table__header">
-                      {FIELD_LABELS[field]}
-                    </th>
-                    <td className="nhsuk-table__cell">{displayValue(field, form)}</td>
-                    <td className="nhsuk-table__cell">
-                      {displayValue(field, formFrom(latest.data.person))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ResponsiveTable
+              caption="Your changes and the latest details"
+              testId="person-conflict-table"
+              firstCellIsHeader
+              rows={[
+                ...new Set([
+                  ...fields,
+                  ...changedFields(formFrom(base.person), formFrom(latest.data.person)),
+                ]),
+              ]}
+              rowKey={(field) => field}
+              columns={[
+                { header: 'Detail', cell: (field: CorrectableField) => FIELD_LABELS[field] },
+                {
+                  header: 'Your change',
+                  cell: (field: CorrectableField) =>
+                    fields.includes(field) ? displayValue(field, form) : 'Not changed by you',
+                },
+                {
+                  header: 'Latest saved',
+                  cell: (field: CorrectableField) =>
+                    displayValue(field, formFrom(latest.data.person)),
+                },
+              ]}
+            />
           )}
           <Button variant="secondary" onClick={useLatest} disabled={latest.data === undefined}>
             Keep my changes and use the latest version
