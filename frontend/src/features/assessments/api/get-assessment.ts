@@ -22,8 +22,10 @@ export const getAssessmentQueryOptions = (client: ScoringClient, assessmentId: s
   queryOptions({
     queryKey: assessmentQueryKey(assessmentId),
     queryFn: ({ signal }) => getAssessment(client, assessmentId, signal),
-    // The form holds its own copy while editing; a background refetch must not replace it.
+    // Read afresh each time a page opens (a colleague may have changed it), never in the
+    // background while it is open: the form holds its own copy while editing.
     staleTime: Infinity,
+    refetchOnMount: 'always',
   });
 
 export function useAssessment(assessmentId: string) {
