@@ -17,7 +17,7 @@ in, set-based statements, facts by binary COPY.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -186,27 +186,29 @@ _UPSERT_LEDGER = """
         person_key = excluded.person_key, assessed_on = excluded.assessed_on,
         changed_at = excluded.changed_at
 """
-_PEOPLE = "SELECT * FROM person_fact WHERE person_key = ANY($1::text[])"
-_FORGET_GROUPS = """
-    DELETE FROM person_fact p
-    USING unnest($1::text[], $2::text[], $3::text[]) AS g(person_key, instrument, variant)
-    WHERE p.person_key = g.person_key AND p.instrument = g.instrument
-      AND p.variant = g.variant
+# What comparing needs of a stored person row (their scores are not read back).
+_PEOPLE = """
+    SELECT person_key, instrument, variant, assessments,
+           first_assessment_key, first_assessed_on, first_submitted_at,
+           latest_assessment_key, latest_assessed_on, latest_submitted_at
+    FROM person_fact WHERE person_key = ANY($1::text[])
 """
 _FORGET_PEOPLE = "DELETE FROM person_fact WHERE person_key = ANY($1::text[])"
+_TYPES = {"assessments": "int", "overall_score": "float8", "scores": "jsonb", "bands": "jsonb",
+          "assessed_on": "date", "submitted_at": "timestamptz", "imd_decile": "int2",
+          "imd_quintile": "int2", "core20": "bool"}  # fmt: skip
 # First and latest of each (person, instrument, variant) from the facts, for the people
-# named ($1), or for everyone (bulk loads: rebuild_person_facts).
+# named (_THESE_PEOPLE), or for everyone (bulk loads: rebuild_person_facts).
 _REMAKE_PEOPLE = """
     WITH f AS (
         SELECT f.*,
                count(*) OVER w AS n,
-               row_number() OVER (w ORDER BY assessed_on, submitted_at NULLS FIRST,
-                                  assessment_key) AS from_first,
-               row_number() OVER (w ORDER BY assessed_on DESC, submitted_at DESC NULLS LAST,
-                                  assessment_key DESC) AS from_latest
-        FROM assessment_fact f
-        WHERE {people}
-        WINDOW w AS (PARTITION BY person_key, instrument, variant)
+               row_number() OVER (w ORDER BY f.assessed_on, f.submitted_at NULLS FIRST,
+                                  f.assessment_key) AS from_first,
+               row_number() OVER (w ORDER BY f.assessed_on DESC, f.submitted_at DESC NULLS LAST,
+                                  f.assessment_key DESC) AS from_latest
+        FROM {facts}
+        WINDOW w AS (PARTITION BY f.person_key, f.instrument, f.variant)
     )
     INSERT INTO person_fact (
         person_key, instrument, variant, assessments,
@@ -228,7 +230,17 @@ _REMAKE_PEOPLE = """
             AND a.variant = l.variant AND a.from_first = 1
     WHERE l.from_latest = 1
 """
-_THESE_PEOPLE = "f.person_key = ANY($1::text[]) AND f.assessed_on BETWEEN $2 AND $3"
+# Each person's facts by their key, only in the partitions between the dates given for
+# them: an index probe per person and partition, never a scan (with one range for all,
+# Postgres preferred scanning every row in it).
+_THESE_PEOPLE = """
+    unnest($1::text[], $2::date[], $3::date[]) AS k(person_key, lo, hi)
+    CROSS JOIN LATERAL (
+        SELECT * FROM assessment_fact f
+        WHERE f.person_key = k.person_key AND f.assessed_on BETWEEN k.lo AND k.hi
+        OFFSET 0  -- kept a lateral subquery: probed per person, never hashed
+    ) AS f
+"""
 PERSON_COLUMNS = (
     "person_key",
     "instrument",
@@ -238,6 +250,34 @@ PERSON_COLUMNS = (
     *(f"latest_{c}" for c in ASSESSMENT_PART),
     *PERSON_DIMENSIONS,
 )
+_UPDATED = PERSON_COLUMNS  # the key first, then every column
+
+
+def _type(column: str) -> str:
+    return next((t for suffix, t in _TYPES.items() if column.endswith(suffix)), "text")
+
+
+def _update_people_sql() -> str:
+    """Set what changed of stored person rows: a half (first, or latest with the person's
+    dimensions) only where its flag says so; the count always."""
+    n = len(_UPDATED)
+    args = ", ".join(f"${i + 1}::{_type(c)}[]" for i, c in enumerate(_UPDATED))
+    names = ", ".join(_UPDATED)
+    sets = ["assessments = u.assessments"]
+    for c in _UPDATED[4:]:
+        flag = "u.first_changed" if c.startswith("first_") else "u.latest_changed"
+        sets.append(f"{c} = CASE WHEN {flag} THEN u.{c} ELSE p.{c} END")
+    # Names and types come from the constants above, never from input.
+    return (
+        f"UPDATE person_fact p SET {', '.join(sets)} "  # noqa: S608
+        f"FROM unnest({args}, ${n + 1}::bool[], ${n + 2}::bool[]) "
+        f"AS u({names}, first_changed, latest_changed) "
+        "WHERE p.person_key = u.person_key AND p.instrument = u.instrument "
+        "AND p.variant = u.variant"
+    )
+
+
+_UPDATE_PEOPLE = _update_people_sql()
 _MOVE_CHECKPOINT = """
     UPDATE feed_checkpoint SET
         cursor = $3, updated_at = $4, checked_at = $4,
@@ -365,8 +405,8 @@ async def _update_people(
     conn: asyncpg.Connection, removed: Sequence[asyncpg.Record], facts: Sequence[tuple[Any, ...]]
 ) -> None:
     """Keep each touched person's first and latest up to date. Added facts are compared
-    with the stored first and latest; a person whose first or latest fact was removed
-    (amended, deleted) is recomputed from their facts."""
+    with the stored first and latest (read without their scores); a person whose first or
+    latest fact was removed (amended, deleted) is recomputed from their facts."""
     people = {r["person_key"] for r in removed} | {f[_AT["person_key"]] for f in facts}
     if not people:
         return
@@ -374,67 +414,105 @@ async def _update_people(
         (r["person_key"], r["instrument"], r["variant"]): r
         for r in await conn.fetch(_PEOPLE, list(people))
     }
-    changed: dict[Group, dict[str, Any]] = {}
+    changes: dict[Group, _Change] = {}
     remake: set[str] = set()
 
-    def current(group: Group) -> dict[str, Any] | None:
-        if group not in changed and group in stored:
-            changed[group] = dict(stored[group])
-        return changed.get(group)
+    def change(group: Group) -> "_Change | None":
+        if group not in changes and group in stored:
+            changes[group] = _Change(dict(stored[group]))
+        return changes.get(group)
 
     for r in removed:
-        row = current((r["person_key"], r["instrument"], r["variant"]))
+        now = change((r["person_key"], r["instrument"], r["variant"]))
         key = r["assessment_key"]
-        if row is None or key in (row["first_assessment_key"], row["latest_assessment_key"]):
+        if now is None or key in (
+            now.row["first_assessment_key"],
+            now.row["latest_assessment_key"],
+        ):
             remake.add(r["person_key"])
         else:
-            row["assessments"] -= 1
+            now.row["assessments"] -= 1
     for fact in facts:
         group = (fact[_AT["person_key"]], fact[_AT["instrument"]], fact[_AT["variant"]])
         if group[0] in remake:
             continue
-        row = current(group)
-        if row is None:
-            changed[group] = _person_row(fact)
+        now = change(group)
+        if now is None:
+            changes[group] = _Change(_person_row(fact), new=True)
             continue
-        row["assessments"] += 1
+        now.row["assessments"] += 1
         order = _order(
             fact[_AT["assessed_on"]], fact[_AT["submitted_at"]], fact[_AT["assessment_key"]]
         )
-        new = _person_row(fact)
-        if order < _row_order(row, "first"):
-            row.update({k: v for k, v in new.items() if k.startswith("first_")})
-        if order > _row_order(row, "latest"):
-            row.update({k: v for k, v in new.items() if k.startswith("latest_")})
-            row.update({c: new[c] for c in PERSON_DIMENSIONS})
-    groups = [g for g in changed if g[0] not in remake]
-    if groups:
-        await conn.execute(_FORGET_GROUPS, *_columns(groups, 3))
+        row = _person_row(fact)
+        if order < _row_order(now.row, "first"):
+            now.row.update({f"first_{c}": row[f"first_{c}"] for c in ASSESSMENT_PART})
+            now.first = True
+        if order > _row_order(now.row, "latest"):
+            now.row.update({f"latest_{c}": row[f"latest_{c}"] for c in ASSESSMENT_PART})
+            now.row.update({c: row[c] for c in PERSON_DIMENSIONS})
+            now.latest = True
+    kept = [(g, c) for g, c in changes.items() if g[0] not in remake]
+    added = [c.row for _, c in kept if c.new]
+    if added:
         await conn.copy_records_to_table(
             "person_fact",
-            records=[tuple(changed[g][c] for c in PERSON_COLUMNS) for g in groups],
+            records=[tuple(row[c] for c in PERSON_COLUMNS) for row in added],
             columns=PERSON_COLUMNS,
         )
+    updated = [c for _, c in kept if not c.new]
+    if updated:
+        await conn.execute(
+            _UPDATE_PEOPLE,
+            *([c.row.get(name) for c in updated] for name in _UPDATED),
+            [c.first for c in updated],
+            [c.latest for c in updated],
+        )  # fmt: skip
     if remake:
-        # Their facts lie between their stored first and latest, or are new: bounding the
-        # dates lets the scan skip the other years' partitions.
-        days = [f[_AT["assessed_on"]] for f in facts if f[_AT["person_key"]] in remake]
-        for (person, _, _), row in stored.items():
-            if person in remake:
-                days += [row["first_assessed_on"], row["latest_assessed_on"]]
-        keys = sorted(remake)
-        await conn.execute(_FORGET_PEOPLE, keys)
-        if days:
-            await conn.execute(
-                _REMAKE_PEOPLE.format(people=_THESE_PEOPLE), keys, min(days), max(days)
-            )
+        await _remake(conn, remake, stored, facts)
+
+
+class _Change:
+    """A person_fact row as it becomes: new, or which halves of a stored one changed."""
+
+    __slots__ = ("first", "latest", "new", "row")
+
+    def __init__(self, row: dict[str, Any], *, new: bool = False) -> None:
+        self.row = row
+        self.new = new
+        self.first = False
+        self.latest = False
+
+
+async def _remake(
+    conn: asyncpg.Connection,
+    remake: set[str],
+    stored: dict[Group, asyncpg.Record],
+    facts: Sequence[tuple[Any, ...]],
+) -> None:
+    # A person's facts lie between their stored first and latest, or are new ones.
+    days: dict[str, list[date]] = {person: [] for person in remake}
+    for (person, _, _), row in stored.items():
+        if person in remake:
+            days[person] += [row["first_assessed_on"], row["latest_assessed_on"]]
+    for fact in facts:
+        if fact[_AT["person_key"]] in remake:
+            days[fact[_AT["person_key"]]].append(fact[_AT["assessed_on"]])
+    keys = sorted(remake)
+    await conn.execute(_FORGET_PEOPLE, keys)
+    await conn.execute(
+        _REMAKE_PEOPLE.format(facts=_THESE_PEOPLE),
+        keys,
+        [min(days[k], default=date.min) for k in keys],
+        [max(days[k], default=date.max) for k in keys],
+    )
 
 
 async def rebuild_person_facts(conn: asyncpg.Connection) -> None:
     """Remake ``person_fact`` from ``assessment_fact`` (after a bulk load of facts)."""
     async with conn.transaction():
         await conn.execute("TRUNCATE person_fact")
-        await conn.execute(_REMAKE_PEOPLE.format(people="true"))
+        await conn.execute(_REMAKE_PEOPLE.format(facts="assessment_fact f"))
 
 
 def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:

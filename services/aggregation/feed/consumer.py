@@ -24,13 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from services.aggregation.feed.apply import (
-    FEED,
-    Applied,
-    BeforeCommit,
-    apply_page,
-    ensure_checkpoint,
-)
+from services.aggregation.feed.apply import FEED, BeforeCommit, apply_page, ensure_checkpoint
 from services.aggregation.feed.contract import FeedPage, parse_page
 from services.common.client_credentials import ClientCredentials
 
@@ -109,25 +103,45 @@ class FeedConsumer:
         await conn.add_listener(WAKE_CHANNEL, self._on_notify)
         cursor = await ensure_checkpoint(conn)
         while True:
-            self._wake.clear()  # a sync asked for while this step runs wakes the next
-            applied, remaining = await self.step(conn, cursor)
-            cursor = applied.cursor
-            if remaining == 0 and applied.events < self.options.page_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.options.poll_interval_s)
+            self._wake.clear()  # a sync asked for while this catches up wakes the next
+            cursor, _ = await self.catch_up_from(conn, cursor)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.options.poll_interval_s)
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
 
-    # -- one page -----------------------------------------------------------------------
-    async def step(self, conn: asyncpg.Connection, cursor: str) -> tuple[Applied, int]:
-        """Read the page after ``cursor`` and apply it; the events still waiting after it."""
+    # -- pages --------------------------------------------------------------------------
+    async def catch_up_from(self, conn: asyncpg.Connection, cursor: str) -> tuple[str, int]:
+        """Apply pages from ``cursor`` until the feed has nothing more ready; the new
+        cursor and the events applied. While a page is applied the next one is already
+        being read (scoring's work and ours overlap); it is applied only after."""
+        ahead: asyncio.Task[tuple[datetime, FeedPage]] | None = None
+        total = 0
+        try:
+            while True:
+                read_at, page = await (ahead if ahead is not None else self._read(cursor))
+                ahead = None
+                more = bool(page.events) and (
+                    page.remaining > 0 or len(page.events) >= self.options.page_size
+                )
+                if more:
+                    ahead = asyncio.create_task(self._read(page.next_cursor))
+                applied = await apply_page(
+                    conn, page, after=cursor, read_at=read_at, before_commit=self.before_commit
+                )
+                cursor, total = applied.cursor, total + applied.events
+                if not more:
+                    return cursor, total
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+                with contextlib.suppress(BaseException):
+                    await ahead
+
+    async def _read(self, cursor: str) -> tuple[datetime, FeedPage]:
         read_at = datetime.now(UTC)
-        page = await self.read_page(cursor)
-        applied = await apply_page(
-            conn, page, after=cursor, read_at=read_at, before_commit=self.before_commit
-        )
-        return applied, page.remaining
+        return read_at, await self.read_page(cursor)
 
     async def read_page(self, cursor: str) -> FeedPage:
         response = await self.http.get(
@@ -145,14 +159,8 @@ class FeedConsumer:
         try:
             if not await self._take_lease(conn):
                 raise LeaseHeld("another feed consumer holds the lease")
-            cursor = await ensure_checkpoint(conn)
-            total = 0
-            while True:
-                applied, remaining = await self.step(conn, cursor)
-                total += applied.events
-                cursor = applied.cursor
-                if remaining == 0 and applied.events < self.options.page_size:
-                    return total
+            _, total = await self.catch_up_from(conn, await ensure_checkpoint(conn))
+            return total
         finally:
             self.holds_lease = False
             await conn.close()
