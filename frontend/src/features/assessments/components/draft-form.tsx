@@ -173,10 +173,16 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
   const sectionOf = (itemId: string) =>
     definition.sections.find((section) => section.items.some((item) => item.id === itemId));
   const notesSaved = local[NOTES] === saving.state.saved[NOTES];
+  const showsErrors =
+    failure !== null &&
+    step.id === CHECK_STEP &&
+    (failure.missing.length === 0 || stillMissing.length > 0);
 
   return (
     <>
-      <PageTitle title={`${step.title} – ${definition.title}`} />
+      <PageTitle
+        title={`${showsErrors ? 'Error: ' : ''}${step.title} – ${definition.title}`}
+      />
       <SubjectBanner subject={subject} />
       {failure !== null && step.id === CHECK_STEP && (
         failure.missing.length > 0 ? (
