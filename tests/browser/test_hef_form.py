@@ -224,3 +224,39 @@ def test_the_easy_read_variant_is_the_same_form_in_its_own_words(
     expect(where.get_by_label("A big problem")).to_be_visible()
     expect(page.get_by_test_id("step-counter")).to_have_text("Step 2 of 7")
     check_screen(page, "the easy-read form", screenshot, "easy-read")
+
+
+def test_a_draft_is_saved_as_you_go_and_resumes_where_it_was_left(
+    new_context: Callable[[], BrowserContext],
+    public_url: str,
+    staff_api: Callable[[str], StaffApi],
+    screenshot: Screenshot,
+) -> None:
+    clinician, person = _team_with_person(staff_api)
+    draft = clinician.call(
+        "POST",
+        f"/people/{person['id']}/assessments",
+        201,
+        json={"episode_type": "referral", "assessed_on": "2026-03-01"},
+    )
+    first, second = HEF.sections[0], HEF.sections[1]
+    page = new_context().new_page()
+    login(page, public_url, "clinician.a", f"/assessments/{draft['id']}")
+    expect(page.get_by_role("heading", level=1, name=first.title)).to_be_focused()
+    for item in first.items:
+        _answer(page, item.id, "Moderate impact")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1, name=second.title)).to_be_focused()
+    _answer(page, second.items[0].id, "High impact")
+    expect(page.get_by_test_id("save-status")).to_contain_text("Draft saved")
+
+    # Later, in another session: it opens on the first determinant with an unanswered
+    # indicator, with every answer given so far.
+    later = new_context().new_page()
+    login(later, public_url, "clinician.a", f"/assessments/{draft['id']}")
+    expect(later.get_by_role("heading", level=1, name=second.title)).to_be_visible()
+    expect(later.locator(f"#item-{second.items[0].id}-high")).to_be_checked()
+    expect(later.get_by_role("navigation", name="Assessment steps")).to_contain_text(
+        f"{first.title} ({len(first.items)} of {len(first.items)} answered)"
+    )
+    screenshot(later, "resumed")
