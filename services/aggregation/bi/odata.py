@@ -16,8 +16,9 @@ from xml.sax.saxutils import quoteattr
 from pydantic import Field
 
 from services.aggregation.bi.formats import records
-from services.aggregation.bi.query import MAX_PAGE, Options, QueryOptionError
-from services.aggregation.bi.table import COLUMNS, KEY, BiTable, TidyRow, row_key
+from services.aggregation.bi.query import MAX_PAGE, Options
+from services.aggregation.bi.table import COLUMNS, KEY, BiTable, TidyRow, Value, row_key
+from services.common.errors import Conflict, FieldProblem
 from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, decode_cursor, encode_cursor
 
@@ -71,19 +72,48 @@ def service_document(root_url: str) -> dict[str, Any]:
     }
 
 
+# The options a next link repeats (with its own $skiptoken).
+_CARRIED = ("$filter", "$select", "$orderby", "$count", "$skip", "$top")
+
+
 class PagePosition(CursorPosition):
     """The key of the last row of a page (``$skiptoken``)."""
 
     key: list[PlainText] = Field(min_length=len(KEY), max_length=len(KEY))
 
 
-def after_skiptoken(rows: Sequence[TidyRow], skiptoken: str | None) -> Sequence[TidyRow]:
-    """``rows`` (in key order) after the one ``skiptoken`` names."""
+def ordered(rows: Sequence[TidyRow], orderby: Sequence[tuple[str, bool]]) -> list[TidyRow]:
+    """``rows`` (in key order) in the order ``$orderby`` asks, ties in key order. Empty
+    values sort before any other, as OData says (so last when descending)."""
+    result = list(rows)
+    for name, descending in reversed(orderby):  # stable sorts, least significant first
+        result.sort(key=lambda r: _sortable(getattr(r, name)), reverse=descending)
+    return result
+
+
+def _sortable(value: Value) -> tuple[bool, Value]:
+    return (value is not None, value if value is not None else 0)
+
+
+def after_skiptoken(
+    rows: Sequence[TidyRow], skiptoken: str | None, *, in_key_order: bool = True
+) -> Sequence[TidyRow]:
+    """``rows`` after the one ``skiptoken`` names (by its key)."""
     position = decode_cursor(skiptoken, PagePosition, field="query.$skiptoken")
     if position is None:
         return rows
     last = tuple(position.key)
-    # Rows are sorted by key: binary search for the first key after the last one served.
+    if not in_key_order:
+        # A chosen order: continue after that row, wherever it now is.
+        for index, row in enumerate(rows):
+            if row_key(row) == last:
+                return rows[index + 1 :]
+        raise Conflict(
+            "The rows changed while you were reading them page by page; start again",
+            errors=[FieldProblem(field="query.$skiptoken", message="names a row that has gone")],
+        )
+    # Rows are sorted by key: binary search for the first key after the last one served
+    # (a row that has gone since is no obstacle).
     low, high = 0, len(rows)
     while low < high:
         middle = (low + high) // 2
@@ -117,13 +147,14 @@ def entity_set_page(
 ) -> tuple[dict[str, Any], bool]:
     """The JSON of one page of ``rows`` (already filtered and in key order), and whether a
     page size was applied (for the ``Preference-Applied`` header)."""
-    if options.skiptoken is not None and (options.skip or options.top is not None):
-        raise QueryOptionError("$skiptoken", "is not combined with $skip or $top")
-    # Client-driven paging ($skip, $top) first, then the server's pages within it.
+    if options.orderby:
+        rows = ordered(rows, options.orderby)
+    # Client-driven paging ($skip, $top) first, then the server's pages within it (the next
+    # link carries $skip and $top on, so the window stays the one asked for).
     selected = rows[options.skip :]
     if options.top is not None:
         selected = selected[: options.top]
-    remaining = after_skiptoken(selected, options.skiptoken)
+    remaining = after_skiptoken(selected, options.skiptoken, in_key_order=not options.orderby)
     page = remaining[:max_page]
     columns = [c for c in COLUMNS if c.name in options.select]
     context = f"{root_url}/$metadata#{table.value}"
@@ -134,7 +165,7 @@ def entity_set_page(
         document["@odata.count"] = len(selected)
     document["value"] = records(page, columns)
     if len(remaining) > len(page):
-        next_query = {k: v for k, v in query.items() if k in ("$filter", "$select", "$count")}
+        next_query = {k: v for k, v in query.items() if k in _CARRIED}
         next_query["$skiptoken"] = encode_cursor(PagePosition(key=list(row_key(page[-1]))))
         document["@odata.nextLink"] = f"{root_url}/{table.value}?{urlencode(next_query)}"
     return document, max_page < MAX_PAGE

@@ -25,8 +25,11 @@ class QueryOptionError(ProblemError):
 
 # What we answer and what we accept without acting on (format and metadata preferences
 # some clients send; ``$format`` other than JSON is refused).
-SUPPORTED = frozenset({"$filter", "$select", "$top", "$skip", "$count", "$skiptoken", "$format"})
+SUPPORTED = frozenset(
+    {"$filter", "$select", "$orderby", "$top", "$skip", "$count", "$skiptoken", "$format"}
+)
 MAX_SELECT = 64
+MAX_ORDERBY = 16
 MAX_PAGE = 5000
 
 
@@ -34,6 +37,7 @@ MAX_PAGE = 5000
 class Options:
     predicate: Predicate | None
     select: tuple[str, ...]
+    orderby: tuple[tuple[str, bool], ...]  # (column, descending), most significant first
     top: int | None
     skip: int
     count: bool
@@ -70,6 +74,30 @@ def parse_select(text: str | None) -> tuple[str, ...]:
             chosen.append(name)
     # Served in the table's order, whatever order they were named in.
     return tuple(n for n in COLUMN_NAMES if n in chosen)
+
+
+def parse_orderby(text: str | None) -> tuple[tuple[str, bool], ...]:
+    """``name [asc|desc], ...`` (as Power Query folds a sort)."""
+    if text is None:
+        return ()
+    items = text.split(",")
+    if len(items) > MAX_ORDERBY:
+        raise QueryOptionError("$orderby", f"name at most {MAX_ORDERBY} properties")
+    order: list[tuple[str, bool]] = []
+    for position, item in enumerate(items, start=1):
+        words = item.split()
+        if not 1 <= len(words) <= 2 or words[0] not in COLUMN_NAMES:
+            raise QueryOptionError(
+                "$orderby",
+                f"item {position} is not a property of the table, optionally followed by "
+                f"asc or desc; properties are {', '.join(COLUMN_NAMES)}",
+            )
+        direction = words[1] if len(words) == 2 else "asc"
+        if direction not in ("asc", "desc"):
+            raise QueryOptionError("$orderby", f"item {position}: the direction is asc or desc")
+        if words[0] not in (name for name, _ in order):
+            order.append((words[0], direction == "desc"))
+    return tuple(order)
 
 
 def parse_whole(option: str, text: str | None, *, maximum: int = INTEGER_MAX) -> int | None:
@@ -109,6 +137,7 @@ def parse_options(query: Mapping[str, str]) -> Options:
     return Options(
         predicate=filter_option(query.get("$filter")),
         select=parse_select(query.get("$select")),
+        orderby=parse_orderby(query.get("$orderby")),
         top=parse_whole("$top", query.get("$top")),
         skip=parse_whole("$skip", query.get("$skip")) or 0,
         count=parse_count(query.get("$count")),

@@ -39,6 +39,7 @@ from services.aggregation.bi.query import (
     check_known,
     filter_option,
     parse_options,
+    parse_orderby,
     parse_select,
 )
 from services.aggregation.bi.schemas import (
@@ -163,6 +164,11 @@ FilterOption = Annotated[
 ]
 SelectOption = Annotated[
     str | None, Query(alias="$select", description="Comma-separated columns to return")
+]
+
+OrderbyOption = Annotated[
+    str | None,
+    Query(alias="$orderby", description="Columns to sort by, each optionally asc or desc"),
 ]
 
 
@@ -306,9 +312,10 @@ async def _table_response(
     request: Request, scope: ReaderScope, table: BiTable, fmt: Format
 ) -> Response:
     query = _single_values(request)
-    check_known(query, allowed=frozenset({"$filter", "$select"}))
+    check_known(query, allowed=frozenset({"$filter", "$select", "$orderby"}))
     predicate = filter_option(query.get("$filter"))
     select = parse_select(query.get("$select"))
+    orderby = parse_orderby(query.get("$orderby"))
     version = await data_version(request)
     etag = _etag(version, scope, "table", table.value, fmt.value, _canonical_query(request))
     headers = _validators(etag, version)
@@ -317,6 +324,8 @@ async def _table_response(
     rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version)
     if predicate is not None:
         rows = [r for r in rows if predicate(r)]
+    if orderby:
+        rows = odata.ordered(rows, orderby)
     columns = columns_named(select)
     if fmt is Format.csv:
         body = write_csv(rows, columns)
@@ -340,6 +349,7 @@ def _file_route(fmt: Format) -> Any:
     async def table_file(
         request: Request, scope: BiReader, table: TableName, filter: FilterOption = None,
         select: SelectOption = None,
+        orderby: OrderbyOption = None,
     ) -> Response:  # fmt: skip
         return await _table_response(request, scope, table, fmt)
 
@@ -372,6 +382,7 @@ for _format in Format:
 async def table(
     request: Request, scope: BiReader, table: TableName, filter: FilterOption = None,
     select: SelectOption = None,
+    orderby: OrderbyOption = None,
 ) -> Response:  # fmt: skip
     fmt = _negotiate(request.headers.get("accept"))
     if fmt is None:
@@ -442,6 +453,7 @@ async def odata_metadata(scope: BiReader) -> Response:
         },
         304: {"description": "Not modified since the ETag sent"},
         400: problem_responses(400)[400],
+        409: problem_responses(409)[409],
     },
 )
 async def odata_entity_set(
@@ -450,6 +462,7 @@ async def odata_entity_set(
     table: TableName,
     filter: FilterOption = None,
     select: SelectOption = None,
+    orderby: OrderbyOption = None,
     top: Annotated[str | None, Query(alias="$top", description="At most this many rows")] = None,
     skip: Annotated[str | None, Query(alias="$skip", description="Skip this many rows")] = None,
     count: Annotated[

@@ -1966,6 +1966,8 @@ export interface operations {
                 $filter?: string | null;
                 /** @description Comma-separated columns to return */
                 $select?: string | null;
+                /** @description Columns to sort by, each optionally asc or desc */
+                $orderby?: string | null;
             };
             header?: never;
             path: {
@@ -2046,6 +2048,8 @@ export interface operations {
                 $filter?: string | null;
                 /** @description Comma-separated columns to return */
                 $select?: string | null;
+                /** @description Columns to sort by, each optionally asc or desc */
+                $orderby?: string | null;
             };
             header?: never;
             path: {
@@ -2141,6 +2145,8 @@ export interface operations {
                 $filter?: string | null;
                 /** @description Comma-separated columns to return */
                 $select?: string | null;
+                /** @description Columns to sort by, each optionally asc or desc */
+                $orderby?: string | null;
             };
             header?: never;
             path: {
@@ -2221,6 +2227,8 @@ export interface operations {
                 $filter?: string | null;
                 /** @description Comma-separated columns to return */
                 $select?: string | null;
+                /** @description Columns to sort by, each optionally asc or desc */
+                $orderby?: string | null;
             };
             header?: never;
             path: {
@@ -2412,6 +2420,8 @@ export interface operations {
                 $filter?: string | null;
                 /** @description Comma-separated columns to return */
                 $select?: string | null;
+                /** @description Columns to sort by, each optionally asc or desc */
+                $orderby?: string | null;
                 /** @description At most this many rows */
                 $top?: string | null;
                 /** @description Skip this many rows */
@@ -2468,6 +2478,15 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

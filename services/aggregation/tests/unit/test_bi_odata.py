@@ -11,7 +11,8 @@ from services.aggregation.bi import odata
 from services.aggregation.bi.query import QueryOptionError, parse_options
 from services.aggregation.bi.table import COLUMNS, KEY, BiTable
 from services.aggregation.tests.unit.bi_rows import tidy_row
-from services.common.errors import InvalidInput
+from services.common.errors import Conflict, InvalidInput
+from services.common.pagination import encode_cursor
 
 ROOT = "https://equitas.example/api/aggregation/bi/odata"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
@@ -103,7 +104,9 @@ def test_top_and_skip() -> None:
         ({"$skip": "x"}, "$skip"),
         ({"$count": "yes"}, "$count"),
         ({"$select": "value,nhs_number"}, "$select"),
-        ({"$orderby": "value"}, "query"),
+        ({"$orderby": "value sideways"}, "$orderby"),
+        ({"$orderby": "nhs_number"}, "$orderby"),
+        ({"$orderby": "value desc desc"}, "$orderby"),
         ({"$expand": "x"}, "query"),
         ({"$format": "xml"}, "$format"),
         ({"$filter": "value gt 1"}, "$filter"),
@@ -114,6 +117,48 @@ def test_bad_options_are_400_naming_the_option(query: dict[str, str], option: st
         page(query)
     assert refused.value.status == 400
     assert refused.value.errors[0].field == f"query.{option}"
+
+
+def follow(query: dict[str, str], max_page: int) -> list[tuple[str, str]]:
+    """Every row the pages serve, following next links."""
+    seen: list[tuple[str, str]] = []
+    while True:
+        document = page(query, max_page=max_page)
+        values = document["value"]
+        assert isinstance(values, list)
+        seen.extend((v["organisation_code"], v["breakdown_value"]) for v in values)
+        link = document.get("@odata.nextLink")
+        if link is None:
+            return seen
+        query = {k: v[0] for k, v in parse_qs(urlparse(str(link)).query).items()}
+
+
+def test_orderby_with_ties_in_key_order_and_paging_that_keeps_it() -> None:
+    rows_by = follow({"$orderby": "breakdown_value desc, organisation_code"}, max_page=3)
+    assert rows_by[:4] == [("EQA", "5"), ("EQB", "5"), ("EQA", "4"), ("EQB", "4")]
+    assert len(rows_by) == len(ROWS)
+    assert len(set(rows_by)) == len(ROWS)
+
+
+def test_empty_values_sort_first_ascending_and_last_descending() -> None:
+    rows = [tidy_row(breakdown_value="1", value=None), tidy_row(breakdown_value="2", value=3.0),
+            tidy_row(breakdown_value="3", value=1.0)]  # fmt: skip
+    ascending = odata.ordered(rows, [("value", False)])
+    assert [r.breakdown_value for r in ascending] == ["1", "3", "2"]
+    descending = odata.ordered(rows, [("value", True)])
+    assert [r.breakdown_value for r in descending] == ["2", "3", "1"]
+
+
+def test_top_beyond_a_page_is_kept_across_pages() -> None:
+    assert follow({"$top": "7", "$skip": "1"}, max_page=3) == [
+        (r.organisation_code, r.breakdown_value) for r in ROWS[1:8]
+    ]
+
+
+def test_a_gone_row_in_a_chosen_order_asks_to_start_again() -> None:
+    token = encode_cursor(odata.PagePosition(key=["X"] * len(KEY)))
+    with pytest.raises(Conflict):
+        page({"$orderby": "value", "$skiptoken": token})
 
 
 def test_a_forged_skiptoken_is_refused() -> None:
