@@ -8,6 +8,7 @@ limits below 10 events for rates (`phe_rate`, `byars_lower`/`byars_upper`), Stud
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy.stats import chi2
 from scipy.stats import t as student_t
@@ -116,6 +117,12 @@ def rate(x: float, n: float, multiplier: float = 100000, confidence: float = 0.9
     )
 
 
+@lru_cache(maxsize=4096)
+def _t_quantile(confidence: float, degrees_of_freedom: int) -> float:
+    """Student's t two-sided quantile, once per (confidence, df): summaries ask thousands."""
+    return float(student_t.ppf(confidence + (1 - confidence) / 2, degrees_of_freedom))
+
+
 def mean_from_summary(count: int, mean: float, sd: float, confidence: float = 0.95) -> Estimate:
     """The t interval from a count, mean and sample SD (k - 1), e.g. SQL's avg and stddev_samp."""
     if isinstance(count, bool) or not isinstance(count, int):
@@ -125,7 +132,7 @@ def mean_from_summary(count: int, mean: float, sd: float, confidence: float = 0.
     mean = number("mean", mean)
     sd = non_negative("sd", sd)
     confidence = confidence_level(confidence)
-    half_width = float(student_t.ppf(confidence + (1 - confidence) / 2, count - 1)) * sd
+    half_width = _t_quantile(confidence, count - 1) * sd
     half_width /= math.sqrt(count)
     return Estimate(
         value=mean,
