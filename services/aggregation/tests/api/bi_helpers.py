@@ -1,10 +1,16 @@
 """Helpers for the BI API tests: BI access tokens minted through the gateway, and Basic."""
 
 import base64
+import hashlib
+import secrets
+import uuid
 from typing import Any
 
+import asyncpg
 import httpx
+from equitas_stack.stack import Stack
 
+from services.common.database import service_database_url
 from tests.support.fixtures import Tokens
 
 BI = "/api/aggregation/bi"
@@ -41,3 +47,26 @@ async def mint(
     assert minted.status_code == 201, minted.text
     found: dict[str, Any] = minted.json()
     return found
+
+
+async def aggregation_db(stack: Stack) -> asyncpg.Connection:
+    url = service_database_url(stack.database_url, f"{stack.config.database_prefix}aggregation")
+    return await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+
+
+async def token_of(stack: Stack, organisation: str) -> tuple[str, str]:
+    """(id, token) of a BI access token of ``organisation``, written as minting writes one:
+    the demo users have no administrator of trust B or of the ICB to mint it."""
+    token_id = "b" * 4 + uuid.uuid4().hex[:8].translate(str.maketrans("0189", "2345"))
+    secret = secrets.token_urlsafe(32)
+    conn = await aggregation_db(stack)
+    try:
+        await conn.execute(
+            "INSERT INTO bi_access_token (id, secret_hash, dataset, organisation_code, created_by,"
+            " created_at, expires_at) VALUES ($1, $2, 'Test dataset', $3, 'test', now(),"
+            " now() + interval '30 days')",
+            token_id, hashlib.sha256(secret.encode()).digest(), organisation,
+        )  # fmt: skip
+    finally:
+        await conn.close()
+    return token_id, f"eqbi_{token_id}_{secret}"

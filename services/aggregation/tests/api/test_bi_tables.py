@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from equitas_stack.stack import Stack
 
 from services.aggregation.bi.table import COLUMN_NAMES
-from services.aggregation.tests.api.bi_helpers import BI, basic, bearer, mint
+from services.aggregation.tests.api.bi_helpers import BI, basic, bearer, mint, token_of
 from services.aggregation.tests.api.metrics_facts import Fact, insert_facts, new_codes
 from services.scoring.tests.api.hef import NewTeam, create_person, submit_complete
 from tests.support.fixtures import Tokens
@@ -130,6 +130,18 @@ async def test_a_trusts_token_sees_its_trust_only(
               and r["breakdown_value"] == "1" and r["measure"] == "people"]  # fmt: skip
     assert hidden
     assert all(r["suppressed"] == "true" and r["value"] == "" for r in hidden)
+
+
+async def test_an_icbs_token_sees_both_its_trusts_side_by_side(
+    gateway: httpx.AsyncClient, stack: Stack
+) -> None:
+    await two_trusts(stack)
+    _, token = await token_of(stack, "QZZ")
+    rows = csv_rows(await gateway.get(
+        f"{BI}/tables/measures.csv", params={"$filter": "organisation_level eq 'trust'"},
+        headers=basic(token),
+    ))  # fmt: skip
+    assert {r["organisation_code"] for r in rows} >= {"EQA", "EQB"}
 
 
 async def test_clinicians_get_403(gateway: httpx.AsyncClient, tokens: Tokens) -> None:

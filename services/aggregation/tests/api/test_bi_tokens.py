@@ -4,7 +4,6 @@ uses one as the password of HTTP Basic or as a Bearer token on the BI routes onl
 use is recorded, refused ones too."""
 
 import hashlib
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -12,14 +11,16 @@ import httpx
 import pytest
 from equitas_stack.stack import Stack
 
-from services.aggregation.tests.api.bi_helpers import BI, DATA_ROUTES, basic, bearer, mint
-from services.common.database import service_database_url
+from services.aggregation.tests.api.bi_helpers import (
+    BI,
+    DATA_ROUTES,
+    aggregation_db,
+    basic,
+    bearer,
+    mint,
+    token_of,
+)
 from tests.support.fixtures import Tokens
-
-
-async def aggregation_db(stack: Stack) -> asyncpg.Connection:
-    url = service_database_url(stack.database_url, f"{stack.config.database_prefix}aggregation")
-    return await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
 
 
 async def test_minted_once_stored_hashed_listed_without_its_secret(
@@ -211,20 +212,7 @@ async def test_an_administrator_revokes_only_their_organisations_tokens(
 async def test_another_organisations_tokens_are_not_found(
     gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
 ) -> None:
-    """No demo administrator of trust B exists: its token is written as minting would."""
-    other_id = "b" * 4 + uuid.uuid4().hex[:8].translate(str.maketrans("0189", "2345"))
-    secret = "s" * 43
-    conn = await aggregation_db(stack)
-    try:
-        await conn.execute(
-            "INSERT INTO bi_access_token (id, secret_hash, dataset, organisation_code, created_by,"
-            " created_at, expires_at) VALUES ($1, $2, 'Trust B', 'EQB', 'someone', now(),"
-            " now() + interval '30 days')",
-            other_id, hashlib.sha256(secret.encode()).digest(),
-        )  # fmt: skip
-    finally:
-        await conn.close()
-    other_token = f"eqbi_{other_id}_{secret}"
+    other_id, other_token = await token_of(stack, "EQB")
     # It works for trust B's figures...
     assert (await gateway.get(f"{BI}/odata", headers=basic(other_token))).status_code == 200
     # ...but trust A's administrator neither lists, reads the uses of, nor revokes it.
