@@ -107,9 +107,22 @@ export type ResponseScale = InstrumentDefinition['response_scales'][number];
 export type ResponseOption = ResponseScale['options'][number];
 export type ScoreRule = NonNullable<InstrumentDefinition['scoring']>['section_scores'][number];
 
-/** Parses what the service sent; throws a ZodError naming the first part that is wrong. */
+/** A definition the service sent that the SPA cannot draw (a format it does not know). */
+export class UnreadableDefinitionError extends Error {
+  constructor(readonly where: string) {
+    super(`The instrument definition cannot be shown (${where})`);
+    this.name = 'UnreadableDefinitionError';
+  }
+}
+
+/** Parses what the service sent; throws UnreadableDefinitionError naming the first wrong part. */
 export function parseInstrumentDefinition(raw: unknown): InstrumentDefinition {
-  return InstrumentDefinitionSchema.parse(raw);
+  const parsed = InstrumentDefinitionSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  throw new UnreadableDefinitionError(
+    issue ? `${issue.path.join('.') || 'definition'}: ${issue.message}` : 'definition',
+  );
 }
 
 export function scaleOf(definition: InstrumentDefinition, item: Item): ResponseScale {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseInstrumentDefinition } from '@/lib/instruments';
+import { parseInstrumentDefinition, UnreadableDefinitionError } from '@/lib/instruments';
 
 import {
   changesToSave,
@@ -114,5 +114,20 @@ describe('steps and completeness', () => {
   it('counts "did not ask" as an answer and optional questions as never missing', () => {
     const fields = draftFrom(draftAssessment({ responses: { warm: 'unsure', stairs: 'yes' } })).local;
     expect(missingItems(definition, fields).map((item) => item.id)).toEqual(['visits']);
+  });
+});
+
+describe('reading a definition', () => {
+  it('names the first part it cannot read', () => {
+    const broken = { ...MADE_UP_DEFINITION, sections: [{ id: 'home', title: 'Home', items: [{ id: 'x', text: 'X', scale: 'nope' }] }] };
+    expect(() => parseInstrumentDefinition(broken)).toThrow(
+      "The instrument definition cannot be shown (sections.0.items.0.scale: no response scale 'nope')",
+    );
+    expect(() => parseInstrumentDefinition({ title: 'No sections' })).toThrow(UnreadableDefinitionError);
+  });
+
+  it('takes an answer without a value as one that counts as missing', () => {
+    const [, , , unsure] = definition.response_scales[0]?.options ?? [];
+    expect(unsure).toMatchObject({ code: 'unsure', value: null, counts_as_missing: true });
   });
 });

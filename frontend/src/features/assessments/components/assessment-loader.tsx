@@ -4,7 +4,11 @@ import { NotFoundOrNoAccess, ProblemSummary } from '@/components/errors';
 import { PageTitle } from '@/components/seo/page-title';
 import { Loading } from '@/components/ui/loading';
 import { isApiError } from '@/lib/api';
-import { useInstrument, type InstrumentDefinition } from '@/lib/instruments';
+import {
+  UnreadableDefinitionError,
+  useInstrument,
+  type InstrumentDefinition,
+} from '@/lib/instruments';
 
 import { useAssessment } from '../api/get-assessment';
 import { useSubject } from '../api/get-subject';
@@ -20,6 +24,18 @@ export type LoadedAssessment = {
 /** A page of its own for a failed load: not found or no access, forbidden, or the service. */
 export function LoadFailure({ error, what }: { error: unknown; what: string }) {
   if (isApiError(error, 404)) return <NotFoundOrNoAccess what={what} />;
+  if (error instanceof UnreadableDefinitionError) {
+    return (
+      <>
+        <PageTitle title={`This ${what} cannot be shown`} />
+        <h1 className="nhsuk-heading-l">This {what} cannot be shown</h1>
+        <p className="nhsuk-body">
+          Its questions are in a form this version of Equitas cannot display. Nothing has been
+          lost. Tell the Equitas administrator in your organisation.
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <PageTitle title={`This ${what} could not be shown`} />

@@ -223,13 +223,15 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
       <form noValidate onSubmit={onSubmit}>
         {step.kind === 'details' && (
           <>
-            <EpisodeTypeField
-              definition={definition}
-              value={local[EPISODE_TYPE] ?? ''}
-              onChange={(code) => {
-                set(EPISODE_TYPE, code);
-              }}
-            />
+            {definition.episode_types.length > 0 && (
+              <EpisodeTypeField
+                definition={definition}
+                value={local[EPISODE_TYPE] ?? ''}
+                onChange={(code) => {
+                  set(EPISODE_TYPE, code);
+                }}
+              />
+            )}
             <DateInput
               id="assessed-on"
               legend="Date of assessment"
