@@ -59,7 +59,9 @@ async def test_a_hef_becomes_a_fact_and_follows_amend_delete_and_restore(
     assert submitted.status_code == 201, submitted.text
 
     facts = await eventually(lambda: facts_of(stack, team), lambda rows: len(rows) == 1)
-    assert len(facts) == 1, "the submitted HEF did not reach the store within 15 s"
+    assert len(facts) == 1, (
+        f"the submitted HEF did not reach the store within 15 s:\n{stack.log_tail('aggregation')}"
+    )
     fact = facts[0]
     assert fact["revision"] == 1
     assert fact["person_key"].startswith("pk_")
