@@ -10,6 +10,7 @@ from equitas_stack.stack import Stack
 
 from services.aggregation.tests.api.metrics_facts import Fact, insert_facts, new_codes
 from tests.support.fixtures import Tokens
+from tests.support.tokens import user_token
 
 NewTeam = Callable[..., Awaitable[str]]
 
@@ -114,13 +115,16 @@ async def test_commissioner_sees_both_trusts_side_by_side(
 
 
 async def test_team_lead_sees_only_their_team(
-    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack, new_team: NewTeam
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack, new_team: NewTeam, public_url: str
 ) -> None:
     mine = await new_team({"team.lead": "lead", "clinician.a": "member"})
     (other,) = new_codes()
     await insert_facts(stack, [Fact(mine, date(2026, 9, 1), 11) for _ in range(8)])
     await insert_facts(stack, [Fact(other, date(2026, 9, 1), 11) for _ in range(8)])
-    lead = await tokens.headers("team.lead")
+    # A token of its own: aggregation remembers a token's teams for a minute (decision 0021),
+    # and the session's team.lead token may have been seen before this team was made.
+    async with httpx.AsyncClient(timeout=30) as http:
+        lead = {"Authorization": f"Bearer {await user_token(http, public_url, 'team.lead')}"}
     answer = await gateway.get(
         "/api/aggregation/summary", params={"level": "team", "from": "2026-09-01"}, headers=lead
     )
