@@ -54,7 +54,7 @@ async def aggregation_db(stack: Stack) -> asyncpg.Connection:
     return await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
 
 
-async def token_of(stack: Stack, organisation: str) -> tuple[str, str]:
+async def token_of(stack: Stack, organisation: str, expires_in: str = "30 days") -> tuple[str, str]:
     """(id, token) of a BI access token of ``organisation``, written as minting writes one:
     the demo users have no administrator of trust B or of the ICB to mint it."""
     token_id = "b" * 4 + uuid.uuid4().hex[:8].translate(str.maketrans("0189", "2345"))
@@ -64,8 +64,8 @@ async def token_of(stack: Stack, organisation: str) -> tuple[str, str]:
         await conn.execute(
             "INSERT INTO bi_access_token (id, secret_hash, dataset, organisation_code, created_by,"
             " created_at, expires_at) VALUES ($1, $2, 'Test dataset', $3, 'test', now(),"
-            " now() + interval '30 days')",
-            token_id, hashlib.sha256(secret.encode()).digest(), organisation,
+            " now() + $4::text::interval)",
+            token_id, hashlib.sha256(secret.encode()).digest(), organisation, expires_in,
         )  # fmt: skip
     finally:
         await conn.close()

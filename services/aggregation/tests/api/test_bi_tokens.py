@@ -222,3 +222,16 @@ async def test_another_organisations_tokens_are_not_found(
     assert (await gateway.get(f"{BI}/tokens/{other_id}/uses", headers=admin)).status_code == 404
     assert (await gateway.delete(f"{BI}/tokens/{other_id}", headers=admin)).status_code == 404
     assert (await gateway.get(f"{BI}/odata", headers=basic(other_token))).status_code == 200
+
+
+async def test_an_expired_token_is_401_and_listed_as_expired(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    token_id, token = await token_of(stack, "EQA", expires_in="-1 second")
+    answer = await gateway.get(f"{BI}/odata", headers=basic(token))
+    assert answer.status_code == 401
+    admin = await tokens.headers("org.admin")
+    listed = (await gateway.get(f"{BI}/tokens", headers=admin)).json()["items"]
+    assert next(t for t in listed if t["id"] == token_id)["status"] == "expired"
+    uses = (await gateway.get(f"{BI}/tokens/{token_id}/uses", headers=admin)).json()["items"]
+    assert [(u["path"], u["status"]) for u in uses] == [(f"{BI}/odata", 401)]
