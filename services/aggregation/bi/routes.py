@@ -9,10 +9,9 @@ request, so a scheduled refresh that sends ``If-None-Match`` gets a 304 until th
 change.
 """
 
-import hashlib
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.aggregation.access.auth import scope_of
 from services.aggregation.access.scope import ReaderScope
 from services.aggregation.bi import odata, store, tokens
+from services.aggregation.bi.conditional import etag_of, negotiate, not_modified
 from services.aggregation.bi.formats import (
     MEDIA_TYPES,
     Format,
@@ -176,18 +176,17 @@ OrderbyOption = Annotated[
 
 
 def _etag(version: DataVersion, scope: ReaderScope, *parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in (
-        SCHEMA_VERSION,
-        version.feed_position,
-        scope.basis.value,
-        scope.organisation_code,
-        ",".join(sorted(scope.units)),
-        ",".join(sorted(scope.teams)),
-        *parts,
-    ):
-        digest.update(part.encode() + b"\0")
-    return f'"{digest.hexdigest()[:32]}"'
+    return etag_of(
+        (
+            SCHEMA_VERSION,
+            version.feed_position,
+            scope.basis.value,
+            scope.organisation_code,
+            ",".join(sorted(scope.units)),
+            ",".join(sorted(scope.teams)),
+            *parts,
+        )
+    )
 
 
 def _canonical_query(request: Request) -> str:
@@ -195,20 +194,10 @@ def _canonical_query(request: Request) -> str:
 
 
 def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return "*" in tags or etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since is None:
-        return False
-    try:
-        since = parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError, IndexError):
-        return False  # an unreadable date is ignored (RFC 9110 13.1.3)
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    return last_modified.replace(microsecond=0) <= since
+    headers = request.headers
+    return not_modified(
+        headers.get("if-none-match"), headers.get("if-modified-since"), etag, last_modified
+    )
 
 
 def _validators(etag: str, version: DataVersion) -> dict[str, str]:
@@ -270,38 +259,6 @@ async def list_tables(scope: BiReader) -> Tables:
             for t in BiTable
         ]
     )
-
-
-def _negotiate(accept: str | None) -> Format | None:
-    """The format the ``Accept`` header prefers (JSON when it allows anything)."""
-    if not accept:
-        return Format.json
-    ranges: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        media, *parameters = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((-quality, index, media.lower()))
-    for negative_quality, _, media in sorted(ranges):
-        if negative_quality >= 0:
-            break
-        if media in ("*/*", "application/*", "application/json"):
-            return Format.json
-        if media in ("text/csv", "text/*"):
-            return Format.csv
-        if media in (
-            "application/vnd.apache.parquet",
-            "application/parquet",
-            "application/x-parquet",
-        ):
-            return Format.parquet
-    return None
 
 
 class NotAcceptable(ProblemError):
@@ -384,7 +341,7 @@ async def table(
     select: SelectOption = None,
     orderby: OrderbyOption = None,
 ) -> Response:  # fmt: skip
-    fmt = _negotiate(request.headers.get("accept"))
+    fmt = negotiate(request.headers.get("accept"))
     if fmt is None:
         raise NotAcceptable(
             "Ask for application/json, text/csv or application/vnd.apache.parquet, "
