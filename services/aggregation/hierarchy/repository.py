@@ -16,7 +16,7 @@ SOURCE_ADMIN = "admin"
 @dataclass(frozen=True, slots=True)
 class StoredUnit:
     code: str
-    name: str
+    name: str | None
     kind: UnitKind
     source: str
 
@@ -113,24 +113,48 @@ async def list_units(
     after: str | None,
     limit: int,
 ) -> list[UnitWithParent]:
-    rows = await conn.fetch(
-        """
-        SELECT u.code, u.name, u.kind, u.source, l.parent_code
-        FROM org_unit u
-        LEFT JOIN org_link l ON l.child_code = u.code AND l.valid_from <= $1::date
-             AND (l.valid_to IS NULL OR $1::date < l.valid_to)
-        WHERE ($2::text IS NULL OR u.kind = $2) AND ($3::text IS NULL OR l.parent_code = $3)
-          AND ($4::text IS NULL OR u.code > $4)
-        ORDER BY u.code
-        LIMIT $5
-        """,
-        on,
-        kind.value if kind else None,
-        parent,
-        after,
-        limit,
-    )
-    return [UnitWithParent(_unit(r), r["parent_code"]) for r in rows]
+    """Units of the hierarchy, and teams known only from assessments (``source`` ``feed``,
+    no name) under the trust their latest assessment on or before ``on`` names."""
+    rows = await conn.fetch(LIST_UNITS, on, kind.value if kind else None, parent, after, limit)
+    return [
+        UnitWithParent(
+            StoredUnit(r["code"], r["name"], UnitKind(r["kind"]), r["source"]), r["parent_code"]
+        )
+        for r in rows
+    ]
+
+
+# Teams the facts name are walked one index probe each (a loose index scan on
+# ix_assessment_fact_team), from the page's cursor, at most FEED_TEAMS_MAX of them.
+FEED_TEAMS_MAX = 20_000
+LIST_UNITS = f"""
+WITH RECURSIVE seen(code, steps) AS (
+    (SELECT team_code, 1 FROM assessment_fact WHERE team_code > COALESCE($4::text, '')
+     ORDER BY team_code LIMIT 1)
+    UNION ALL
+    SELECT (SELECT f.team_code FROM assessment_fact f WHERE f.team_code > s.code
+            ORDER BY f.team_code LIMIT 1), s.steps + 1
+    FROM seen s WHERE s.code IS NOT NULL AND s.steps < {FEED_TEAMS_MAX}
+)
+SELECT code, name, kind, source, parent_code FROM (
+    SELECT u.code, u.name, u.kind, u.source, l.parent_code
+    FROM org_unit u
+    LEFT JOIN org_link l ON l.child_code = u.code AND l.valid_from <= $1::date
+         AND (l.valid_to IS NULL OR $1::date < l.valid_to)
+    WHERE ($2::text IS NULL OR u.kind = $2)
+    UNION ALL
+    SELECT s.code, NULL, 'team', 'feed',
+           (SELECT f.organisation_code FROM assessment_fact f
+            WHERE f.team_code = s.code AND f.assessed_on <= $1::date
+            ORDER BY f.assessed_on DESC LIMIT 1)
+    FROM seen s
+    WHERE s.code IS NOT NULL AND ($2::text IS NULL OR $2::text = 'team')
+      AND NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = s.code)
+) units
+WHERE ($3::text IS NULL OR parent_code = $3) AND ($4::text IS NULL OR code > $4)
+ORDER BY code
+LIMIT $5
+"""  # noqa: S608 - a constant of ours
 
 
 async def links_of(

@@ -73,9 +73,7 @@ async def list_organisations(
     request: Request,
     kind: UnitKind | None = None,
     parent: Annotated[str | None, Query(pattern=CODE_PATTERN, max_length=64)] = None,
-    on: Annotated[
-        date | None, Query(description="Structure on this date (default today)")
-    ] = None,
+    on: Annotated[date | None, Query(description="Structure on this date (default today)")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 100,
 ) -> Page[OrganisationRead]:
@@ -121,9 +119,7 @@ async def list_links(
         )
     items = [_link_read(s) for s in found[:limit]]
     more = len(found) > limit
-    return Page(
-        items=items, next_cursor=encode_cursor(AfterId(id=items[-1].id)) if more else None
-    )
+    return Page(items=items, next_cursor=encode_cursor(AfterId(id=items[-1].id)) if more else None)
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -153,7 +149,9 @@ async def add_link(body: LinkCreate, admin: OrganisationAdmin, request: Request)
         child = await repository.unit(conn, new.child_code)
         if child is None:
             if body.child_name is None or body.child_kind is None:
-                raise _invalid("body.child_code", "not a known unit: give child_name and child_kind")
+                raise _invalid(
+                    "body.child_code", "not a known unit: give child_name and child_kind"
+                )
             child = repository.StoredUnit(new.child_code, body.child_name, body.child_kind, "admin")
         parent = await repository.unit(conn, new.parent_code)
         if parent is None:
@@ -173,6 +171,6 @@ async def add_link(body: LinkCreate, admin: OrganisationAdmin, request: Request)
             raise error(
                 f"{exc.field}: {exc}", errors=[FieldProblem(field=exc.field, message=str(exc))]
             ) from exc
-        await repository.add_unit(conn, child.code, child.name, child.kind)
+        await repository.add_unit(conn, child.code, child.name or child.code, child.kind)
         stored, ended = await repository.add_link(conn, placement)
     return LinkCreated(link=_link_read(stored), ended=_link_read(ended) if ended else None)

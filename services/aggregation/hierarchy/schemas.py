@@ -10,11 +10,14 @@ Code = Field(pattern=CODE_PATTERN, max_length=64, description="ODS code, or a te
 
 class OrganisationRead(BaseModel):
     code: str
-    name: str
+    name: str | None = Field(description="null for a team known only from its assessments")
     kind: UnitKind
     level: Level
     parent_code: str | None = Field(description="The parent on the date asked (default today)")
-    source: str = Field(description="reference (the ODS-style file) or admin")
+    source: str = Field(
+        description="reference (the ODS-style file), admin, or feed (a team its assessments "
+        "name, under the trust they name)"
+    )
 
 
 class LinkRead(BaseModel):

@@ -853,8 +853,11 @@ export interface components {
         OrganisationRead: {
             /** Code */
             code: string;
-            /** Name */
-            name: string;
+            /**
+             * Name
+             * @description null for a team known only from its assessments
+             */
+            name: string | null;
             kind: components["schemas"]["UnitKind"];
             level: components["schemas"]["Level"];
             /**
@@ -864,7 +867,7 @@ export interface components {
             parent_code: string | null;
             /**
              * Source
-             * @description reference (the ODS-style file) or admin
+             * @description reference (the ODS-style file), admin, or feed (a team its assessments name, under the trust they name)
              */
             source: string;
         };

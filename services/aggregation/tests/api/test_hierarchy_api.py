@@ -1,10 +1,14 @@
 """The organisation hierarchy through the gateway: the reference file loaded at start, the
-structure on a date, and an administrator's links (succession, overlaps refused)."""
+structure on a date, teams known from their assessments, and an administrator's links
+(succession, overlaps refused)."""
 
 import uuid
+from datetime import date
 
 import httpx
+from equitas_stack.stack import Stack
 
+from services.aggregation.tests.api.metrics_facts import Fact, insert_facts, new_codes
 from tests.support.fixtures import Tokens
 
 BASE = "/api/aggregation/hierarchy"
@@ -103,3 +107,20 @@ async def test_bad_links_name_the_field(gateway: httpx.AsyncClient, tokens: Toke
         f"{BASE}/links", json=cases[0][0], headers=await tokens.headers("analyst")
     )
     assert analyst.status_code == 403
+
+
+async def test_teams_known_from_their_assessments_are_listed_under_their_trust(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    (team,) = new_codes()
+    await insert_facts(stack, [Fact(team, date(2026, 1, 5), 10, organisation_code="EQB")])
+    listed = await gateway.get(
+        f"{BASE}/organisations",
+        params={"parent": "EQB", "kind": "team", "limit": 500},
+        headers=await tokens.headers("commissioner"),
+    )
+    assert listed.status_code == 200, listed.text
+    found = {o["code"]: o for o in listed.json()["items"]}
+    assert found[team] == {"code": team, "name": None, "kind": "team", "level": "team",
+                           "parent_code": "EQB", "source": "feed"}  # fmt: skip
+    assert found["EQB-LD-NORTH"]["source"] == "reference"
