@@ -15,7 +15,12 @@ import pytest
 import yaml
 from equitas_stack.stack import REPO, Stack
 
-from services.aggregation.feed.consumer import FeedConsumer, LeaseHeld, feed_http_client
+from services.aggregation.feed.consumer import (
+    ConsumerOptions,
+    FeedConsumer,
+    LeaseHeld,
+    feed_http_client,
+)
 from services.aggregation.feed.contract import FeedEventType, FeedPage
 from services.aggregation.tests.api.feed_support import (
     HEF_ITEMS,
@@ -246,6 +251,33 @@ async def test_only_the_lease_holder_applies(stack: Stack, public_url: str) -> N
             await conn.close()
         assert counted == sum(applied)
         assert counted == await _feed_events_up_to(stack, dsn)
+
+
+async def test_a_consumer_whose_feed_is_unreachable_keeps_trying(
+    stack: Stack, public_url: str
+) -> None:
+    """Scoring away (here: nothing listens where the feed should be): the background task
+    logs, waits and retries; it never ends, and applies nothing."""
+    dsn = await _fresh_store(stack, "aggregation_unreachable")
+    async with _credentials(public_url) as credentials, feed_http_client(credentials) as http:
+        consumer = FeedConsumer(
+            dsn=dsn,
+            scoring_url="http://127.0.0.1:9",  # discard port: connection refused
+            http=http,
+            options=ConsumerOptions(retry_max_s=0.2, standby_interval_s=0.1),
+        )
+        task = asyncio.create_task(consumer.run())
+        await asyncio.sleep(3)
+        assert not task.done(), task
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    conn = await asyncpg.connect(dsn)
+    try:
+        applied = await conn.fetchval("SELECT events_applied FROM feed_checkpoint")
+    finally:
+        await conn.close()
+    assert applied == 0
 
 
 async def _fresh_store(stack: Stack, name: str) -> str:
