@@ -69,7 +69,7 @@ export async function renderApp({
   return { ...view, router, userManager, queryClient, events: userEvent.setup() };
 }
 
-type FetchRoute = (request: Request) => Response | Promise<Response> | undefined;
+type FetchRoute = (request: Request) => Response | undefined | Promise<Response | undefined>;
 
 /**
  * A fetch that answers only the routes given (first match wins) and fails loudly on

@@ -124,8 +124,7 @@ export function TeamPage({ code }: { code: string }) {
       <PageTitle title={title} />
       <BackToAdmin to={paths.admin.teams.getHref()} label="Back to teams" />
       <h1 className="nhsuk-heading-l">
-        <span className="nhsuk-caption-l">Team {code}</span>
-        {title}
+        <span className="nhsuk-caption-l">Team {code}</span> {title}
       </h1>
       {members.isPending && <Loading label="Loading members…" />}
       {members.isError && <ProblemSummary error={members.error} />}

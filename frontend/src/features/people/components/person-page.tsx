@@ -56,8 +56,7 @@ export function PersonPage({ personId, canCorrect, canAssess, actions }: PersonP
     <>
       <PageTitle title={name} />
       <h1 className="nhsuk-heading-l" data-testid="person-name">
-        <span className="nhsuk-caption-l">Person</span>
-        {name}
+        <span className="nhsuk-caption-l">Person</span> {name}
       </h1>
       {message !== null && (
         <div className="nhsuk-inset-text" role="status">
