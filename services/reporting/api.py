@@ -3,5 +3,6 @@
 from fastapi import APIRouter
 
 from services.common.identity import me_router
+from services.reporting.person_profile.routes import router as person_profile
 
-routers: list[APIRouter] = [me_router("reporting")]
+routers: list[APIRouter] = [me_router("reporting"), person_profile]

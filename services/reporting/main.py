@@ -8,7 +8,13 @@ from fastapi import FastAPI
 
 from services.common.app import ServiceSpec, build_app
 from services.reporting.api import routers
+from services.reporting.machinery.render import warm_up
 from services.reporting.settings import ReportingSettings
+
+
+async def _warm_up(app: FastAPI) -> None:
+    await warm_up()
+
 
 SPEC = ServiceSpec(
     name="reporting",
@@ -17,6 +23,7 @@ SPEC = ServiceSpec(
     description="Accessible HTML and PDF reports.",
     routers=routers,
     migrations_dir=Path(__file__).parent / "db" / "migrations",
+    on_startup=[_warm_up],
 )
 
 

@@ -1,0 +1,103 @@
+"""The routes every report gets from its ``Report``: the PDF, the HTML preview, and a CSV of
+each table behind it. Path and query parameters come from the report's request
+dependency (a function FastAPI calls), so adding a report adds no route code."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from services.common.auth import Principal
+from services.common.errors import NotFound, problem_responses
+from services.reporting.machinery.render import render_html, render_pdf
+from services.reporting.machinery.report import Report, ReportDocument
+from services.reporting.machinery.tables import to_csv
+from services.reporting.settings import ReportingSettings
+from services.reporting.upstream import Upstream
+
+PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
+# Upstream refusals pass through unchanged; 503 when an upstream cannot be reached.
+REPORT_PROBLEMS = problem_responses(401, 403, 404, 503)
+
+
+def upstream_for(request: Request, principal: Principal) -> Upstream:
+    settings: ReportingSettings = request.app.state.settings
+    return Upstream(request.app.state.http, settings, principal)
+
+
+def _download(document: ReportDocument, extension: str) -> dict[str, str]:
+    return {"Content-Disposition": f'inline; filename="{document.filename}.{extension}"'}
+
+
+def report_routes(
+    report: Report[Any],
+    path: str,
+    params: Callable[..., Any],
+    *,
+    tag: str,
+    summary: str,
+) -> APIRouter:
+    """``GET {path}.pdf``, ``{path}.html`` and ``{path}/{table}.csv``. ``params`` is a
+    FastAPI dependency returning the report's request (it may depend on the caller)."""
+    router = APIRouter(tags=[tag])
+    Params = Annotated[Any, Depends(params)]
+    tables = "^(" + "|".join(report.tables) + ")$"
+
+    async def document(request: Request, wanted: Any) -> ReportDocument:
+        return await report.build(upstream_for(request, request.state.principal), wanted)
+
+    @router.get(
+        f"{path}.pdf",
+        summary=f"{summary}: PDF (PDF/UA-1, tagged)",
+        response_class=Response,
+        responses={200: {"content": {PDF: {}}, "description": "The report"}, **REPORT_PROBLEMS},
+        name=f"{report.name.replace('-', '_')}_pdf",
+    )
+    async def pdf(request: Request, wanted: Params) -> Response:
+        doc = await document(request, wanted)
+        body = await render_pdf(report, doc)
+        return Response(body, media_type=PDF, headers=_download(doc, "pdf"))
+
+    @router.get(
+        f"{path}.html",
+        summary=f"{summary}: HTML preview",
+        response_class=HTMLResponse,
+        responses={200: {"description": "The report as HTML"}, **REPORT_PROBLEMS},
+        name=f"{report.name.replace('-', '_')}_html",
+    )
+    async def html(request: Request, wanted: Params) -> HTMLResponse:
+        doc = await document(request, wanted)
+        return HTMLResponse(render_html(report, doc, for_print=False))
+
+    async def csv(
+        request: Request,
+        wanted: Params,
+        table: Annotated[str, Path(description="Which table of the report", pattern=tables)],
+    ) -> Response:
+        doc = await document(request, wanted)
+        found = doc.table(table)
+        if found is None:
+            raise NotFound(
+                f"This report has no table {table!r} (it has {', '.join(t.id for t in doc.tables)})"
+            )
+        return Response(
+            to_csv(found),
+            media_type=CSV,
+            headers={"Content-Disposition": f'attachment; filename="{doc.filename}-{table}.csv"'},
+        )
+
+    router.add_api_route(
+        f"{path}/{{table}}.csv",
+        csv,
+        methods=["GET"],
+        summary=f"{summary}: one of its tables as CSV ({', '.join(report.tables)})",
+        response_class=Response,
+        responses={
+            200: {"content": {"text/csv": {}}, "description": "The table"},
+            **REPORT_PROBLEMS,
+        },
+        name=f"{report.name.replace('-', '_')}_csv",
+    )
+    return router
