@@ -183,3 +183,34 @@ async def test_timeseries_in_period_order(
     (series,) = [s for s in answer.json()["series"] if s["unit"]["code"] == team]
     assert [p["period"]["label"] for p in series["points"]] == ["2026-04", "2026-05", "2026-06"]
     assert [p["mean_score"]["value"] for p in series["points"]] == [4, 5, 6]
+
+
+async def test_a_two_way_table_is_protected_whole(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    (team,) = new_codes()
+    facts = [
+        Fact(team, date(2026, 2, 2), 10, ethnic_group=group, imd_decile=decile)
+        for group in ("white", "asian_or_asian_british")
+        for decile in (1, 3)
+        for _ in range(10)
+    ]
+    facts += [Fact(team, date(2026, 2, 2), 10, ethnic_group="mixed", imd_decile=1)
+              for _ in range(2)]  # fmt: skip
+    await insert_facts(stack, facts)
+    answer = await gateway.get(
+        "/api/aggregation/summary",
+        params={"level": "team", "organisation": "EQA", "by": ["ethnic_group", "imd_quintile"],
+                "from": "2026-01-01", "to": "2026-03-31"},
+        headers=await tokens.headers("analyst"),
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    rows = [r for r in answer.json()["rows"] if r["unit"]["code"] == team]
+    assert len(rows) == 7 * 6  # every ethnic group x every quintile (and unknown)
+    cell = {(r["breakdown"]["ethnic_group"], r["breakdown"]["imd_quintile"]): r for r in rows}
+    assert cell[("mixed", "1")]["people"]["reason"] == "fewer than 8 people"
+    # Its column (quintile 1: 10 + 2 + 10) hides another cell, so the column's total less
+    # the shown cells cannot give the 2 away.
+    column = [cell[(g, "1")] for g in ("white", "mixed", "asian_or_asian_british")]
+    assert sum(r["people"]["suppressed"] for r in column) >= 2
+    assert cell[("white", "2")]["people"]["value"] == 10
