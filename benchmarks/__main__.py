@@ -11,7 +11,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks import aggregation_feed, aggregation_metrics, fhir_ingest, scoring_submit, spa_hef
+from benchmarks import (
+    aggregation_feed,
+    aggregation_metrics,
+    fhir_ingest,
+    scoring_submit,
+    spa_caseload,
+    spa_hef,
+)
 from benchmarks.harness import BenchContext, BenchOptions, bench_stack, write_result
 
 Benchmark = Callable[[BenchContext], dict[str, Any]]
@@ -20,6 +27,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "scoring_submit": scoring_submit.run,
     "fhir_ingest": fhir_ingest.run,
     "spa_hef": spa_hef.run,
+    "spa_caseload": spa_caseload.run,
     "aggregation_feed": aggregation_feed.run,
     "aggregation_metrics": aggregation_metrics.run,
 }
