@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from services.aggregation.access.scope import ReaderScope
-from services.aggregation.disclosure import ProtectedTable, Table, protect
+from services.aggregation.disclosure import ProtectedTable, Table
 from services.aggregation.metrics import sql
 from services.aggregation.metrics.common import (
     THRESHOLD,
@@ -18,6 +18,7 @@ from services.aggregation.metrics.common import (
     Tally,
     check_query,
     period_of,
+    protect_whole,
     unit_names,
     unit_of,
 )
@@ -138,7 +139,7 @@ async def compute_change(
         if not chosen:
             continue
         table = _outcome_table(query, chosen)
-        protected = protect(table, THRESHOLD, "people")
+        protected = await protect_whole(table, "people")
         for key, cell in sorted(chosen.items()):
             rows.append(_row(query, key, cell, protected, names, tally))
     return Change(

@@ -2,6 +2,7 @@
 unit names, disclosure-controlled counts and intervals, and the blocks that travel with
 every response (method, caveats, suppression)."""
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -9,7 +10,7 @@ from datetime import date
 import asyncpg
 
 from services.aggregation.access.scope import Basis, ReaderScope
-from services.aggregation.disclosure import HIDDEN, ProtectedTable, Status
+from services.aggregation.disclosure import HIDDEN, ProtectedTable, Status, Table, protect
 from services.aggregation.hierarchy import repository
 from services.aggregation.hierarchy.rules import Level
 from services.aggregation.metrics.query import MetricQuery, Period, Structure
@@ -32,6 +33,12 @@ BASE_CAVEATS = [
     "of a service's performance, and comparing services needs care.",
     "Counts are rounded to the nearest 5, so rows may not add up to their totals.",
 ]
+
+
+async def protect_whole(table: Table, unit: str) -> ProtectedTable:
+    """Disclosure control of a whole table, in a worker thread: a large table with small
+    cells takes seconds of CPU, which must not stall the other requests on the loop."""
+    return await asyncio.to_thread(protect, table, THRESHOLD, unit)
 
 
 def refuse(field_name: str, message: str) -> Forbidden:

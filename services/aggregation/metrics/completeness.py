@@ -7,14 +7,14 @@ from datetime import date
 import asyncpg
 
 from services.aggregation.access.scope import ReaderScope
-from services.aggregation.disclosure import ProtectedTable, Table, protect
+from services.aggregation.disclosure import ProtectedTable, Table
 from services.aggregation.metrics import sql
 from services.aggregation.metrics.common import (
-    THRESHOLD,
     UNPLACED,
     Tally,
     check_query,
     period_of,
+    protect_whole,
     unit_names,
     unit_of,
 )
@@ -81,14 +81,10 @@ async def compute_completeness(
     tally = Tally()
     rows: list[CompletenessRow] = []
     if cells:
-        tables: dict[str, ProtectedTable] = {
-            name: protect(
-                Table.from_counts(["unit", "period", "status"], found, {"status": list(STATUSES)}),
-                THRESHOLD,
-                "assessments",
-            )
-            for name, found in counts.items()
-        }
+        tables: dict[str, ProtectedTable] = {}
+        for name, found in counts.items():
+            table = Table.from_counts(["unit", "period", "status"], found, {"status": [*STATUSES]})
+            tables[name] = await protect_whole(table, "assessments")
         names = await unit_names(conn, (c[0] for c in cells))
         for unit_code, period in sorted(cells):
             fields: list[FieldCompleteness] = []

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from services.aggregation.access.scope import Basis, ReaderScope
-from services.aggregation.disclosure import Table, protect
+from services.aggregation.disclosure import Table
 from services.aggregation.hierarchy import repository
 from services.aggregation.hierarchy.rules import LEVEL_OF_KIND, LEVEL_ORDER, Level
 from services.aggregation.metrics import sql
@@ -20,6 +20,7 @@ from services.aggregation.metrics.common import (
     UNPLACED,
     Tally,
     check_query,
+    protect_whole,
     refuse,
     unit_names,
     unit_of,
@@ -125,10 +126,8 @@ async def compute_funnel(
             for u, (x, n) in found.items()
             for o in ("yes", "no")
         }
-        protected = protect(
-            Table.from_counts(["unit", "outcome"], counts, {"outcome": ["yes", "no"]}),
-            THRESHOLD,
-            "people",
+        protected = await protect_whole(
+            Table.from_counts(["unit", "outcome"], counts, {"outcome": ["yes", "no"]}), "people"
         )
         reason = protected.proportion_withheld((None, "yes"), (None, None))
         baseline_interval = tally.interval(wilson(total_x, total_n, query.confidence), reason, 100)

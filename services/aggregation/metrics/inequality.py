@@ -10,14 +10,14 @@ from typing import Any
 import asyncpg
 
 from services.aggregation.access.scope import ReaderScope
-from services.aggregation.disclosure import Table, protect
+from services.aggregation.disclosure import Table
 from services.aggregation.metrics import sql
 from services.aggregation.metrics.common import (
-    THRESHOLD,
     UNPLACED,
     Tally,
     check_query,
     period_of,
+    protect_whole,
     unit_names,
     unit_of,
 )
@@ -89,9 +89,8 @@ async def compute_inequality(
         counts: dict[tuple[str | int, ...], int] = {
             (u, p, q): r["people"] for (u, p), by_q in cells.items() for q, r in by_q.items()
         }
-        protected = protect(
+        protected = await protect_whole(
             Table.from_counts(["unit", "period", "quantile"], counts, {"quantile": labels}),
-            THRESHOLD,
             "people",
         )
         for (unit_code, period), by_q in sorted(cells.items()):

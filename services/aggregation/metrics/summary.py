@@ -1,6 +1,7 @@
 """People, assessments, mean score and impact bands by unit, period and breakdowns, with
 disclosure control over the whole table; and the time series built from it."""
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from services.aggregation.metrics.common import (
     Tally,
     check_query,
     period_of,
+    protect_whole,
     structure_caveat,
     unit_names,
     unit_of,
@@ -277,7 +279,7 @@ async def protected_aggregates(
     checked = await check_query(conn, scope, query)
     aggregates = await aggregate(conn, scope, checked)
     table, positions = people_table(aggregates)
-    people = protect(table, THRESHOLD, "people")
+    people = await protect_whole(table, "people")
     names = await unit_names(conn, (k[0] for k in aggregates.cells))
     return Protected(aggregates, people, positions, names)
 
@@ -309,7 +311,8 @@ async def compute_summary(
     mean score (t interval) and, for determinants, each band's count and per cent (Wilson),
     disclosure-controlled as one table. Entry point for the API and the BI tables."""
     protected = await protected_aggregates(conn, scope, query)
-    rows = summary_rows(protected)
+    # Each row's bands are protected too (CPU): off the loop, like the table.
+    rows = await asyncio.to_thread(summary_rows, protected)
     return Summary(
         instrument=query.instrument,
         score=query.score,
