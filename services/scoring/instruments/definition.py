@@ -11,6 +11,8 @@ The format is Equitas's own. It has to carry, as data and never as code, every i
   (``SectionAction``).
 - NHS Confederation board assurance tool (section 4): a RAG rating per cell (``colour`` on the
   options), roll-ups by row (sections) and by column (``groupings`` + ``grouping_scores``).
+- OHID's HEAT (section 2): its four stages as sections, prompts as items (no score is the
+  output; completeness per stage is), on a subject that is a programme or project.
 
 Definitions are immutable once loaded: a changed definition is a new ``version``, so stored
 assessments keep the version they were scored with (instruments.md, introduction).
@@ -135,6 +137,9 @@ class SectionAction(_Model):
     ref: str | None = None
     """The source's reference, e.g. objective "3.4" in the NHS Providers guide."""
     priority: bool = False
+    role: Id | None = None
+    """Who would usually own it, e.g. a board role ("chief_executive"); the objectives
+    library of the board self-assessment assigns adopted objectives from this."""
 
 
 class Item(_Model):

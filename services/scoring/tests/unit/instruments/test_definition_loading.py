@@ -44,6 +44,10 @@ def test_builtin_definitions() -> None:
     assert set(defns) == {
         ("hef", "standard", "1.0.0-provisional"),
         ("hef", "easy-read", "1.0.0-provisional"),
+        ("board-self-assessment", "standard", "1.0.0-provisional"),
+        ("board-assurance", "standard", "1.0.0-provisional"),
+        ("heat", "standard", "1.0.0-provisional"),
+        ("heat-audit", "standard", "1.0.0-provisional"),
     }
     hef = defns[("hef", "standard", "1.0.0-provisional")]
     assert [s.id for s in hef.sections] == [
