@@ -2,6 +2,7 @@
 forwarding the caller's token so each owning service enforces its own rules. It stores
 nothing but report jobs."""
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,8 +13,16 @@ from services.reporting.machinery.render import warm_up
 from services.reporting.settings import ReportingSettings
 
 
-async def _warm_up(app: FastAPI) -> None:
+async def _start(app: FastAPI) -> None:
+    app.state.report_jobs = set()  # running jobs' tasks, so none is collected mid-way
     await warm_up()
+
+
+async def _stop(app: FastAPI) -> None:
+    # A job cut short is marked failed (its requester asks again).
+    for task in list(app.state.report_jobs):
+        task.cancel()
+    await asyncio.gather(*app.state.report_jobs, return_exceptions=True)
 
 
 SPEC = ServiceSpec(
@@ -23,7 +32,8 @@ SPEC = ServiceSpec(
     description="Accessible HTML and PDF reports.",
     routers=routers,
     migrations_dir=Path(__file__).parent / "db" / "migrations",
-    on_startup=[_warm_up],
+    on_startup=[_start],
+    on_shutdown=[_stop],
 )
 
 

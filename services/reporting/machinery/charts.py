@@ -2,6 +2,7 @@
 show the same figures. Pure: no I/O. NHS colours; text in the report's font."""
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -43,7 +44,7 @@ def bar_chart(
     bar_h, gap, group_gap, plot_w = 14, 2, 14, 300
     values = [[c.value for c in table.column(name)] for name in series]  # series x rows
     largest = max((float(v) for s in values for v in s if v), default=1.0)
-    top = max(float(maximum) if maximum is not None else largest, 1.0)
+    top = float(maximum) if maximum is not None else nice_ceiling(largest)
     group_h = max(len(series) * (bar_h + gap), 26) + group_gap
     legend_h = 16 * len(series) + 6 if len(series) > 1 else 0
     height = legend_h + len(table.rows) * group_h + 24
@@ -96,6 +97,15 @@ def bar_chart(
             )
     parts.append("</svg>")
     return Chart(id=table.id, title=title, alt=alt, svg="".join(parts), table=table)
+
+
+def nice_ceiling(value: float) -> float:
+    """The axis end: 1, 2, 2.5, 4 or 5 times a power of ten, at or above ``value`` (so that
+    quarter ticks are round numbers)."""
+    if value <= 1:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(float(m * power) for m in (1, 2, 2.5, 4, 5, 10) if m * power >= value)
 
 
 def _tick(value: float) -> str:

@@ -20,7 +20,7 @@ class Cell:
 
     @property
     def shown(self) -> str:
-        return "suppressed" if self.suppressed else self.text
+        return self.text
 
 
 def cell(value: object) -> Cell:
@@ -35,7 +35,13 @@ def cell(value: object) -> Cell:
 
 
 def suppressed(reason: str) -> Cell:
+    """A count the owning service hid (disclosure control)."""
     return Cell("suppressed", None, reason)
+
+
+def withheld(reason: str) -> Cell:
+    """A derived figure (a mean, a per cent) the owning service did not give."""
+    return Cell("withheld", None, reason)
 
 
 def _number(value: Number) -> str:
@@ -85,7 +91,7 @@ def to_csv(table: Table) -> str:
 
 def _csv_value(c: Cell) -> str:
     if c.suppressed:
-        return "suppressed"
+        return c.text
     if c.value is not None:
         return str(int(c.value)) if float(c.value).is_integer() else str(c.value)
     return "" if c.text == NO_VALUE else c.text

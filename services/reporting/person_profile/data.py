@@ -10,6 +10,7 @@ from typing import Any
 
 from services.common.errors import NotFound
 from services.reporting.machinery.charts import bar_chart
+from services.reporting.machinery.instruments import Definition, definition_of
 from services.reporting.machinery.report import ReportDocument
 from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell
 from services.reporting.upstream import Upstream
@@ -49,52 +50,6 @@ def change_cell(now: float | None, then: float | None) -> Cell:
     if delta == 0:
         return Cell("no change", 0)
     return Cell(f"{delta:+g} ({'less' if delta < 0 else 'more'} impact)", delta)
-
-
-class Definition:
-    """The labels of an instrument version, from scoring's definition document."""
-
-    def __init__(self, document: Mapping[str, Any]) -> None:
-        self.title = str(document.get("title", "HEF"))
-        self.status = str(document.get("status", ""))
-        self.version = str(document.get("version", ""))
-        self.sections: list[tuple[str, str, list[tuple[str, str]]]] = [
-            (
-                str(s["id"]),
-                str(s.get("title", s["id"])),
-                [(str(i["id"]), str(i.get("text", i["id"]))) for i in s.get("items", [])],
-            )
-            for s in document.get("sections", [])
-        ]
-        self.options: dict[str, str] = {
-            str(o["code"]): str(o.get("label", o["code"]))
-            for scale in document.get("response_scales", [])
-            for o in scale.get("options", [])
-        }
-
-    def section_title(self, section_id: str) -> str:
-        return next((t for s, t, _ in self.sections if s == section_id), section_id)
-
-    def item_text(self, item_id: str) -> str:
-        return next(
-            (text for _, _, items in self.sections for i, text in items if i == item_id), item_id
-        )
-
-
-# Definitions never change once published (a change is a new version): keep them.
-_definitions: dict[tuple[str, str, str], Definition] = {}
-
-
-async def _definition(
-    upstream: Upstream, instrument: str, variant: str, version: str
-) -> Definition:
-    key = (instrument, variant, version)
-    if key not in _definitions:
-        document = await upstream.get(
-            "scoring", f"{SCORING}/instruments/{instrument}/{variant}/{version}"
-        )
-        _definitions[key] = Definition(document)
-    return _definitions[key]
 
 
 def _section_scores(scores: Mapping[str, Any] | None, section_id: str) -> Mapping[str, Any]:
@@ -137,7 +92,7 @@ async def build(upstream: Upstream, request: ProfileRequest) -> ReportDocument:
     wanted = {chosen_id} | {a["id"] for a in (first, previous) if a is not None}
     reads = await asyncio.gather(
         *(upstream.get("scoring", f"{SCORING}/assessments/{a}") for a in sorted(wanted)),
-        _definition(upstream, INSTRUMENT, chosen["variant"], chosen["instrument_version"]),
+        definition_of(upstream, INSTRUMENT, chosen["variant"], chosen["instrument_version"]),
     )
     definition: Definition = reads[-1]
     full: dict[str, Mapping[str, Any]] = {str(r["id"]): r for r in reads[:-1]}
