@@ -15,7 +15,9 @@ Measured, alternately, each ``ROUNDS`` times after a warm-up:
   the JSON answer (``model_dump_json``), as the route does them (no HTTP);
 - ``raw_sql``: the same GROUP BY (trust, quarter, IMD quintile: distinct people,
   assessments, avg and stddev of the score) as one plain statement;
-- ``timeseries``: ``metrics.compute_timeseries`` for the region by month.
+- ``timeseries``: ``metrics.compute_timeseries`` for the region by month;
+- beside them (``detail``): the same summary for one ICB's commissioner (10 trusts) and,
+  at team x quarter x IMD quintile, for one trust's analyst.
 
 ``summary_ratio_to_raw_sql`` is raw SQL p95 / summary p95 (1 = no cost over the query).
 Size: ``EQUITAS_BENCH_AGGREGATION_PEOPLE`` (default 1,000,000; e.g. 20000 for a quick run)
@@ -119,6 +121,15 @@ async def _run(context: BenchContext) -> dict[str, Any]:
             level=Level.trust, period=Period.quarter, by=(Breakdown.imd_quintile,)
         )
         series_query = MetricQuery(level=Level.region, period=Period.month)
+        # Beside the headline: what an ICB's commissioner (10 trusts) and a trust's analyst
+        # (its 5 teams) wait for, the same summary over their own organisation.
+        icb_units = await repository.units_under(conn, [_icb(0)], date.today())
+        icb = ReaderScope(Basis.organisation, _icb(0), Level.icb, icb_units, frozenset())
+        trust_units = await repository.units_under(conn, [_trust(0)], date.today())
+        trust = ReaderScope(Basis.organisation, _trust(0), Level.trust, trust_units, frozenset())
+        team_query = MetricQuery(
+            level=Level.team, period=Period.quarter, by=(Breakdown.imd_quintile,)
+        )
 
         async def summary() -> None:
             answer = await compute_summary(conn, scope, summary_query)
@@ -131,8 +142,15 @@ async def _run(context: BenchContext) -> dict[str, Any]:
             answer = await compute_timeseries(conn, scope, series_query)
             answer.model_dump_json()
 
+        async def icb_summary() -> None:
+            (await compute_summary(conn, icb, summary_query)).model_dump_json()
+
+        async def trust_summary() -> None:
+            (await compute_summary(conn, trust, team_query)).model_dump_json()
+
         timings = await _alternate({"summary": summary, "raw_sql": raw_sql,
-                                    "timeseries": timeseries})  # fmt: skip
+                                    "timeseries": timeseries, "icb_summary": icb_summary,
+                                    "trust_summary": trust_summary})  # fmt: skip
         rows = len((await compute_summary(conn, scope, summary_query)).rows)
     finally:
         await conn.close()
