@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 FUZZ_EXAMPLES ?= 2000
 
-.PHONY: run test install install-python install-frontend install-chromium spa lint typecheck \
+.PHONY: run test install install-python install-frontend install-chromium install-pango spa lint typecheck \
 	openapi check-openapi frontend-check pytest fuzz faults bench demo-data migrate clean
 
 run: install spa  ## Start gateway, IdP, three services, Postgres and demo data
@@ -18,7 +18,7 @@ run: install spa  ## Start gateway, IdP, three services, Postgres and demo data
 
 test: install spa install-chromium lint typecheck check-openapi frontend-check pytest  ## Everything CI runs
 
-install: install-python install-frontend
+install: install-python install-frontend install-pango
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -33,6 +33,14 @@ install-frontend:
 # Browser tests use Debian's chromium, never a downloaded browser.
 install-chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Reporting's PDFs: WeasyPrint needs Pango (Debian's), and the report font (Liberation Sans,
+# metric-compatible with Arial) is Debian's too, never fetched from a CDN.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
+install-pango:
+	@missing=$$(for p in $(PANGO_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	test -z "$$missing" || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)
 
 spa: install-frontend
 	cd frontend && npm run build --silent
