@@ -5,7 +5,14 @@ import { administers, keepsCaseload, seesDashboards, type Me } from '@/lib/acces
 /** The parts of Equitas a role uses, in the order people reach for them. */
 export function navigationFor(me: Me): NavigationItem[] {
   const items: NavigationItem[] = [];
-  if (keepsCaseload(me)) items.push({ label: 'Caseload', href: paths.caseload.getHref() });
+  if (keepsCaseload(me)) {
+    // A person's pages and their assessments are reached from the caseload.
+    items.push({
+      label: 'Caseload',
+      href: paths.caseload.getHref(),
+      alsoUnder: ['/people', '/assessments'],
+    });
+  }
   if (seesDashboards(me)) items.push({ label: 'Dashboards', href: paths.dashboards.getHref() });
   if (administers(me)) items.push({ label: 'Admin', href: paths.admin.root.getHref() });
   items.push({ label: 'Your account', href: paths.home.getHref() });

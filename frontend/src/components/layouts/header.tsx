@@ -24,11 +24,17 @@ function UserIcon() {
 export type NavigationItem = {
   label: string;
   href: string;
+  /** Other paths that belong to this item (e.g. a person's pages to "Caseload"). */
+  alsoUnder?: readonly string[];
 };
 
+const under = (prefix: string, pathname: string) =>
+  pathname === prefix || pathname.startsWith(`${prefix}/`);
+
 /** The item for this page or a page under it ("/admin/audit" is under "/admin"). */
-function isCurrent(href: string, pathname: string): boolean {
-  return pathname === href || pathname.startsWith(`${href}/`);
+function isCurrent(item: NavigationItem, pathname: string): boolean {
+  if (item.href === '/') return pathname === '/';
+  return [item.href, ...(item.alsoUnder ?? [])].some((prefix) => under(prefix, pathname));
 }
 
 function PrimaryNavigation({ items }: { items: readonly NavigationItem[] }) {
@@ -38,7 +44,7 @@ function PrimaryNavigation({ items }: { items: readonly NavigationItem[] }) {
       <div className="nhsuk-header__navigation-container nhsuk-width-container">
         <ul className="nhsuk-header__navigation-list">
           {items.map((item) => {
-            const current = isCurrent(item.href, pathname);
+            const current = isCurrent(item, pathname);
             return (
               <li
                 key={item.href}
