@@ -8,7 +8,8 @@ is safe when two whole-number tables satisfying all of that differ in it.
 The hidden cells split into groups linked by shared lines. A group within one line is settled by
 interval arithmetic. In larger groups, cells the equations alone fix are found by linear algebra
 (no free direction moves them); the rest by integer programming (scipy's HiGHS): a few solves
-pushing many cells at once in fixed pseudo-random directions, then one cell at a time.
+pushing many cells at once in fixed pseudo-random directions, then, cell by cell, a search for
+any table with that cell one above or one below its true value.
 """
 
 from collections.abc import Collection, Mapping, Sequence
@@ -17,12 +18,38 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg import null_space
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
 
 from services.aggregation.disclosure.table import Key, Line
 
 # Solves that push every unsettled cell at once before going cell by cell; fixed directions so
 # the same table always gets the same answer.
 _SWEEPS = 6
+# Branch-and-bound nodes per search. A search that finds no second table within it counts the
+# cell as pinned, so more is hidden: the safe side, and the same answer every time.
+_NODE_LIMIT = 500
+# The work one table may cost: hidden cells linked in one group, and integer programs in all.
+# Past either, the table is too fine for its population to be protected cell by cell, and
+# `TooFine` is raised (the caller withholds it whole). Both are counts, never times, so the
+# same table always gets the same answer.
+MAX_GROUP = 150
+MAX_SEARCHES = 400
+
+
+class TooFine(Exception):
+    """Protecting this table cell by cell would cost more than the limits allow."""
+
+
+class Budget:
+    """Integer programs left for one table (shared by its audit rounds)."""
+
+    def __init__(self, searches: int | None = None) -> None:
+        self.searches = MAX_SEARCHES if searches is None else searches
+
+    def spend(self) -> None:
+        self.searches -= 1
+        if self.searches < 0:
+            raise TooFine(f"more than {MAX_SEARCHES} integer programs")
 
 
 class _Group:
@@ -35,8 +62,10 @@ class _Group:
         upper: NDArray[np.float64],
         rows: NDArray[np.float64],
         right: NDArray[np.float64],
+        budget: Budget,
     ) -> None:
         self.truth, self.lower, self.upper, self.rows, self.right = truth, lower, upper, rows, right
+        self.budget = budget
 
     def pinned(self, enough: int | None) -> list[int]:
         if len(self.rows) == 1:
@@ -59,12 +88,22 @@ class _Group:
                 result.append(i)
         return result
 
-    def _solve(self, objective: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    def _find(
+        self,
+        objective: NDArray[np.float64],
+        lower: NDArray[np.float64] | None = None,
+        upper: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64] | None:
+        """A whole-number table within the bounds (the best found within the node limit)."""
+        self.budget.spend()
         result = milp(
             objective,
             integrality=np.ones(len(self.truth), dtype=np.int64),
-            bounds=Bounds(self.lower, self.upper),
-            constraints=[LinearConstraint(self.rows, self.right, self.right)],
+            bounds=Bounds(
+                self.lower if lower is None else lower, self.upper if upper is None else upper
+            ),
+            constraints=[LinearConstraint(csr_array(self.rows), self.right, self.right)],
+            options={"node_limit": _NODE_LIMIT},
         )
         return None if result.x is None else np.round(result.x)
 
@@ -80,8 +119,7 @@ class _Group:
         determined = self._determined_by_the_lines()
         unsettled = set(range(len(self.truth))) - determined
 
-        def settle(objective: NDArray[np.float64]) -> None:
-            solution = self._solve(objective)
+        def settle(solution: NDArray[np.float64] | None) -> None:
             if solution is not None:
                 unsettled.difference_update(np.flatnonzero(solution != self.truth).tolist())
 
@@ -95,20 +133,21 @@ class _Group:
                 objective[cells] = -1.0 if sweep == 0 else 1.0
             else:
                 objective[cells] = directions.choice([-1.0, 1.0], size=len(cells))
-            settle(objective)
+            settle(self._find(objective))
         found: set[int] = set()
+        nothing = np.zeros(len(self.truth))
         for i in sorted(unsettled):
             if enough is not None and len(found | determined) >= enough:
                 break
-            for sign in (-1.0, 1.0):
-                if i not in unsettled:
-                    break
-                # This cell first; the others still open nudged too, so one solve settles more.
-                objective = np.zeros(len(self.truth))
-                others = sorted(unsettled - {i})
-                objective[others] = directions.choice([-1.0, 1.0], size=len(others))
-                objective[i] = sign * (len(others) + 1)
-                settle(objective)
+            # Any table with this cell one above (or below) its true value will do.
+            if self.truth[i] + 1 <= self.upper[i]:
+                lower = self.lower.copy()
+                lower[i] = self.truth[i] + 1
+                settle(self._find(nothing, lower=lower))
+            if i in unsettled and self.truth[i] - 1 >= self.lower[i]:
+                upper = self.upper.copy()
+                upper[i] = self.truth[i] - 1
+                settle(self._find(nothing, upper=upper))
             if i in unsettled:
                 found.add(i)
         if enough is not None and len(found | determined) >= enough:
@@ -123,11 +162,14 @@ def pinned(
     lines: Sequence[Line],
     threshold: int,
     enough: int | None = None,
+    budget: Budget | None = None,
 ) -> list[Key]:
     """The hidden cells that take one value only in every table consistent with what is shown.
 
     With `enough`, a group's search may stop once it has found that many pinned cells (some
-    others may then go unreported); an empty answer is always complete."""
+    others may then go unreported); an empty answer is always complete. Raises `TooFine` past
+    the limits (`MAX_GROUP`, and the budget's integer programs)."""
+    budget = budget or Budget()
     hidden = [*hidden_small, *hidden_other]
     if not hidden:
         return []
@@ -175,12 +217,15 @@ def pinned(
         for r, (coefficients, _) in enumerate(rows_of):
             for cell, coefficient in coefficients.items():
                 rows[r, position[cell]] = coefficient
+        if len(members) > MAX_GROUP and len(rows_of) > 1:
+            raise TooFine(f"{len(members)} hidden cells linked in one group")
         group = _Group(
             truth=np.array([values[hidden[cell]] for cell in members], dtype=float),
             lower=lower[members],
             upper=upper[members],
             rows=rows,
             right=np.array([right for _, right in rows_of]),
+            budget=budget,
         )
         result.extend(members[j] for j in group.pinned(enough))
     return [hidden[i] for i in sorted(result)]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from services.aggregation.disclosure.audit import pinned
+from services.aggregation.disclosure.audit import Budget, TooFine, pinned
 from services.aggregation.disclosure.table import Category, Key, Line, Table
 from services.aggregation.statistics.suppression import (
     DEFAULT_THRESHOLD,
@@ -19,9 +19,10 @@ class Status(StrEnum):
     ROUNDED = "rounded"  # shown rounded to the nearest 5
     PRIMARY = "primary"  # hidden: 1 to threshold - 1
     SECONDARY = "secondary"  # hidden so that a primary cannot be worked out
+    TOO_FINE = "too_fine"  # hidden with every non-zero cell: the table is too fine to protect
 
 
-HIDDEN = frozenset({Status.PRIMARY, Status.SECONDARY})
+HIDDEN = frozenset({Status.PRIMARY, Status.SECONDARY, Status.TOO_FINE})
 
 # Pinned cells an audit round looks for before hiding more (the last round looks at all): fewer
 # integer programs per round, at the cost of more rounds.
@@ -92,6 +93,10 @@ def _reasons(threshold: int, unit: str) -> dict[Status, str]:
     return {
         Status.PRIMARY: f"fewer than {threshold} {unit}",
         Status.SECONDARY: f"hidden so that a number below {threshold} cannot be worked out from the totals",
+        Status.TOO_FINE: (
+            f"not shown: this breakdown splits too few {unit} too finely to protect each figure; "
+            "ask for fewer breakdowns or a larger unit"
+        ),
     }
 
 
@@ -100,6 +105,7 @@ class _Suppression:
 
     def __init__(self, table: Table, threshold: int) -> None:
         self.threshold = threshold
+        self.budget = Budget()
         self.keys = table.keys()
         self.order = {key: position for position, key in enumerate(self.keys)}
         self.values = table.values()
@@ -179,7 +185,15 @@ class _Suppression:
         then the line rules and the audit run again, until the audit finds nothing pinned."""
         small, other = self.audit_lists()
         found = sorted(
-            pinned(small, other, self.values, self.lines, self.threshold, enough=_ENOUGH),
+            pinned(
+                small,
+                other,
+                self.values,
+                self.lines,
+                self.threshold,
+                enough=_ENOUGH,
+                budget=self.budget,
+            ),
             key=self.order.__getitem__,
         )
         added: set[Key] = set()
@@ -202,10 +216,17 @@ def _statuses(
 ) -> tuple[tuple[Key, Status], ...]:
     # The same table always gets the same answer, so a repeated query is not worked out again.
     state = _Suppression(Table(dimensions, categories, dict(counts)), threshold)
-    while True:
-        state.apply_line_rules()
-        if not state.protect_pinned():
-            break
+    try:
+        while True:
+            state.apply_line_rules()
+            if not state.protect_pinned():
+                break
+    except TooFine:
+        # Every non-zero cell hidden, the grand total too: then any cell, with every total above
+        # it, could be one higher, so none can be worked out (safe by construction).
+        return tuple(
+            (key, Status.ZERO if state.values[key] == 0 else Status.TOO_FINE) for key in state.keys
+        )
     return tuple((key, state.status[key]) for key in state.keys)
 
 
@@ -219,6 +240,9 @@ def protect(
     hidden cells adding up to less than threshold under a shown total; then an integer-programming
     audit hides one more cell beside any hidden cell that is still the only value consistent with
     the shown counts (see `audit`). Shown counts are rounded to the nearest 5; 0 stays 0.
+
+    A table too fine for its population to protect cell by cell within a fixed amount of work
+    (`audit.MAX_GROUP`, `audit.MAX_SEARCHES`) has every non-zero cell hidden as TOO_FINE.
     """
     threshold = whole_count("threshold", threshold)
     if threshold < 1:

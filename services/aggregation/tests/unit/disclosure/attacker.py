@@ -50,9 +50,11 @@ def ranges(
     small: set[Key],
     protecting: set[Key],
     threshold: int,
+    unknown: frozenset[Key] = frozenset(),
 ) -> dict[Key, tuple[int, int]]:
-    """The smallest and largest whole value of each hidden cell over all consistent tables."""
-    hidden = sorted(small | protecting, key=repr)
+    """The smallest and largest whole value of each hidden cell over all consistent tables
+    (`unknown`: hidden cells known only to be non-zero)."""
+    hidden = sorted(small | protecting | unknown, key=repr)
     if not hidden:
         return {}
     position = {key: i for i, key in enumerate(hidden)}
@@ -70,12 +72,12 @@ def ranges(
             rows.append(row)
             right.append(-constant)
     big = 10.0 * max(cells.values()) + 10 * threshold
-    lower = [1.0 if key in small else float(threshold) for key in hidden]
+    lower = [1.0 if key in small or key in unknown else float(threshold) for key in hidden]
     upper = [threshold - 1.0 if key in small else big for key in hidden]
     constraints = [LinearConstraint(np.array(rows), right, right)] if rows else []
     result = {}
     for key in hidden:
-        ends = []
+        ends: list[int] = []
         for sign in (1.0, -1.0):
             objective = np.zeros(len(hidden))
             objective[position[key]] = sign

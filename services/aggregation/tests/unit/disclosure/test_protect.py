@@ -5,6 +5,7 @@ tables stacked over their children."""
 import importlib
 import itertools
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -39,11 +40,14 @@ def assert_nothing_can_be_worked_out(table: Table, threshold: int) -> None:
     protected = protect(table, threshold=threshold)
     cells = attacker.all_cells(table.categories, dict(table.counts))
     assert set(cells) == set(protected.cells)
-    shown, small, protecting = set(), set(), set()
+    shown, small, protecting, unknown = set(), set(), set(), set()
     for key, value in cells.items():
         cell = protected.cell(key)
         assert cell.count == value
-        if 1 <= value < threshold:
+        if cell.status is Status.TOO_FINE:
+            assert value > 0
+            unknown.add(key)
+        elif 1 <= value < threshold:
             assert cell.status is Status.PRIMARY  # every small number hidden, margins too
             small.add(key)
         elif cell.status is Status.SECONDARY:
@@ -58,7 +62,7 @@ def assert_nothing_can_be_worked_out(table: Table, threshold: int) -> None:
             hidden_sum = sum(cells[part] for part in parts if part not in shown)
             assert hidden_sum == 0 or hidden_sum >= threshold, (total, hidden_sum)
     for key, (lowest, highest) in attacker.ranges(
-        table.categories, cells, shown, small, protecting, threshold
+        table.categories, cells, shown, small, protecting, threshold, frozenset(unknown)
     ).items():
         assert lowest < highest, f"{key} (count {cells[key]}) can be worked out: {lowest}"
 
@@ -67,6 +71,25 @@ def assert_nothing_can_be_worked_out(table: Table, threshold: int) -> None:
 @given(table=tables(), threshold=st.sampled_from([8, 6]))
 def test_no_hidden_cell_follows_from_the_totals_and_margins(table: Table, threshold: int) -> None:
     assert_nothing_can_be_worked_out(table, threshold)
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(table=tables())
+def test_a_table_too_fine_to_protect_is_withheld_whole(table: Table) -> None:
+    audit = importlib.import_module("services.aggregation.disclosure.audit")
+    protect_module = importlib.import_module("services.aggregation.disclosure.protect")
+    # The first integer program is one too many.
+    with mock.patch.object(audit, "MAX_SEARCHES", 0):
+        protect_module._statuses.cache_clear()
+        result = protect(table)
+        assert_nothing_can_be_worked_out(table, 8)
+    protect_module._statuses.cache_clear()
+    if any(cell.status is Status.TOO_FINE for cell in result.cells.values()):
+        assert {cell.status for cell in result.cells.values()} <= {Status.TOO_FINE, Status.ZERO}
+        assert result.cell((None,) * len(table.dimensions)).reason == (
+            "not shown: this breakdown splits too few people too finely to protect each "
+            "figure; ask for fewer breakdowns or a larger unit"
+        )
 
 
 @st.composite
