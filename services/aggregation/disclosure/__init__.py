@@ -10,7 +10,7 @@ Build the whole table the response rests on, protect it once, then read cells fr
     protected = protect(table, threshold=8, unit="people")
     cell = protected.cell(("Asian", None))                  # None = all: the Asian row total
     cell.shown       # 0, a multiple of 5, or None when hidden
-    cell.status      # Status.ZERO | ROUNDED | PRIMARY | SECONDARY
+    cell.status      # Status.ZERO | ROUNDED | PRIMARY | SECONDARY | TOO_FINE (HIDDEN: the last 3)
     cell.reason      # words to show instead of a hidden number ("fewer than 8 people")
     protected.withheld(key, ...)                 # reason a mean/rate/CI on these cells is withheld
     protected.proportion_withheld(numerator_key, denominator_key)   # also withheld if n - x small
@@ -23,6 +23,9 @@ Build the whole table the response rests on, protect it once, then read cells fr
   for team -> trust -> ICB.
 - ``protect(table, threshold=8, unit="people") -> ProtectedTable`` (``.cells``, ``.cell(key)``,
   ``.shown(key)``, ``.withheld``, ``.proportion_withheld``, ``.sii_withheld``).
+
+A table too fine to protect cell by cell within a fixed amount of work comes back with every
+non-zero cell TOO_FINE (reason: ask for fewer breakdowns or a larger unit).
 
 Rules the caller must keep (docs/statistics.md, decision 0022): protect the whole table, margins,
 "unknown" and "not stated" included, before filtering what a response shows; read parent and
