@@ -6,6 +6,7 @@ answers. axe-core (WCAG 2.2 AA) on every screen and state reached, reflow at 320
 screenshots under var/screenshots/.
 """
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ def test_clinician_completes_and_submits_a_hef_with_the_keyboard_and_sees_the_pr
     expect(table.get_by_role("row")).to_have_count(len(HEF.sections) + 1)
     for section in HEF.sections:
         expect(table.get_by_role("rowheader", name=section.title)).to_be_visible()
-    expect(page.get_by_test_id("profile-chart")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(r"\(bar chart\)"))).to_be_visible()
     # Every indicator at "no impact": each determinant's level says so.
     expect(table.get_by_role("row").nth(1)).to_contain_text("No impact")
     check_screen(page, "the profile", screenshot, "profile")

@@ -109,9 +109,12 @@ export type ScoreRule = NonNullable<InstrumentDefinition['scoring']>['section_sc
 
 /** A definition the service sent that the SPA cannot draw (a format it does not know). */
 export class UnreadableDefinitionError extends Error {
-  constructor(readonly where: string) {
+  readonly where: string;
+
+  constructor(where: string) {
     super(`The instrument definition cannot be shown (${where})`);
     this.name = 'UnreadableDefinitionError';
+    this.where = where;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { ChartWithTable } from '@/components/charts';
 import { NotFoundOrNoAccess, ProblemSummary } from '@/components/errors';
 import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
@@ -17,7 +18,6 @@ import {
   type SectionFigures,
 } from '../lib/figures';
 
-import { DeterminantBars } from './determinant-bars';
 
 type PersonProfileProps = {
   personId: string;
@@ -107,11 +107,26 @@ export function PersonProfile({ personId, assessmentId, assessmentStatus, defini
           suggested actions are not yet the licence holder&apos;s.
         </p>
       )}
-      {/* The chart first, then the same figures as a table: stacked rather than side by
-          side, so the table keeps its width at every screen size. */}
-      {headline && <DeterminantBars figures={figures} ruleId={headline.id} ruleLabel={headline.label} />}
+      {headline && (
+        <ChartWithTable
+          title={`${headline.label} by ${definition.terms.section}`}
+          valueLabel={headline.label}
+          data={figures
+            .filter((f) => f.scores[headline.id] != null)
+            .map((f) => ({ label: f.section.title, value: f.scores[headline.id] ?? null }))}
+          max={Math.max(0, ...figures.map((f) => f.headlineMax))}
+          notes={[
+            `Higher is more impact. The most each ${definition.terms.section} can score: ${figures
+              .map((f) => `${f.section.title} ${String(f.headlineMax)}`)
+              .join('; ')}.`,
+            ...figures
+              .filter((f) => f.scores[headline.id] == null)
+              .map((f) => `${f.section.title}: not rated (every ${definition.terms.item} not assessed).`),
+          ]}
+        />
+      )}
       <ResponsiveTable
-        caption={`${sectionWord}s: scores and change`}
+        caption={`${sectionWord}s: levels and change`}
         firstCellIsHeader
         testId="profile-table"
         rows={figures}

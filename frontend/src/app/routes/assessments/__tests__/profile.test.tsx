@@ -57,7 +57,13 @@ describe('the profile page', () => {
     await renderApp({ path: '/assessments/a-1/profile', user });
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Wellbeing check profile' }, WAIT)).toBeInTheDocument();
-    const table = await screen.findByRole('table', { name: 'Areas: scores and change' });
+    await screen.findByTestId('profile-table');
+    // The chart and, beside it, its figures; then levels and change.
+    expect(screen.getByRole('img', { name: /Concern score by area \(bar chart\)/ })).toBeInTheDocument();
+    const figures = screen.getByRole('table', { name: 'Concern score by area: figures' });
+    expect(within(figures).getByRole('row', { name: /Home life/ })).toHaveTextContent('3');
+    expect(screen.getByText(/The most each area can score: Home life 4; Friends and family 4/)).toBeInTheDocument();
+    const table = await screen.findByRole('table', { name: 'Areas: levels and change' });
     const home = within(table).getByRole('row', { name: /Home life/ });
     expect(home).toHaveTextContent('Concern score 3');
     expect(home).toHaveTextContent('Change since first 2 higher (worse)');
@@ -66,7 +72,6 @@ describe('the profile page', () => {
     expect(screen.getByTestId('profile-overall')).toHaveTextContent('Total concern3');
     expect(screen.getByText('The home is warm (Home life): worse')).toBeInTheDocument();
     expect(screen.getByTestId('suggested-actions')).toHaveTextContent('Priority: Ask about heating grants. (The home is warm)');
-    expect(screen.getByTestId('profile-chart')).toHaveAttribute('aria-hidden', 'true');
   });
 
   it('says a draft has no profile yet', async () => {
