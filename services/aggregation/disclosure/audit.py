@@ -32,8 +32,8 @@ _NODE_LIMIT = 500
 # Past either, the table is too fine for its population to be protected cell by cell, and
 # `TooFine` is raised (the caller withholds it whole). Both are counts, never times, so the
 # same table always gets the same answer.
-MAX_GROUP = 150
-MAX_SEARCHES = 400
+MAX_GROUP = 400
+MAX_SEARCHES = 150
 
 
 class TooFine(Exception):

@@ -132,11 +132,28 @@ class _Suppression:
         # smallest (least lost), then the table's own order (the same table, the same choice).
         return (sum(value is None for value in key), self.values[key], self.order[key])
 
+    def exposed(self, line: Line) -> bool:
+        """A line hiding exactly one cell, or hiding cells that add up to a small number under
+        a shown total."""
+        hidden = [member for member in line.members if self.hidden(member)]
+        if not hidden:
+            return False
+        return len(hidden) == 1 or (
+            not self.hidden(line.total)
+            and sum(self.values[member] for member in hidden) < self.threshold
+        )
+
+    def mends(self, key: Key) -> int:
+        """How many exposed lines hiding this cell would mend: one cell closing several lines
+        at once hides less in all."""
+        return sum(self.exposed(line) for line in self.lines_of[key])
+
     def hide_one_of(self, candidates: Iterable[Key]) -> bool:
         available = [key for key in candidates if self.status[key] is Status.ROUNDED]
         if not available:
             return False
-        self.status[min(available, key=self.preference)] = Status.SECONDARY
+        chosen = min(available, key=lambda key: (-self.mends(key), *self.preference(key)))
+        self.status[chosen] = Status.SECONDARY
         return True
 
     def apply_line_rules(self) -> None:
@@ -146,14 +163,7 @@ class _Suppression:
         while changed:
             changed = False
             for line in self.lines:
-                hidden = [member for member in line.members if self.hidden(member)]
-                if not hidden:
-                    continue
-                exposed = len(hidden) == 1 or (
-                    not self.hidden(line.total)
-                    and sum(self.values[member] for member in hidden) < self.threshold
-                )
-                if exposed and self.hide_one_of(line.members):
+                if self.exposed(line) and self.hide_one_of(line.members):
                     changed = True
 
     def neighbours(self, key: Key) -> list[Key]:
