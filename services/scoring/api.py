@@ -18,6 +18,11 @@ from services.scoring.feed.routes import router as feed
 from services.scoring.fhir.routes import router as fhir
 from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.routes import router as instruments
+from services.scoring.organisational.board_routes import router as board_tools
+from services.scoring.organisational.feed_routes import router as organisational_feed
+from services.scoring.organisational.heat_routes import router as heat
+from services.scoring.organisational.private_routes import router as private_mode
+from services.scoring.organisational.routes import router as organisational
 from services.scoring.organisations.routes import router as organisations
 from services.scoring.people.caseload import router as caseloads
 from services.scoring.people.routes import router as people
@@ -72,6 +77,11 @@ routers: list[APIRouter] = [
     audit,
     feed,
     fhir,
+    organisational,
+    board_tools,
+    heat,
+    private_mode,
+    organisational_feed,
 ]
 on_startup: list[Hook] = [
     load_reference_data,

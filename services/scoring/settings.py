@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -16,6 +19,10 @@ class ScoringSettings(ServiceSettings):
     service_name: str = "scoring"
     # Keyed HMAC secret for the change feed's person key. Rotating it re-keys every person.
     pseudonymisation_key: str = Field(default=DEV_PSEUDONYMISATION_KEY, min_length=32)
+    # Signs the board self-assessment's private-mode codes (decision 0031); unset, a key
+    # derived from the pseudonymisation key. Changing either makes every earlier link
+    # unreadable: nothing else holds those answers.
+    private_code_key: str | None = Field(default=None, min_length=32)
     fhir_max_bundle_entries: int = 5000
     # Client id -> the identifier system of that EPR's own patient identifiers (a RiO client
     # id, a SystmOne patient id): Patients are matched on it when they have no NHS number
@@ -35,6 +42,12 @@ class ScoringSettings(ServiceSettings):
     allow_synthetic_reference_data: bool = False
     # Mounts /api/scoring/benchmark/* (the benchmark floor); for `make bench` only.
     benchmark_endpoints: bool = False
+
+    def private_code_signing_key(self) -> bytes:
+        if self.private_code_key:
+            return self.private_code_key.encode()
+        derived = hmac.new(self.pseudonymisation_key.encode(), b"private-code:1", hashlib.sha256)
+        return derived.digest()
 
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> "ScoringSettings":
