@@ -140,7 +140,7 @@ def test_team_leads_see_the_dashboards_and_their_caseload(
     staff_api: Callable[[str], StaffApi],
     screenshot: Callable[[Page, str], Path],
 ) -> None:
-    team = make_team(staff_api("org.admin"), {"team.lead": "lead"})
+    team = make_team(staff_api("org.admin"), {"team.lead": "lead"}, name="Dashboard test team")
     lead = staff_api("team.lead")
     person = make_person(lead, team, "Owen", unique_family_name("Dashboard"))
     done = lead.http.post(
@@ -153,12 +153,19 @@ def test_team_leads_see_the_dashboards_and_their_caseload(
         },
     )
     assert done.status_code == 201, done.text
+    # The aggregation service reads the change feed now rather than on its next poll.
+    synced = staff_api("org.admin").http.post("/api/aggregation/feed/sync")
+    assert synced.status_code == 200, synced.text
 
     login(page, public_url, "team.lead")
     menu = page.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link", name="Caseload")).to_be_visible()
     menu.get_by_role("link", name="Dashboards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboards")
+    # The team's one assessed person is too few to show: suppressed, with the reason.
+    panel = page.get_by_test_id("dashboard-panel").filter(has_text=team)
+    expect(panel.get_by_role("table").first).to_contain_text("Suppressed")
+    expect(panel.get_by_role("img").first).to_be_visible()
     check_axe(page, "the dashboards page")
     check_reflow(page, "the dashboards page")
     screenshot(page, "dashboards")
