@@ -129,6 +129,22 @@ async def _bi_token(w: World) -> Call:
     return Call({"token_id": minted.json()["id"]})
 
 
+async def _report_job(w: World, *, finished: bool = False) -> Call:
+    """A report job of the team's lead (who may read the team's aggregates)."""
+    lead = await w.tokens.headers("team.lead")
+    created = await w.gateway.post(
+        "/api/reporting/jobs", json={"report": "hef-summary", "format": "html"}, headers=lead
+    )
+    assert created.status_code == 202, created.text
+    job = created.json()
+    for _ in range(300):
+        if not finished or job["status"] != "queued" and job["status"] != "running":
+            break
+        await asyncio.sleep(0.1)
+        job = (await w.gateway.get(created.headers["location"], headers=lead)).json()
+    return Call({"job_id": job["id"]})
+
+
 async def _static(call: Call) -> Call:
     return call
 
@@ -198,6 +214,20 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "POST /api/aggregation/bi/tokens": _fixed(json={"dataset": "Matrix dataset"}),
     "DELETE /api/aggregation/bi/tokens/{token_id}": _bi_token,
     "GET /api/aggregation/bi/tokens/{token_id}/uses": _bi_token,
+    # Reports: the table names are the report's own; the commissioner pack names its ICB.
+    "GET /api/reporting/people/{person_id}/hef-profile/{table}.csv": _fixed(
+        path_params={"table": "profile"}
+    ),
+    "GET /api/reporting/hef-summary/{table}.csv": _fixed(path_params={"table": "headline"}),
+    "GET /api/reporting/commissioner-pack.pdf": _fixed(params={"icb": "QZZ"}),
+    "GET /api/reporting/commissioner-pack.html": _fixed(params={"icb": "QZZ"}),
+    "GET /api/reporting/commissioner-pack/{table}.csv": _fixed(
+        path_params={"table": "headline"}, params={"icb": "QZZ"}
+    ),
+    "POST /api/reporting/jobs": _fixed(json={"report": "hef-summary", "format": "html"}),
+    "GET /api/reporting/jobs/{job_id}": _report_job,
+    "GET /api/reporting/jobs/{job_id}/result": lambda w: _report_job(w, finished=True),
+    "DELETE /api/reporting/jobs/{job_id}": _report_job,
     "POST /api/scoring/instruments/recompute-diff": _fixed(
         json={"instrument": "hef", "variant": "standard", "version": HEF_VERSION}
     ),

@@ -9,16 +9,19 @@ from fastapi import FastAPI
 
 from services.common.app import ServiceSpec, build_app
 from services.reporting.api import routers
+from services.reporting.jobs.runner import sweep_expired_jobs
 from services.reporting.machinery.render import warm_up
 from services.reporting.settings import ReportingSettings
 
 
 async def _start(app: FastAPI) -> None:
     app.state.report_jobs = set()  # running jobs' tasks, so none is collected mid-way
+    app.state.job_sweeper = asyncio.create_task(sweep_expired_jobs(app.state.sessionmaker))
     await warm_up()
 
 
 async def _stop(app: FastAPI) -> None:
+    app.state.job_sweeper.cancel()
     # A job cut short is marked failed (its requester asks again).
     for task in list(app.state.report_jobs):
         task.cancel()

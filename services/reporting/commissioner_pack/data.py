@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from services.reporting.machinery.report import ReportDocument
 from services.reporting.org_summary.data import SummaryRequest
 from services.reporting.org_summary.data import build as build_summary
+from services.reporting.org_summary.data import check as check_summary
 from services.reporting.upstream import Upstream
 
 
@@ -15,10 +16,16 @@ class PackRequest:
     year: int
 
 
+def _summary(request: PackRequest) -> SummaryRequest:
+    return SummaryRequest(organisation=request.icb, level="trust", year=request.year)
+
+
+async def check(upstream: Upstream, request: PackRequest) -> None:
+    await check_summary(upstream, _summary(request))
+
+
 async def build(upstream: Upstream, request: PackRequest) -> ReportDocument:
-    summary = await build_summary(
-        upstream, SummaryRequest(organisation=request.icb, level="trust", year=request.year)
-    )
+    summary = await build_summary(upstream, _summary(request))
     year = summary.context["year"]
     return replace(
         summary,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query
 
 from services.common.auth import Authenticated
-from services.reporting.commissioner_pack.data import PackRequest, build
+from services.reporting.commissioner_pack.data import PackRequest, build, check
 from services.reporting.machinery.report import Report
 from services.reporting.machinery.routes import report_routes
 from services.reporting.org_summary.data import current_financial_year
@@ -19,6 +19,7 @@ REPORT = Report[PackRequest](
     template="commissioner_pack/template.html",
     tables=SUMMARY.tables,
     build=build,
+    check=check,
 )
 
 

@@ -25,7 +25,7 @@ from services.reporting.db.models import ReportJob
 from services.reporting.jobs.runner import STALE_AFTER, delete_expired, now, run_job
 from services.reporting.jobs.schemas import JobCreate, JobRead
 from services.reporting.machinery.report import Report
-from services.reporting.machinery.routes import upstream_for
+from services.reporting.machinery.routes import BINARY, TEXT, upstream_for
 from services.reporting.org_summary.data import SummaryRequest, current_financial_year
 from services.reporting.org_summary.routes import REPORT as SUMMARY
 from services.reporting.settings import ReportingSettings
@@ -92,7 +92,7 @@ async def _own_job(session: AsyncSession, principal: Principal, job_id: uuid.UUI
     JOBS,
     status_code=202,
     summary="Make an aggregate report in the background",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 503),
 )
 async def create_job(
     body: JobCreate,
@@ -103,6 +103,9 @@ async def create_job(
 ) -> JobRead:
     report = REPORTS[body.report]
     wanted = _report_request(body)
+    upstream = upstream_for(request, principal)
+    if report.check is not None:
+        await report.check(upstream, wanted)  # refused now, as the report itself would be
     settings: ReportingSettings = request.app.state.settings
     job = ReportJob(
         kind=report.name,
@@ -115,7 +118,6 @@ async def create_job(
     async with sessions() as session, session.begin():
         await delete_expired(session)
         session.add(job)
-    upstream = upstream_for(request, principal)
     task = asyncio.create_task(
         run_job(
             sessions,
@@ -148,7 +150,10 @@ async def get_job(job_id: uuid.UUID, principal: Authenticated, sessions: Session
     summary="A finished report job's file (PDF or HTML)",
     response_class=Response,
     responses={
-        200: {"content": {"application/pdf": {}, "text/html": {}}, "description": "The report"},
+        200: {
+            "content": {"application/pdf": {"schema": BINARY}, "text/html": {"schema": TEXT}},
+            "description": "The report",
+        },
         **problem_responses(401, 403, 404, 409, 503),
     },
 )

@@ -20,6 +20,7 @@ from services.reporting.machinery.report import Report, ReportDocument
 log = logging.getLogger("equitas.reporting.jobs")
 # A job still running after this long died with its worker.
 STALE_AFTER = timedelta(minutes=10)
+SWEEP_EVERY_S = 60.0
 
 
 def now() -> datetime:
@@ -93,3 +94,17 @@ async def _failed(
 
 async def delete_expired(session: AsyncSession) -> None:
     await session.execute(delete(ReportJob).where(col(ReportJob.expires_at) < now()))
+
+
+async def sweep_expired_jobs(
+    sessions: async_sessionmaker[AsyncSession], every_s: float = SWEEP_EVERY_S
+) -> None:
+    """Delete expired jobs and their files, every ``every_s`` seconds, in every worker (an
+    expired job is already refused on read: this frees the space)."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            async with sessions() as session, session.begin():
+                await delete_expired(session)
+        except Exception:  # the database may be restarting: try again next time
+            log.warning("expired report jobs not deleted this time", exc_info=False)

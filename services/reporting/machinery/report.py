@@ -38,3 +38,6 @@ class Report(Generic[P]):
     template: str
     tables: tuple[str, ...]
     build: Callable[[Upstream, P], Awaitable[ReportDocument]]
+    # One quick upstream call that is refused exactly when ``build`` would be: a job is
+    # accepted only after it passes, so a caller without access hears so at once.
+    check: Callable[[Upstream, P], Awaitable[None]] | None = None

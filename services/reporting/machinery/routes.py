@@ -20,6 +20,8 @@ PDF = "application/pdf"
 CSV = "text/csv; charset=utf-8"
 # Upstream refusals pass through unchanged; 503 when an upstream cannot be reached.
 REPORT_PROBLEMS = problem_responses(401, 403, 404, 503)
+BINARY = {"type": "string", "format": "binary"}
+TEXT = {"type": "string"}
 
 
 def upstream_for(request: Request, principal: Principal) -> Upstream:
@@ -52,7 +54,10 @@ def report_routes(
         f"{path}.pdf",
         summary=f"{summary}: PDF (PDF/UA-1, tagged)",
         response_class=Response,
-        responses={200: {"content": {PDF: {}}, "description": "The report"}, **REPORT_PROBLEMS},
+        responses={
+            200: {"content": {PDF: {"schema": BINARY}}, "description": "The report"},
+            **REPORT_PROBLEMS,
+        },
         name=f"{report.name.replace('-', '_')}_pdf",
     )
     async def pdf(request: Request, wanted: Params) -> Response:

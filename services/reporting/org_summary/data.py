@@ -105,9 +105,7 @@ class Fetched:
         return list(answer.get("rows", []))
 
 
-async def fetch_summary(
-    upstream: Upstream, request: SummaryRequest
-) -> tuple[dict[str, list[Mapping[str, Any]]], Fetched, Definition]:
+def _base_params(request: SummaryRequest) -> Params:
     start, end, _ = financial_year(request.year)
     base: Params = [
         ("instrument", INSTRUMENT),
@@ -118,6 +116,19 @@ async def fetch_summary(
         base.append(("organisation", request.organisation))
     if request.level:
         base.append(("level", request.level))
+    return base
+
+
+async def check(upstream: Upstream, request: SummaryRequest) -> None:
+    """Refused as the summary would be (aggregation decides)."""
+    params = [*_base_params(request), ("period", "financial_year")]
+    await upstream.get("aggregation", f"{AGGREGATION}/summary", httpx.QueryParams(params))
+
+
+async def fetch_summary(
+    upstream: Upstream, request: SummaryRequest
+) -> tuple[dict[str, list[Mapping[str, Any]]], Fetched, Definition]:
+    base = _base_params(request)
     year = [*base, ("period", "financial_year")]
     asks: dict[str, tuple[str, Params]] = {
         "quarters": ("summary", [*base, ("period", "quarter")]),

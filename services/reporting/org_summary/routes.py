@@ -14,6 +14,7 @@ from services.reporting.org_summary.data import (
     Level,
     SummaryRequest,
     build,
+    check,
     current_financial_year,
 )
 
@@ -31,6 +32,7 @@ REPORT = Report[SummaryRequest](
         "sex",
     ),
     build=build,
+    check=check,
 )
 ORGANISATION = Query(
     description="An ODS or team code: the unit reported on (default: everything you may read)",
