@@ -138,7 +138,7 @@ async def _report_job(w: World, *, finished: bool = False) -> Call:
     assert created.status_code == 202, created.text
     job = created.json()
     for _ in range(300):
-        if not finished or job["status"] != "queued" and job["status"] != "running":
+        if not finished or job["status"] not in ("queued", "running"):
             break
         await asyncio.sleep(0.1)
         job = (await w.gateway.get(created.headers["location"], headers=lead)).json()
