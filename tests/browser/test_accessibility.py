@@ -31,3 +31,20 @@ def test_focus_moves_to_the_heading_on_navigation(
     check_axe(page, "the admin page")
     check_reflow(page, "the admin page")
     screenshot(page, "admin")
+
+
+def test_account_and_not_found_pages_are_accessible(
+    page: Page, public_url: str, screenshot: Callable[[Page, str], Path]
+) -> None:
+    login(page, public_url, "clinician.a")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    expect(page.get_by_test_id("user-name")).to_be_visible()
+    check_axe(page, "your account")
+    check_reflow(page, "your account")
+    screenshot(page, "account")
+
+    page.goto(public_url + "/no-such-page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    check_axe(page, "page not found")
+    check_reflow(page, "page not found")
+    screenshot(page, "not-found")
