@@ -1,0 +1,297 @@
+"""Importing an activity file or pushed rows: whole or not at all, in constant memory.
+
+The upload is spooled to a temporary file (memory up to 1 MiB, then disk), then read in
+batches in a worker thread: each batch is checked row by row (``records.check_row``) and
+written as CSV into a staging table with COPY, all inside one transaction. After the last
+row the staging table's rows move to ``equity_activity`` and the import is recorded as
+``imported``; one refused row anywhere rolls everything back, and every refused row is
+reported (row numbers as a spreadsheet shows them: the header is row 1). Progress
+(``rows_read``) is written to the import's record between batches on a separate connection,
+so ``GET .../imports/{id}`` shows it while the file is read.
+"""
+
+import asyncio
+import csv
+import io
+import json
+import tempfile
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.aggregation.equity.records import (
+    STORED_COLUMNS,
+    HeaderProblem,
+    Layout,
+    RowProblem,
+    check_row,
+    read_header,
+)
+from services.common.direct import direct_connection
+
+BATCH_ROWS = 20_000
+PROBLEMS_KEPT = 100
+MAX_ROWS = 2_000_000
+SPOOL_MEMORY = 1 << 20
+COPY_COLUMNS = ("dataset_id", "import_id", "row_no", *STORED_COLUMNS)
+
+
+class FileUnreadable(ValueError):
+    """The file is not CSV or XLSX as it claims (the message says how)."""
+
+
+@dataclass
+class Outcome:
+    import_id: int
+    status: str = "reading"
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+async def spool(chunks: AsyncIterator[bytes], limit: int) -> IO[bytes]:
+    """The request body in a temporary file (constant memory); ``OverflowError`` past
+    ``limit`` bytes."""
+    file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            file.close()
+            raise OverflowError
+        file.write(chunk)
+    file.seek(0)
+    return file
+
+
+def csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        sample = text.read(4096)
+        text.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        yield from csv.reader(text, delimiter=delimiter, strict=True)
+    except UnicodeDecodeError:
+        raise FileUnreadable("The file is not UTF-8 text; save it as CSV UTF-8") from None
+    except csv.Error as exc:
+        raise FileUnreadable(f"The file is not valid CSV ({exc})") from None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def xlsx_rows(path: Path) -> Iterator[list[str]]:
+    """The first worksheet's rows as text (dates as ISO dates, whole numbers without .0)."""
+    from python_calamine import CalamineError, load_workbook
+
+    try:
+        workbook = load_workbook(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        for row in sheet.iter_rows():
+            yield [_cell(v) for v in row]
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileUnreadable("The file is not a readable XLSX workbook") from exc
+
+
+def json_rows(rows: Sequence[dict[str, Any]]) -> Iterator[list[str]]:
+    """Pushed rows as a file: a header of every key used, then each row's cells."""
+    headers = sorted({k for r in rows for k in r})
+    yield headers
+    for r in rows:
+        yield [_cell(r.get(h)) for h in headers]
+
+
+def _copy_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list):
+        return "{" + ",".join(value) + "}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class Batch:
+    csv: bytes
+    rows: int
+    problems: list[RowProblem]
+    rejected: int
+    done: bool
+
+
+class Checker:
+    """Reads rows from ``source`` in batches, each checked and written as COPY CSV."""
+
+    def __init__(
+        self,
+        source: Iterator[list[str]],
+        layout: Layout,
+        key: bytes | None,
+        dataset_id: int,
+        import_id: int,
+        first_row: int,
+    ) -> None:
+        self.source = source
+        self.layout = layout
+        self.key = key
+        self.prefix = f"{dataset_id},{import_id},"
+        self.row = first_row - 1
+        self.clean = True
+
+    def next_batch(self) -> Batch:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        problems: list[RowProblem] = []
+        rejected = rows = 0
+        done = False
+        for cells in self.source:
+            self.row += 1
+            if not any(c.strip() for c in cells):
+                continue  # a blank line (Excel leaves them at the end) is no record
+            rows += 1
+            checked = check_row(self.layout, cells, self.row, self.key)
+            if isinstance(checked, list):
+                rejected += 1
+                problems.extend(checked)
+                self.clean = False
+            elif self.clean:
+                out.write(self.prefix + str(self.row) + ",")
+                writer.writerow([_copy_value(checked[c]) for c in STORED_COLUMNS])
+            if rows >= BATCH_ROWS:
+                break
+        else:
+            done = True
+        return Batch(out.getvalue().encode(), rows, problems, rejected, done)
+
+
+async def start_import(
+    conn: asyncpg.Connection, dataset_id: int, source: str, started_by: str
+) -> int:
+    found = await conn.fetchval(
+        "INSERT INTO equity_import (dataset_id, source, status, started_by, started_at) "
+        "VALUES ($1, $2, 'reading', $3, $4) RETURNING id",
+        dataset_id,
+        source,
+        started_by,
+        datetime.now(UTC),
+    )
+    return int(found)
+
+
+def _problems_json(problems: Sequence[RowProblem]) -> str:
+    return json.dumps([{"row": p.row, "column": p.column, "message": p.message} for p in problems])
+
+
+async def finish_refused(
+    engine: AsyncEngine, outcome: Outcome, header: Sequence[HeaderProblem] = ()
+) -> None:
+    problems = [RowProblem(1, h.column, h.message) for h in header] or outcome.problems
+    outcome.status = "rejected"
+    async with direct_connection(engine) as conn:
+        await conn.execute(
+            "UPDATE equity_import SET status = 'rejected', rows_read = $2, rows_imported = 0, "
+            "rows_rejected = $3, problems = $4::jsonb, finished_at = $5 WHERE id = $1",
+            outcome.import_id,
+            outcome.rows_read,
+            outcome.rows_rejected,
+            _problems_json(problems[:PROBLEMS_KEPT]),
+            datetime.now(UTC),
+        )
+
+
+async def run_import(
+    engine: AsyncEngine,
+    rows: Iterator[list[str]],
+    *,
+    dataset_id: int,
+    import_id: int,
+    may_pseudonymise: bool,
+    key: bytes | None,
+) -> Outcome | list[HeaderProblem]:
+    """Import every row or none. Header problems come back as a list (nothing read)."""
+    outcome = Outcome(import_id)
+    header = await asyncio.to_thread(next, rows, None)
+    if header is None:
+        return [HeaderProblem("file", "is empty: it needs a header row and at least one row")]
+    while header and not header[-1].strip():
+        header.pop()  # spreadsheets pad the header row with empty cells
+    layout = read_header(header, may_pseudonymise=may_pseudonymise)
+    if isinstance(layout, list):
+        return layout
+    checker = Checker(rows, layout, key, dataset_id, import_id, first_row=2)
+    async with direct_connection(engine) as conn, direct_connection(engine) as progress:
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            await conn.execute(
+                "CREATE TEMP TABLE equity_staging (LIKE equity_activity) ON COMMIT DROP"
+            )
+            while True:
+                batch = await asyncio.to_thread(checker.next_batch)
+                outcome.rows_read += batch.rows
+                outcome.rows_rejected += batch.rejected
+                room = max(PROBLEMS_KEPT - len(outcome.problems), 0)
+                outcome.problems.extend(batch.problems[:room])
+                if checker.clean and batch.csv:
+                    await conn.copy_to_table(
+                        "equity_staging",
+                        source=io.BytesIO(batch.csv),
+                        columns=list(COPY_COLUMNS),
+                        format="csv",
+                    )
+                if outcome.rows_read > MAX_ROWS:
+                    outcome.problems.append(
+                        RowProblem(checker.row, "*", f"the file has more than {MAX_ROWS} rows")
+                    )
+                    outcome.rows_rejected += 1
+                    break
+                if batch.done:
+                    break
+                await progress.execute(
+                    "UPDATE equity_import SET rows_read = $2 WHERE id = $1",
+                    import_id,
+                    outcome.rows_read,
+                )
+            if outcome.rows_read == 0:
+                outcome.problems.append(RowProblem(2, "*", "the file has no rows under its header"))
+            if outcome.problems:
+                await transaction.rollback()
+                await finish_refused(engine, outcome)
+                return outcome
+            await conn.execute("INSERT INTO equity_activity SELECT * FROM equity_staging")
+            await conn.execute(
+                "UPDATE equity_import SET status = 'imported', rows_read = $2, "
+                "rows_imported = $2, finished_at = $3 WHERE id = $1",
+                import_id,
+                outcome.rows_read,
+                datetime.now(UTC),
+            )
+            await transaction.commit()
+        except BaseException:
+            await transaction.rollback()
+            raise
+    outcome.status = "imported"
+    outcome.rows_imported = outcome.rows_read
+    return outcome
