@@ -32,7 +32,7 @@ def test_break_glass_add_then_the_admin_withdraws_it(
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     admin = staff_api("org.admin")
-    team_a = make_team(admin, {"clinician.a": "member"}, name="North team")
+    team_a = make_team(admin, {"clinician.a": "member", "team.lead": "lead"}, name="North team")
     team_b = make_team(admin, {"clinician.b": "member"}, name="South team")
     family = unique_family_name("Glass")
     person = make_person(staff_api("clinician.a"), team_a, "Tomos", family)
@@ -60,6 +60,15 @@ def test_break_glass_add_then_the_admin_withdraws_it(
     screenshot(page, "break-glass-added")
     added.get_by_role("link", name=f"Tomos {family}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Tomos {family}")
+
+    # The lead of the team that cares for the person is shown it on their caseload page.
+    lead = new_context().new_page()
+    login(lead, public_url, "team.lead")
+    lead.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseload").click()
+    seen = lead.locator("li.nhsuk-card").filter(has_text=f"Team {team_b}")
+    expect(seen).to_contain_text(REASON)
+    check_axe(lead, "the lead's caseload with break-glass access")
+    screenshot(lead, "break-glass-lead")
 
     other = new_context().new_page()
     login(other, public_url, "org.admin")

@@ -1,5 +1,6 @@
 import { PageTitle } from '@/components/seo/page-title';
-import { BreakGlassPage } from '@/features/admin/components/break-glass-page';
+import { BackToAdmin } from '@/features/admin/components/back-to-admin';
+import { BreakGlassList } from '@/features/break-glass/components/break-glass-list';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
@@ -10,7 +11,9 @@ export default function AdminBreakGlassRoute() {
       {() => (
         <>
           <PageTitle title="Break-glass access" />
-          <BreakGlassPage />
+          <BackToAdmin />
+          <h1 className="nhsuk-heading-l">Break-glass access</h1>
+          <BreakGlassList />
         </>
       )}
     </Guard>

@@ -11,7 +11,6 @@ import { formatDateTime } from '@/lib/format';
 
 import { useBreakGlass, useRevokeBreakGlass, type BreakGlass } from '../api/break-glass';
 
-import { BackToAdmin } from './back-to-admin';
 
 const MIN_REASON = 5;
 
@@ -76,13 +75,23 @@ function Revoke({ entry }: { entry: BreakGlass }) {
   );
 }
 
-/** Break-glass access in the last 30 days: who, for whom, why; withdrawing it. */
-export function BreakGlassPage() {
+type BreakGlassListProps = {
+  /** The level of each entry's heading: 2 on its own page, 3 inside a section. */
+  headingLevel?: 2 | 3;
+  /** Where to read more about a person: the audit log (administrators) or nowhere. */
+  auditLink?: boolean;
+};
+
+/**
+ * Break-glass access in the last 30 days: who, for whom, why; withdrawing it. The API
+ * lists the whole organisation to administrators and, to team leads, access others gained
+ * to the people their teams care for.
+ */
+export function BreakGlassList({ headingLevel = 2, auditLink = true }: BreakGlassListProps) {
   const entries = useBreakGlass();
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <>
-      <BackToAdmin />
-      <h1 className="nhsuk-heading-l">Break-glass access</h1>
       <p className="nhsuk-body">
         Staff who added someone to their team&apos;s caseload while another team cared for
         them, in the last 30 days, with the reason they gave. Withdrawing access takes the
@@ -100,9 +109,9 @@ export function BreakGlassPage() {
           {entries.data.map((entry) => (
             <li key={`${entry.team_code}/${entry.person_id}`} className="nhsuk-card">
               <div className="nhsuk-card__content">
-                <h2 className="nhsuk-card__heading nhsuk-heading-s">
+                <Heading className="nhsuk-card__heading nhsuk-heading-s">
                   Team {entry.team_code}, {formatDateTime(entry.added_at)}
-                </h2>
+                </Heading>
                 <dl className="nhsuk-summary-list">
                   <div className="nhsuk-summary-list__row">
                     <dt className="nhsuk-summary-list__key">Reason given</dt>
@@ -119,9 +128,13 @@ export function BreakGlassPage() {
                   <div className="nhsuk-summary-list__row">
                     <dt className="nhsuk-summary-list__key">Person</dt>
                     <dd className="nhsuk-summary-list__value">
-                      <Link to={paths.admin.audit.getHref({ person: entry.person_id })}>
-                        See the audit log for {entry.person_id}
-                      </Link>
+                      {auditLink ? (
+                        <Link to={paths.admin.audit.getHref({ person: entry.person_id })}>
+                          See the audit log for {entry.person_id}
+                        </Link>
+                      ) : (
+                        <Link to={paths.person.getHref(entry.person_id)}>See their record</Link>
+                      )}
                     </dd>
                   </div>
                 </dl>
