@@ -15,6 +15,7 @@ from benchmarks import (
     aggregation_feed,
     aggregation_metrics,
     fhir_ingest,
+    reports,
     scoring_submit,
     spa_caseload,
     spa_hef,
@@ -30,6 +31,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "spa_caseload": spa_caseload.run,
     "aggregation_feed": aggregation_feed.run,
     "aggregation_metrics": aggregation_metrics.run,
+    "reports": reports.run,
 }
 
 
