@@ -54,6 +54,14 @@ def test_profile_shows_change_and_actions_and_an_amendment_is_kept_with_its_reas
     expect(page.get_by_test_id("suggested-actions").first).to_be_visible()
     check_screen(page, "the profile with change", screenshot, "profile")
 
+    # The PDF for the care record, from the reporting service with the user's own token.
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download the profile (PDF) for the care record").click()
+    download = downloading.value
+    assert download.suggested_filename == "hef-profile-2026-03-10.pdf"
+    assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+    expect(page.get_by_text("The PDF has been downloaded.")).to_be_visible()
+
     page.get_by_role("link", name="See the answers").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted assessment")
     check_screen(page, "a submitted assessment", screenshot, "submitted")

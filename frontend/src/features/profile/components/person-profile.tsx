@@ -18,6 +18,8 @@ import {
   type SectionFigures,
 } from '../lib/figures';
 
+import { DownloadPdf } from './download-pdf';
+
 
 type PersonProfileProps = {
   personId: string;
@@ -101,6 +103,14 @@ export function PersonProfile({ personId, assessmentId, assessmentStatus, defini
         Higher figures mean more impact on the person&apos;s health. Change is a description,
         not a measured effect of care.
       </p>
+      {profile.instrument === 'hef' && (
+        // Reporting renders HEF profiles only.
+        <DownloadPdf
+          personId={personId}
+          assessmentId={profile.latest.id}
+          assessedOn={profile.latest.assessed_on}
+        />
+      )}
       {definition.status === 'provisional' && (
         <p className="nhsuk-body-s">
           This uses a provisional definition of {definition.title}: its wording, scores and

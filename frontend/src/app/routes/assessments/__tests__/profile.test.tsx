@@ -74,6 +74,14 @@ describe('the profile page', () => {
     expect(screen.getByTestId('suggested-actions')).toHaveTextContent('Priority: Ask about heating grants. (The home is warm)');
   });
 
+  it('offers the PDF only for HEF, and says plainly when reporting cannot make it', async () => {
+    fakeScoring(submitted, { history });
+    await renderApp({ path: '/assessments/a-1/profile', user });
+    await screen.findByTestId('profile-table', {}, WAIT);
+    // The made-up instrument is not HEF: reporting renders HEF profiles only.
+    expect(screen.queryByRole('link', { name: /Download the profile/ })).not.toBeInTheDocument();
+  });
+
   it('says a draft has no profile yet', async () => {
     fakeScoring(draftAssessment(), { history });
     await renderApp({ path: '/assessments/a-1/profile', user });
