@@ -60,7 +60,9 @@ def test_another_teams_clinician_cannot_open_the_person_and_the_admin_sees_the_a
     expect(table).to_be_visible()
     rows = table.locator("tbody tr")
     expect(rows.first).to_contain_text("Refused")
-    expect(rows.first).to_contain_text(DEMO_UIDS["clinician.b"].uid)
+    expect(rows.first).to_contain_text(
+        f"{DEMO_UIDS['clinician.b'].name} ({DEMO_UIDS['clinician.b'].uid})"
+    )
     expect(rows.first).to_contain_text(person["id"])
     assert "outcome=refused" in other.url
     assert person["id"] in other.url

@@ -1,9 +1,15 @@
 import { PageTitle } from '@/components/seo/page-title';
+import { useStaffNames } from '@/features/admin/api/staff-names';
 import { BackToAdmin } from '@/features/admin/components/back-to-admin';
 import { BreakGlassList } from '@/features/break-glass/components/break-glass-list';
 import { administers } from '@/lib/access';
 
 import { Guard } from '../guard';
+
+function BreakGlassWithNames() {
+  const nameOf = useStaffNames();
+  return <BreakGlassList nameOf={nameOf} />;
+}
 
 export default function AdminBreakGlassRoute() {
   return (
@@ -13,7 +19,7 @@ export default function AdminBreakGlassRoute() {
           <PageTitle title="Break-glass access" />
           <BackToAdmin />
           <h1 className="nhsuk-heading-l">Break-glass access</h1>
-          <BreakGlassList />
+          <BreakGlassWithNames />
         </>
       )}
     </Guard>

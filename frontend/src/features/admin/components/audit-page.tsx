@@ -13,6 +13,7 @@ import { paths } from '@/config/paths';
 import { formatDateTime } from '@/lib/format';
 
 import { useAudit, type AuditEntry } from '../api/audit';
+import { useStaffNames } from '../api/staff-names';
 import {
   checkSearch,
   NO_FILTERS,
@@ -88,6 +89,7 @@ export function AuditPage() {
   const search = readSearch(params);
   const valid = checkSearch(search).length === 0;
   const audit = useAudit(toFilters(search), valid);
+  const nameOf = useStaffNames();
   const entries = (audit.data?.pages.flatMap((p) => p.items) ?? []).filter((e) =>
     onOrBefore(e.at, search.to),
   );
@@ -126,8 +128,8 @@ export function AuditPage() {
               header: 'Who',
               cell: (e: AuditEntry) => (
                 <Link to={filterBy({ actor: e.actor_subject })}>
-                  {e.actor_kind === 'user' ? 'User ' : 'System '}
-                  {e.actor_subject}
+                  {nameOf(e.actor_subject) ?? (e.actor_kind === 'user' ? 'User' : 'System')}{' '}
+                  ({e.actor_subject})
                 </Link>
               ),
             },

@@ -9,6 +9,7 @@ import { formatDateTime } from '@/lib/format';
 
 import { useAudit, type AuditEntry } from '../api/audit';
 import { useRestoreAssessment } from '../api/restore';
+import { useStaffNames } from '../api/staff-names';
 
 import { BackToAdmin } from './back-to-admin';
 
@@ -36,6 +37,7 @@ export function RestorePage() {
   const deletions = useAudit({ action: 'delete' });
   const restores = useAudit({ action: 'restore' });
   const restore = useRestoreAssessment();
+  const nameOf = useStaffNames();
   const [id, setId] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   const [done, setDone] = useState<string[]>([]);
@@ -95,7 +97,7 @@ export function RestorePage() {
                 <div className="nhsuk-card__content">
                   <h3 className="nhsuk-card__heading nhsuk-heading-s">Assessment {assessmentId}</h3>
                   <p className="nhsuk-body-s">
-                    Deleted {formatDateTime(entry.at)} by user {entry.actor_subject}. Reason: {reason}
+                    Deleted {formatDateTime(entry.at)} by {nameOf(entry.actor_subject) ?? `user ${entry.actor_subject}`}. Reason: {reason}
                   </p>
                   <RestoreButton
                     assessmentId={assessmentId}

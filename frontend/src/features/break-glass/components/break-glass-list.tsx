@@ -78,8 +78,10 @@ function Revoke({ entry }: { entry: BreakGlass }) {
 type BreakGlassListProps = {
   /** The level of each entry's heading: 2 on its own page, 3 inside a section. */
   headingLevel?: 2 | 3;
-  /** Where to read more about a person: the audit log (administrators) or nowhere. */
+  /** Where to read more about a person: the audit log (administrators) or their record. */
   auditLink?: boolean;
+  /** A member of staff's name from their user ID, when known. */
+  nameOf?: (subject: string) => string | undefined;
 };
 
 /**
@@ -87,7 +89,11 @@ type BreakGlassListProps = {
  * lists the whole organisation to administrators and, to team leads, access others gained
  * to the people their teams care for.
  */
-export function BreakGlassList({ headingLevel = 2, auditLink = true }: BreakGlassListProps) {
+export function BreakGlassList({
+  headingLevel = 2,
+  auditLink = true,
+  nameOf = () => undefined,
+}: BreakGlassListProps) {
   const entries = useBreakGlass();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
@@ -119,7 +125,11 @@ export function BreakGlassList({ headingLevel = 2, auditLink = true }: BreakGlas
                   </div>
                   <div className="nhsuk-summary-list__row">
                     <dt className="nhsuk-summary-list__key">Added by</dt>
-                    <dd className="nhsuk-summary-list__value">User {entry.added_by ?? 'not known'}</dd>
+                    <dd className="nhsuk-summary-list__value">
+                      {entry.added_by === null
+                        ? 'Not known'
+                        : (nameOf(entry.added_by) ?? `User ${entry.added_by}`)}
+                    </dd>
                   </div>
                   <div className="nhsuk-summary-list__row">
                     <dt className="nhsuk-summary-list__key">Teams caring for them</dt>
