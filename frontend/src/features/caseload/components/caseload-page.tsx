@@ -99,6 +99,7 @@ export function CaseloadPage({ teams }: CaseloadPageProps) {
       {people.length > 0 && (
         <CaseloadTable
           people={people}
+          teamName={(code) => teams.find((t) => t.code === code)?.name ?? code}
           caption={searching ? 'People matching your search' : 'People on your teams’ caseloads'}
         />
       )}

@@ -40,9 +40,12 @@ export function ReviewDue({ due, today }: { due: string | null | undefined; toda
 export function CaseloadTable({
   people,
   caption,
+  teamName = (code) => code,
 }: {
   people: readonly PersonSummary[];
   caption: string;
+  /** A team's name from its code, for the caller's own teams. */
+  teamName?: (code: string) => string;
 }) {
   const today = todayInEngland();
   const columns: TableColumn<PersonSummary>[] = [
@@ -58,7 +61,7 @@ export function CaseloadTable({
     { header: 'Date of birth', cell: (p) => formatDate(p.birth_date) },
     { header: 'Last assessment', cell: (p) => <LastAssessment person={p} /> },
     { header: 'Review due', cell: (p) => <ReviewDue due={p.review_due} today={today} /> },
-    { header: 'Teams', cell: (p) => p.teams.join(', ') },
+    { header: 'Teams', cell: (p) => p.teams.map(teamName).join(', ') },
   ];
   return (
     <ResponsiveTable
