@@ -2,8 +2,8 @@
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import IO, Annotated, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import IO, Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -11,18 +11,34 @@ from pydantic import Field
 
 from services.aggregation.access.auth import scope_of
 from services.aggregation.access.scope import ReaderScope
-from services.aggregation.equity import access, imports
+from services.aggregation.equity import access, analysis, imports, queries
 from services.aggregation.equity.records import HeaderProblem, RowProblem
 from services.aggregation.equity.schemas import (
     ActivityRows,
+    Completeness,
     DatasetCreate,
     DatasetRead,
+    Engagement,
+    EngagementRow,
+    Evaluation,
+    EvaluationRow,
+    FieldCompleteness,
+    Figure,
+    Gap,
     ImportRead,
+    InequalityIndex,
+    ReferenceCreate,
+    ReferenceRead,
+    Representation,
+    RepresentationRow,
     RowRefusal,
+    StepRead,
+    StepWrite,
+    Summary,
 )
 from services.aggregation.equity.settings import equity_settings
 from services.aggregation.statistics import suppress_count
-from services.common.auth import Credentials, Principal, current_principal
+from services.common.auth import Credentials, Principal, current_principal, require
 from services.common.direct import direct_connection
 from services.common.errors import (
     FieldProblem,
@@ -35,6 +51,7 @@ from services.common.errors import (
 )
 from services.common.input_rules import BIGINT_MAX
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
+from services.common.permissions import Permission
 
 router = APIRouter(
     prefix="/api/aggregation/equity",
@@ -70,7 +87,7 @@ class AfterId(CursorPosition):
 
 
 DATASET_SELECT = """
-SELECT d.id, d.unit_code, d.title, d.created_at,
+SELECT d.id, d.unit_code, d.title, d.plus_groups, d.created_at,
        (SELECT count(*) FROM equity_activity a WHERE a.dataset_id = d.id) AS records,
        (SELECT min(referral_date) FROM equity_activity a WHERE a.dataset_id = d.id) AS first_referral,
        (SELECT max(referral_date) FROM equity_activity a WHERE a.dataset_id = d.id) AS last_referral
@@ -83,6 +100,7 @@ def _dataset_read(row: asyncpg.Record, caller: Caller) -> DatasetRead:
         id=row["id"],
         unit_code=row["unit_code"],
         title=row["title"],
+        plus_groups=list(row["plus_groups"]),
         created_at=row["created_at"],
         records=suppress_count(int(row["records"])),
         first_referral=row["first_referral"],
@@ -125,12 +143,21 @@ async def create_dataset(
             "administrator of a trust, for it or its teams",
             errors=[FieldProblem(field="body.unit_code", message="is not a unit you may write")],
         )
+    problems = []
+    for at, group in enumerate(body.plus_groups):
+        try:
+            queries.check_plus_group(group)
+        except queries.BadPlusGroup as exc:
+            problems.append(FieldProblem(field=f"body.plus_groups[{at}]", message=str(exc)))
+    if problems:
+        raise InvalidInput("A PLUS group is not one this service can define", errors=problems)
     async with direct_connection(request.app.state.engine) as conn:
         new_id = await conn.fetchval(
-            "INSERT INTO equity_dataset (unit_code, title, created_by, created_at) "
-            "VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO equity_dataset (unit_code, title, plus_groups, created_by, created_at) "
+            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
             body.unit_code,
             body.title,
+            sorted(set(body.plus_groups)),
             caller.principal.subject,
             datetime.now(UTC),
         )
@@ -359,3 +386,477 @@ async def get_import(
     if row is None or not access.may_write(caller.principal, caller.scope, dataset["unit_code"]):
         raise NotFound("No such import of this dataset")
     return _import_read(row)
+
+
+# Analyses --------------------------------------------------------------------------------
+
+Breakdown = Literal[
+    "imd_quintile", "imd_decile", "core20", "core20plus", "inclusion_health", "quarter",
+    "ethnic_group", "ethnic_category", "age_band", "sex", "religion", "sexual_orientation",
+    "carer", "disability", "military_service", "pregnancy", "interpreter_needed",
+]  # fmt: skip
+ClinicalArea = Literal[
+    "maternity", "severe_mental_illness", "chronic_respiratory", "early_cancer",
+    "hypertension", "asthma", "diabetes", "epilepsy", "oral_health", "mental_health",
+]  # fmt: skip
+Measure = Literal["opt_in", "dna", "drop_out", "length_of_stay", "outcome_change"]
+SUMMARY_BREAKDOWNS: tuple[str, ...] = (
+    "imd_quintile",
+    "core20plus",
+    "ethnic_group",
+    "age_band",
+    "sex",
+)
+ANALYSIS_CAVEATS = [
+    "Figures describe this service's recorded activity; they are not a performance measure.",
+    "Counts are rounded to the nearest 5 and counts of 1 to 7 hidden, so totals may not add up.",
+    "Unknown and not stated values are kept apart; many unknowns can hide an inequality.",
+]
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date | None
+    end: date | None
+    clinical_area: str | None
+
+    def filters(self) -> queries.Filters:
+        return queries.Filters(self.start, self.end, self.clinical_area)
+
+
+def window(
+    from_: Annotated[date | None, Query(alias="from", description="Referrals on or after")] = None,
+    to: Annotated[date | None, Query(description="Referrals on or before")] = None,
+    clinical_area: Annotated[
+        ClinicalArea | None, Query(description="Only records with this tag")
+    ] = None,
+) -> Window:
+    if from_ is not None and to is not None and to < from_:
+        raise InvalidInput(
+            "The period ends before it starts",
+            errors=[FieldProblem(field="query.to", message="is before from")],
+        )
+    return Window(from_, to, clinical_area)
+
+
+Windowed = Annotated[Window, Depends(window)]
+
+
+async def _dataset_for_analysis(
+    request: Request, caller: Caller, dataset_id: int
+) -> asyncpg.Record:
+    async with direct_connection(request.app.state.engine) as conn:
+        return await readable_dataset(conn, caller, dataset_id)
+
+
+def _engagement(dataset: asyncpg.Record, by: str, groups: list[Any]) -> Engagement:
+    result = analysis.engagement(by, groups)
+    return Engagement(
+        dataset_id=dataset["id"],
+        unit_code=dataset["unit_code"],
+        caveats=ANALYSIS_CAVEATS,
+        by=by,
+        rows=[EngagementRow.model_validate(r) for r in result.rows],
+        total=EngagementRow.model_validate(result.total),
+        inequality=[
+            InequalityIndex(measure=m, sii=Figure.model_validate(s), rii=Figure.model_validate(r))
+            for m, (s, r) in result.sii.items()
+        ],
+    )
+
+
+@router.get(
+    "/datasets/{dataset_id}/engagement",
+    summary="Opt-in, DNA, drop-out, length of stay and outcome change by group",
+    responses=problem_responses(404),
+)
+async def get_engagement(
+    caller: EquityCaller,
+    dataset_id: DatasetId,
+    request: Request,
+    period: Windowed,
+    by: Breakdown = "imd_quintile",
+) -> Engagement:
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        groups = await queries.group_totals(
+            conn, dataset_id, by, dataset["plus_groups"], period.filters()
+        )
+    return await asyncio.to_thread(_engagement, dataset, by, groups)
+
+
+def _completeness_rows(counts: dict[str, dict[tuple[str, str], int]], by: str) -> list[Any]:
+    rows = []
+    for field_name, by_group in counts.items():
+        rows.extend(analysis.completeness(by, field_name, by_group))
+    return analysis.mark_least_complete(rows)
+
+
+@router.get(
+    "/datasets/{dataset_id}/completeness",
+    summary="Recorded, not stated and not known per field (and per group; by=quarter: over time)",
+    responses=problem_responses(404),
+)
+async def get_completeness(
+    caller: EquityCaller,
+    dataset_id: DatasetId,
+    request: Request,
+    period: Windowed,
+    by: Breakdown | None = None,
+) -> Completeness:
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        counts = await queries.completeness_counts(
+            conn, dataset_id, by, dataset["plus_groups"], period.filters()
+        )
+    rows = await asyncio.to_thread(_completeness_rows, counts, by or "all")
+    return Completeness(
+        dataset_id=dataset_id,
+        unit_code=dataset["unit_code"],
+        caveats=ANALYSIS_CAVEATS,
+        by=by,
+        rows=[FieldCompleteness.model_validate(r) for r in rows],
+    )
+
+
+@router.get(
+    "/datasets/{dataset_id}/representation",
+    summary="Each group's share of the service's people against a reference population",
+    responses=problem_responses(404),
+)
+async def get_representation(
+    caller: EquityCaller,
+    dataset_id: DatasetId,
+    request: Request,
+    period: Windowed,
+    reference: Annotated[int, Query(ge=1, le=BIGINT_MAX, description="A reference population")],
+    catchment_only: Annotated[
+        bool, Query(description="Count only people living in the reference's areas")
+    ] = False,
+) -> Representation:
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        ref = await conn.fetchrow(
+            "SELECT id, dimension FROM equity_reference_population WHERE id = $1", reference
+        )
+        if ref is None:
+            raise NotFound(
+                "No such reference population",
+                errors=[FieldProblem(field="query.reference", message="does not exist")],
+            )
+        by = ref["dimension"]
+        if by not in queries.BREAKDOWN_NAMES:
+            raise InvalidInput(
+                "The reference population's groups are not a breakdown of activity data",
+                errors=[FieldProblem(field="query.reference", message="has an unknown dimension")],
+            )
+        counts = await conn.fetch(
+            "SELECT category, sum(people)::bigint AS people FROM equity_reference_count "
+            "WHERE population_id = $1 GROUP BY category",
+            reference,
+        )
+        areas = None
+        if catchment_only:
+            areas = [
+                r["area_code"]
+                for r in await conn.fetch(
+                    "SELECT DISTINCT area_code FROM equity_reference_count WHERE population_id = $1",
+                    reference,
+                )
+            ]
+        observed = await queries.observed_counts(
+            conn, dataset_id, by, dataset["plus_groups"], period.filters(), areas
+        )
+    rows = analysis.representation(by, observed, {r["category"]: int(r["people"]) for r in counts})
+    return Representation(
+        dataset_id=dataset_id,
+        unit_code=dataset["unit_code"],
+        caveats=[
+            *ANALYSIS_CAVEATS,
+            "Proportional representation is a starting point: a group with greater need may "
+            "need to be over-represented for equitable access.",
+            "Not stated and not known are left out of both sides of the comparison.",
+        ],
+        by=by,
+        reference_id=reference,
+        rows=[RepresentationRow.model_validate(r) for r in rows],
+        absent_groups=[r.category for r in rows if r.absent],
+    )
+
+
+@router.get(
+    "/datasets/{dataset_id}/evaluation",
+    summary="Before against after an intervention date, per group, and whether the gap narrowed",
+    responses=problem_responses(404),
+)
+async def get_evaluation(
+    caller: EquityCaller,
+    dataset_id: DatasetId,
+    request: Request,
+    intervention: Annotated[date, Query(description="The date the change was made")],
+    measure: Measure = "dna",
+    by: Breakdown = "imd_quintile",
+    baseline_from: Annotated[
+        date | None, Query(description="Baseline starts (default: all)")
+    ] = None,
+    after_to: Annotated[date | None, Query(description="After period ends (default: all)")] = None,
+    focus: Annotated[
+        str | None,
+        Query(pattern=r"^[a-z0-9_\-+]{1,24}$", description="The group the change is for"),
+    ] = None,
+    clinical_area: ClinicalArea | None = None,
+) -> Evaluation:
+    if baseline_from is not None and baseline_from >= intervention:
+        raise InvalidInput(
+            "The baseline must start before the intervention",
+            errors=[
+                FieldProblem(field="query.baseline_from", message="is not before intervention")
+            ],
+        )
+    if after_to is not None and after_to < intervention:
+        raise InvalidInput(
+            "The after period must end after the intervention",
+            errors=[FieldProblem(field="query.after_to", message="is before intervention")],
+        )
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        plus = dataset["plus_groups"]
+        before = await queries.group_totals(
+            conn, dataset_id, by, plus,
+            queries.Filters(baseline_from, intervention - timedelta(days=1), clinical_area),
+        )  # fmt: skip
+        after = await queries.group_totals(
+            conn, dataset_id, by, plus, queries.Filters(intervention, after_to, clinical_area)
+        )
+    result = await asyncio.to_thread(analysis.evaluation, by, measure, before, after, focus)
+    return Evaluation(
+        dataset_id=dataset_id,
+        unit_code=dataset["unit_code"],
+        caveats=[*ANALYSIS_CAVEATS, *analysis.CAVEATS],
+        by=by,
+        measure=measure,
+        baseline_from=baseline_from,
+        intervention=intervention,
+        after_to=after_to,
+        rows=[EvaluationRow.model_validate(r) for r in result.rows],
+        gap=Gap.model_validate(result.gap) if result.gap is not None else None,
+    )
+
+
+@router.get(
+    "/datasets/{dataset_id}/summary",
+    summary="The equity summary: completeness of every field, and engagement by IMD quintile, "
+    "Core20PLUS, ethnic group, age band and sex",
+    responses=problem_responses(404),
+)
+async def get_summary(
+    caller: EquityCaller, dataset_id: DatasetId, request: Request, period: Windowed
+) -> Summary:
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        plus = dataset["plus_groups"]
+        counts = await queries.completeness_counts(conn, dataset_id, None, plus, period.filters())
+        grouped = {
+            by: await queries.group_totals(conn, dataset_id, by, plus, period.filters())
+            for by in SUMMARY_BREAKDOWNS
+        }
+
+    def build() -> Summary:
+        return Summary(
+            dataset_id=dataset_id,
+            unit_code=dataset["unit_code"],
+            caveats=ANALYSIS_CAVEATS,
+            completeness=[
+                FieldCompleteness.model_validate(r) for r in _completeness_rows(counts, "all")
+            ],
+            engagement=[_engagement(dataset, by, groups) for by, groups in grouped.items()],
+        )
+
+    return await asyncio.to_thread(build)
+
+
+# Reference populations -------------------------------------------------------------------
+
+OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation_admin))]
+
+
+@router.post(
+    "/reference-populations",
+    status_code=201,
+    summary="Load a census-style reference population (area x group counts) for a catchment",
+)
+async def create_reference(
+    admin: OrganisationAdmin, body: ReferenceCreate, request: Request
+) -> ReferenceRead:
+    if body.dimension not in queries.BREAKDOWN_NAMES:
+        raise InvalidInput(
+            "The groups must be a breakdown of activity data",
+            errors=[
+                FieldProblem(
+                    field="body.dimension",
+                    message="is not one of " + ", ".join(queries.BREAKDOWN_NAMES),
+                )
+            ],
+        )
+    seen: set[tuple[str, str]] = set()
+    for at, c in enumerate(body.counts):
+        if (c.area_code, c.category) in seen:
+            raise InvalidInput(
+                "An area and group appear twice",
+                errors=[
+                    FieldProblem(field=f"body.counts[{at}]", message="repeats an area and group")
+                ],
+            )
+        seen.add((c.area_code, c.category))
+    async with direct_connection(request.app.state.engine) as conn, conn.transaction():
+        new_id = await conn.fetchval(
+            "INSERT INTO equity_reference_population (title, dimension, created_by, created_at) "
+            "VALUES ($1, $2, $3, $4) RETURNING id",
+            body.title,
+            body.dimension,
+            admin.subject,
+            datetime.now(UTC),
+        )
+        await conn.copy_records_to_table(
+            "equity_reference_count",
+            records=[(new_id, c.area_code, c.category, c.people) for c in body.counts],
+            columns=["population_id", "area_code", "category", "people"],
+        )
+        row = await conn.fetchrow(REFERENCE_SELECT + " WHERE p.id = $1", new_id)
+    return _reference_read(row)
+
+
+REFERENCE_SELECT = """
+SELECT p.id, p.title, p.dimension, p.created_at,
+       (SELECT count(DISTINCT area_code) FROM equity_reference_count c WHERE c.population_id = p.id)
+           AS areas,
+       (SELECT COALESCE(sum(people), 0) FROM equity_reference_count c WHERE c.population_id = p.id)
+           AS people
+FROM equity_reference_population p
+"""
+
+
+def _reference_read(row: asyncpg.Record) -> ReferenceRead:
+    return ReferenceRead(
+        id=row["id"],
+        title=row["title"],
+        dimension=row["dimension"],
+        areas=int(row["areas"]),
+        people=int(row["people"]),
+        created_at=row["created_at"],
+    )
+
+
+@router.get(
+    "/reference-populations",
+    summary="Reference populations (published census figures: any reader may use any)",
+)
+async def list_references(caller: EquityCaller, request: Request) -> list[ReferenceRead]:
+    async with direct_connection(request.app.state.engine) as conn:
+        rows = await conn.fetch(REFERENCE_SELECT + " ORDER BY p.id DESC LIMIT 200")
+    return [_reference_read(r) for r in rows]
+
+
+# The action plan -------------------------------------------------------------------------
+
+STEP_COLUMNS = (
+    "stage", "action", "owner_role", "starts_on", "due_on", "status", "analysis", "breakdown",
+    "category",
+)  # fmt: skip
+
+
+INSERT_STEP = (
+    "INSERT INTO equity_action_step (unit_code, dataset_id, "  # noqa: S608 - our columns
+    + ", ".join(STEP_COLUMNS)
+    + ", created_by, created_at, updated_at) VALUES ($1, $2, "
+    + ", ".join(f"${i + 3}" for i in range(len(STEP_COLUMNS) + 2))
+    + f", ${len(STEP_COLUMNS) + 4}) RETURNING *"
+)
+UPDATE_STEP = (
+    "UPDATE equity_action_step SET "  # noqa: S608 - our columns
+    + ", ".join(f"{k} = ${i + 3}" for i, k in enumerate(STEP_COLUMNS))
+    + f", updated_at = ${len(STEP_COLUMNS) + 3} WHERE id = $1 AND dataset_id = $2 RETURNING *"
+)
+
+
+def _step_read(row: asyncpg.Record) -> StepRead:
+    return StepRead(
+        **{k: row[k] for k in (*STEP_COLUMNS, "id", "dataset_id", "created_at", "updated_at")}
+    )
+
+
+def _check_step(body: StepWrite) -> None:
+    if body.starts_on and body.due_on and body.due_on < body.starts_on:
+        raise InvalidInput(
+            "The step is due before it starts",
+            errors=[FieldProblem(field="body.due_on", message="is before starts_on")],
+        )
+
+
+@router.get(
+    "/datasets/{dataset_id}/steps",
+    summary="The service's health-inequalities action plan, step by step",
+    responses=problem_responses(404),
+)
+async def list_steps(
+    caller: EquityCaller, dataset_id: DatasetId, request: Request
+) -> list[StepRead]:
+    async with direct_connection(request.app.state.engine) as conn:
+        await readable_dataset(conn, caller, dataset_id)
+        rows = await conn.fetch(
+            "SELECT * FROM equity_action_step WHERE dataset_id = $1 ORDER BY id", dataset_id
+        )
+    return [_step_read(r) for r in rows]
+
+
+@router.post(
+    "/datasets/{dataset_id}/steps",
+    status_code=201,
+    summary="Add a step to the action plan (structured fields only: decision 0033)",
+    responses=problem_responses(404),
+)
+async def create_step(
+    caller: EquityCaller, dataset_id: DatasetId, body: StepWrite, request: Request
+) -> StepRead:
+    _check_step(body)
+    now = datetime.now(UTC)
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        _writable(caller, dataset)
+        row = await conn.fetchrow(
+            INSERT_STEP,
+            dataset["unit_code"],
+            dataset_id,
+            *[getattr(body, k) for k in STEP_COLUMNS],
+            caller.principal.subject,
+            now,
+        )
+    return _step_read(row)
+
+
+@router.put(
+    "/datasets/{dataset_id}/steps/{step_id}",
+    summary="Change a step of the action plan (its status, dates, owner)",
+    responses=problem_responses(404),
+)
+async def update_step(
+    caller: EquityCaller,
+    dataset_id: DatasetId,
+    step_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)],
+    body: StepWrite,
+    request: Request,
+) -> StepRead:
+    _check_step(body)
+    async with direct_connection(request.app.state.engine) as conn:
+        dataset = await readable_dataset(conn, caller, dataset_id)
+        _writable(caller, dataset)
+        row = await conn.fetchrow(
+            UPDATE_STEP,
+            step_id,
+            dataset_id,
+            *[getattr(body, k) for k in STEP_COLUMNS],
+            datetime.now(UTC),
+        )
+    if row is None:
+        raise NotFound("No such step in this dataset's action plan")
+    return _step_read(row)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.aggregation.hierarchy.schemas import CODE_PATTERN
 from services.common.input_rules import PlainText
@@ -16,12 +16,19 @@ Cell = str | int | float | bool | None
 class DatasetCreate(BaseModel):
     unit_code: UnitCode = Field(description="The team or organisation whose activity this is")
     title: Label = Field(description="A short label for the dataset, e.g. 'MSK physio 2025-26'")
+    plus_groups: list[Annotated[str, Field(max_length=64)]] = Field(
+        default=[],
+        max_length=20,
+        description="The service's PLUS groups (Core20PLUS5) as characteristic:code, e.g. "
+        "ethnic_group:black_or_black_british, inclusion_group:homelessness, disability:yes",
+    )
 
 
 class DatasetRead(BaseModel):
     id: int
     unit_code: str
     title: str
+    plus_groups: list[str]
     created_at: datetime
     records: int | None = Field(
         description="Activity records imported, rounded to 5; null when fewer than 8"
@@ -54,3 +61,207 @@ class ImportRead(BaseModel):
     problems: list[RowRefusal] = Field(description="The first 100 refusals")
     started_at: datetime
     finished_at: datetime | None
+
+
+# Analyses ------------------------------------------------------------------------------
+
+FROM_ATTRIBUTES = ConfigDict(from_attributes=True)
+
+
+class Figure(BaseModel):
+    """A rate, proportion, mean or ratio with its interval; null with ``withheld`` saying why
+    when a count it rests on is hidden."""
+
+    model_config = FROM_ATTRIBUTES
+    value: float | None
+    lower: float | None
+    upper: float | None
+    method: str | None
+    withheld: str | None
+
+
+class Shown(BaseModel):
+    """A count as published: 0, a multiple of 5, or null with the reason."""
+
+    model_config = FROM_ATTRIBUTES
+    value: int | None
+    reason: str | None
+
+
+class Difference(BaseModel):
+    model_config = FROM_ATTRIBUTES
+    value: float | None
+    lower: float | None
+    upper: float | None
+    p_value: float | None
+    withheld: str | None
+
+
+class Method(BaseModel):
+    confidence: float = 0.95
+    proportions: str = "Wilson score interval"
+    means: str = "Student's t interval"
+    ratios: str = "observed/expected with exact (fewer than 10) or Byar's limits"
+    differences: str = (
+        "Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's "
+        "change by difference in differences (normal approximation, z-test)"
+    )
+    inequality: str = "PHE slope and relative index of inequality across IMD quintiles"
+    suppression: str = (
+        "counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on "
+        "the whole table; figures withheld where their counts are hidden"
+    )
+
+
+class Envelope(BaseModel):
+    dataset_id: int
+    unit_code: str
+    method: Method = Method()
+    caveats: list[str]
+
+
+class EngagementRow(BaseModel):
+    model_config = FROM_ATTRIBUTES
+    category: str
+    referrals: Shown
+    figures: dict[str, Figure] = Field(
+        description="opt_in, dna, drop_out (proportions 0-1), length_of_stay (days), "
+        "outcome_change (after minus before)"
+    )
+
+
+class InequalityIndex(BaseModel):
+    measure: str
+    sii: Figure
+    rii: Figure
+
+
+class Engagement(Envelope):
+    by: str
+    rows: list[EngagementRow]
+    total: EngagementRow
+    inequality: list[InequalityIndex] = Field(description="Across IMD quintiles (by=imd_quintile)")
+
+
+class FieldCompleteness(BaseModel):
+    model_config = FROM_ATTRIBUTES
+    field: str
+    group: str
+    records: Shown
+    recorded: Shown
+    not_stated: Shown
+    not_known: Shown
+    not_recorded_percent: Figure
+    least_complete: bool
+
+
+class Completeness(Envelope):
+    by: str | None
+    rows: list[FieldCompleteness]
+
+
+class RepresentationRow(BaseModel):
+    model_config = FROM_ATTRIBUTES
+    category: str
+    observed: Shown
+    reference_people: int
+    expected: float | None
+    observed_share: Figure
+    reference_share: float
+    ratio: Figure
+    absent: bool
+
+
+class Representation(Envelope):
+    by: str
+    reference_id: int
+    rows: list[RepresentationRow]
+    absent_groups: list[str] = Field(description="Groups of the reference with no one in the data")
+
+
+class EvaluationRow(BaseModel):
+    model_config = FROM_ATTRIBUTES
+    category: str
+    before_people: Shown
+    after_people: Shown
+    before: Figure
+    after: Figure
+    change: Difference
+
+
+class Gap(BaseModel):
+    model_config = FROM_ATTRIBUTES
+    focus: str
+    before: Figure
+    after: Figure
+    change: Difference
+    narrowed: bool | None
+    verdict: str
+
+
+class Evaluation(Envelope):
+    by: str
+    measure: str
+    baseline_from: date | None
+    intervention: date
+    after_to: date | None
+    rows: list[EvaluationRow]
+    gap: Gap | None
+
+
+class Summary(Envelope):
+    completeness: list[FieldCompleteness]
+    engagement: list[Engagement]
+
+
+# Reference populations and the action plan ----------------------------------------------
+
+
+class ReferenceCount(BaseModel):
+    area_code: Annotated[str, Field(pattern=r"^[A-Z][0-9]{8}$")]
+    category: Annotated[str, Field(pattern=r"^[a-z0-9_\-+]{1,24}$")]
+    people: int = Field(ge=0, le=100_000_000)
+
+
+class ReferenceCreate(BaseModel):
+    title: Label
+    dimension: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,24}$")]
+    counts: list[ReferenceCount] = Field(min_length=1, max_length=40_000)
+
+
+class ReferenceRead(BaseModel):
+    id: int
+    title: str
+    dimension: str
+    areas: int
+    people: int
+    created_at: datetime
+
+
+Stage = Literal["focus", "understanding", "adjustment", "evaluation", "staff_development"]
+StepStatus = Literal["planned", "in_progress", "done", "stopped"]
+Action = Literal[
+    "improve_recording", "community_engagement", "literature_review", "patient_insight",
+    "pathway_adjustment", "reasonable_adjustment", "outreach", "interpreter_access",
+    "digital_inclusion", "appointment_flexibility", "evaluate_change", "staff_training", "other",
+]  # fmt: skip
+Analysis = Literal["completeness", "representation", "engagement", "evaluation"]
+
+
+class StepWrite(BaseModel):
+    stage: Stage
+    action: Action
+    owner_role: Label = Field(description="The role that owns the step, e.g. 'Service manager'")
+    starts_on: date | None = None
+    due_on: date | None = None
+    status: StepStatus = "planned"
+    analysis: Analysis | None = Field(None, description="The analysis that motivated it")
+    breakdown: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,24}$")] | None = None
+    category: Annotated[str, Field(pattern=r"^[a-z0-9_\-+]{1,24}$")] | None = None
+
+
+class StepRead(StepWrite):
+    id: int
+    dataset_id: int
+    created_at: datetime
+    updated_at: datetime

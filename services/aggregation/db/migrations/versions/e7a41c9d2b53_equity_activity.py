@@ -26,6 +26,10 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
         sa.Column("unit_code", sa.String(length=64), nullable=False),
         sa.Column("title", sa.String(length=80), nullable=False),
+        # The service's PLUS groups (Core20PLUS5) as "column:code" conditions.
+        sa.Column(
+            "plus_groups", postgresql.ARRAY(sa.Text()), nullable=False, server_default="{}"
+        ),
         sa.Column("created_by", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
