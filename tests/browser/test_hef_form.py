@@ -63,8 +63,23 @@ def test_clinician_completes_and_submits_a_hef_with_the_keyboard_and_sees_the_pr
     staff_api: Callable[[str], StaffApi],
     screenshot: Screenshot,
 ) -> None:
+    """From the caseload to the profile with Tab, Space, Enter and typing only (the login on
+    the IdP's page is the fixture's)."""
     clinician, person = _team_with_person(staff_api)
-    login(page, public_url, "clinician.a", f"/people/{person['id']}/assessments/new")
+    login(page, public_url, "clinician.a", "/caseload")
+
+    # The caseload: find the person by name, open them, start a HEF.
+    expect(page.get_by_role("heading", level=1, name="Your caseload")).to_be_visible()
+    tab_to(page, page.get_by_label("Search your caseload by name or NHS number"))
+    page.keyboard.type(person["family_name"])
+    page.keyboard.press("Enter")
+    link = page.get_by_role("link", name=f"{person['family_name'].upper()}, Rowan")
+    expect(page.get_by_test_id("caseload-table").locator("tbody tr")).to_have_count(1)
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{public_url}/people/{person['id']}")
+    tab_to(page, page.get_by_test_id("start-assessment"))
+    page.keyboard.press("Enter")
 
     # Start: episode type and date (today is filled in), then Enter on "Start assessment".
     expect(page.get_by_role("heading", level=1, name="Start an assessment")).to_be_visible()
