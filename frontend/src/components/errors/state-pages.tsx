@@ -35,14 +35,22 @@ export function NotFoundOrNoAccess({ what = 'person' }: { what?: string }) {
         The address may be wrong, the record may have been removed, or it belongs to a team
         you are not in.
       </p>
-      <p className="nhsuk-body">
-        If another team cares for this person and you need to see their record, find them by
-        NHS number on your caseload page and give a reason. Your request is recorded and
-        shown to that team&apos;s lead.
-      </p>
-      <p className="nhsuk-body">
-        <Link to={paths.caseload.getHref()}>Go to your caseload</Link>
-      </p>
+      {what === 'person' ? (
+        <>
+          <p className="nhsuk-body">
+            If another team cares for this person and you need to see their record, add them
+            by NHS number on your caseload page and give a reason. Your request is recorded
+            and shown to that team&apos;s lead.
+          </p>
+          <p className="nhsuk-body">
+            <Link to={paths.caseload.getHref()}>Go to your caseload</Link>
+          </p>
+        </>
+      ) : (
+        <p className="nhsuk-body">
+          <Link to={paths.home.getHref()}>Go to your account</Link>
+        </p>
+      )}
     </>
   );
 }
