@@ -14,7 +14,11 @@ from services.common.permissions import Permission
 
 
 def may_read(scope: ReaderScope, unit_code: str) -> bool:
-    return unit_code == scope.organisation_code or scope.may_read_unit(unit_code)
+    """The unit's figures are the caller's to read: a lead's own teams; an organisation
+    role's organisation itself (which the hierarchy may not list yet) and everything under it."""
+    if scope.basis is Basis.organisation and unit_code == scope.organisation_code:
+        return True
+    return scope.may_read_unit(unit_code)
 
 
 def may_write(principal: Principal, scope: ReaderScope, unit_code: str) -> bool:

@@ -15,26 +15,26 @@ from services.aggregation.equity import access, analysis, imports, queries
 from services.aggregation.equity.records import HeaderProblem, RowProblem
 from services.aggregation.equity.schemas import (
     ActivityRows,
-    Completeness,
     DatasetCreate,
     DatasetRead,
-    Engagement,
-    EngagementRow,
-    Evaluation,
-    EvaluationRow,
-    FieldCompleteness,
-    Figure,
-    Gap,
+    EquityCompleteness,
+    EquityEngagement,
+    EquityEngagementRow,
+    EquityEvaluation,
+    EquityEvaluationRow,
+    EquityFieldCompleteness,
+    EquityFigure,
+    EquityGap,
+    EquityInequalityIndex,
+    EquityReferenceCreate,
+    EquityReferenceRead,
+    EquityRepresentation,
+    EquityRepresentationRow,
+    EquityStepRead,
+    EquityStepWrite,
+    EquitySummary,
     ImportRead,
-    InequalityIndex,
-    ReferenceCreate,
-    ReferenceRead,
-    Representation,
-    RepresentationRow,
     RowRefusal,
-    StepRead,
-    StepWrite,
-    Summary,
 )
 from services.aggregation.equity.settings import equity_settings
 from services.aggregation.statistics import suppress_count
@@ -174,9 +174,7 @@ async def list_datasets(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[DatasetRead]:
     after = decode_cursor(cursor, AfterId)
-    readable = sorted({caller.scope.organisation_code} | set(caller.scope.unit_codes)) + list(
-        caller.scope.team_codes
-    )
+    readable = [caller.scope.organisation_code, *caller.scope.unit_codes, *caller.scope.team_codes]
     async with direct_connection(request.app.state.engine) as conn:
         rows = await conn.fetch(
             DATASET_SELECT + " WHERE d.unit_code = ANY($1::text[]) AND ($2::text IS NULL OR "
@@ -449,17 +447,19 @@ async def _dataset_for_analysis(
         return await readable_dataset(conn, caller, dataset_id)
 
 
-def _engagement(dataset: asyncpg.Record, by: str, groups: list[Any]) -> Engagement:
+def _engagement(dataset: asyncpg.Record, by: str, groups: list[Any]) -> EquityEngagement:
     result = analysis.engagement(by, groups)
-    return Engagement(
+    return EquityEngagement(
         dataset_id=dataset["id"],
         unit_code=dataset["unit_code"],
         caveats=ANALYSIS_CAVEATS,
         by=by,
-        rows=[EngagementRow.model_validate(r) for r in result.rows],
-        total=EngagementRow.model_validate(result.total),
+        rows=[EquityEngagementRow.model_validate(r) for r in result.rows],
+        total=EquityEngagementRow.model_validate(result.total),
         inequality=[
-            InequalityIndex(measure=m, sii=Figure.model_validate(s), rii=Figure.model_validate(r))
+            EquityInequalityIndex(
+                measure=m, sii=EquityFigure.model_validate(s), rii=EquityFigure.model_validate(r)
+            )
             for m, (s, r) in result.sii.items()
         ],
     )
@@ -476,7 +476,7 @@ async def get_engagement(
     request: Request,
     period: Windowed,
     by: Breakdown = "imd_quintile",
-) -> Engagement:
+) -> EquityEngagement:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
         groups = await queries.group_totals(
@@ -503,19 +503,19 @@ async def get_completeness(
     request: Request,
     period: Windowed,
     by: Breakdown | None = None,
-) -> Completeness:
+) -> EquityCompleteness:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
         counts = await queries.completeness_counts(
             conn, dataset_id, by, dataset["plus_groups"], period.filters()
         )
     rows = await asyncio.to_thread(_completeness_rows, counts, by or "all")
-    return Completeness(
+    return EquityCompleteness(
         dataset_id=dataset_id,
         unit_code=dataset["unit_code"],
         caveats=ANALYSIS_CAVEATS,
         by=by,
-        rows=[FieldCompleteness.model_validate(r) for r in rows],
+        rows=[EquityFieldCompleteness.model_validate(r) for r in rows],
     )
 
 
@@ -533,7 +533,7 @@ async def get_representation(
     catchment_only: Annotated[
         bool, Query(description="Count only people living in the reference's areas")
     ] = False,
-) -> Representation:
+) -> EquityRepresentation:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
         ref = await conn.fetchrow(
@@ -568,7 +568,7 @@ async def get_representation(
             conn, dataset_id, by, dataset["plus_groups"], period.filters(), areas
         )
     rows = analysis.representation(by, observed, {r["category"]: int(r["people"]) for r in counts})
-    return Representation(
+    return EquityRepresentation(
         dataset_id=dataset_id,
         unit_code=dataset["unit_code"],
         caveats=[
@@ -579,7 +579,7 @@ async def get_representation(
         ],
         by=by,
         reference_id=reference,
-        rows=[RepresentationRow.model_validate(r) for r in rows],
+        rows=[EquityRepresentationRow.model_validate(r) for r in rows],
         absent_groups=[r.category for r in rows if r.absent],
     )
 
@@ -605,7 +605,7 @@ async def get_evaluation(
         Query(pattern=r"^[a-z0-9_\-+]{1,24}$", description="The group the change is for"),
     ] = None,
     clinical_area: ClinicalArea | None = None,
-) -> Evaluation:
+) -> EquityEvaluation:
     if baseline_from is not None and baseline_from >= intervention:
         raise InvalidInput(
             "The baseline must start before the intervention",
@@ -629,7 +629,7 @@ async def get_evaluation(
             conn, dataset_id, by, plus, queries.Filters(intervention, after_to, clinical_area)
         )
     result = await asyncio.to_thread(analysis.evaluation, by, measure, before, after, focus)
-    return Evaluation(
+    return EquityEvaluation(
         dataset_id=dataset_id,
         unit_code=dataset["unit_code"],
         caveats=[*ANALYSIS_CAVEATS, *analysis.CAVEATS],
@@ -638,8 +638,8 @@ async def get_evaluation(
         baseline_from=baseline_from,
         intervention=intervention,
         after_to=after_to,
-        rows=[EvaluationRow.model_validate(r) for r in result.rows],
-        gap=Gap.model_validate(result.gap) if result.gap is not None else None,
+        rows=[EquityEvaluationRow.model_validate(r) for r in result.rows],
+        gap=EquityGap.model_validate(result.gap) if result.gap is not None else None,
     )
 
 
@@ -651,7 +651,7 @@ async def get_evaluation(
 )
 async def get_summary(
     caller: EquityCaller, dataset_id: DatasetId, request: Request, period: Windowed
-) -> Summary:
+) -> EquitySummary:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
         plus = dataset["plus_groups"]
@@ -661,13 +661,13 @@ async def get_summary(
             for by in SUMMARY_BREAKDOWNS
         }
 
-    def build() -> Summary:
-        return Summary(
+    def build() -> EquitySummary:
+        return EquitySummary(
             dataset_id=dataset_id,
             unit_code=dataset["unit_code"],
             caveats=ANALYSIS_CAVEATS,
             completeness=[
-                FieldCompleteness.model_validate(r) for r in _completeness_rows(counts, "all")
+                EquityFieldCompleteness.model_validate(r) for r in _completeness_rows(counts, "all")
             ],
             engagement=[_engagement(dataset, by, groups) for by, groups in grouped.items()],
         )
@@ -686,8 +686,8 @@ OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation
     summary="Load a census-style reference population (area x group counts) for a catchment",
 )
 async def create_reference(
-    admin: OrganisationAdmin, body: ReferenceCreate, request: Request
-) -> ReferenceRead:
+    admin: OrganisationAdmin, body: EquityReferenceCreate, request: Request
+) -> EquityReferenceRead:
     if body.dimension not in queries.BREAKDOWN_NAMES:
         raise InvalidInput(
             "The groups must be a breakdown of activity data",
@@ -736,8 +736,8 @@ FROM equity_reference_population p
 """
 
 
-def _reference_read(row: asyncpg.Record) -> ReferenceRead:
-    return ReferenceRead(
+def _reference_read(row: asyncpg.Record) -> EquityReferenceRead:
+    return EquityReferenceRead(
         id=row["id"],
         title=row["title"],
         dimension=row["dimension"],
@@ -751,7 +751,7 @@ def _reference_read(row: asyncpg.Record) -> ReferenceRead:
     "/reference-populations",
     summary="Reference populations (published census figures: any reader may use any)",
 )
-async def list_references(caller: EquityCaller, request: Request) -> list[ReferenceRead]:
+async def list_references(caller: EquityCaller, request: Request) -> list[EquityReferenceRead]:
     async with direct_connection(request.app.state.engine) as conn:
         rows = await conn.fetch(REFERENCE_SELECT + " ORDER BY p.id DESC LIMIT 200")
     return [_reference_read(r) for r in rows]
@@ -779,13 +779,13 @@ UPDATE_STEP = (
 )
 
 
-def _step_read(row: asyncpg.Record) -> StepRead:
-    return StepRead(
+def _step_read(row: asyncpg.Record) -> EquityStepRead:
+    return EquityStepRead(
         **{k: row[k] for k in (*STEP_COLUMNS, "id", "dataset_id", "created_at", "updated_at")}
     )
 
 
-def _check_step(body: StepWrite) -> None:
+def _check_step(body: EquityStepWrite) -> None:
     if body.starts_on and body.due_on and body.due_on < body.starts_on:
         raise InvalidInput(
             "The step is due before it starts",
@@ -800,7 +800,7 @@ def _check_step(body: StepWrite) -> None:
 )
 async def list_steps(
     caller: EquityCaller, dataset_id: DatasetId, request: Request
-) -> list[StepRead]:
+) -> list[EquityStepRead]:
     async with direct_connection(request.app.state.engine) as conn:
         await readable_dataset(conn, caller, dataset_id)
         rows = await conn.fetch(
@@ -816,8 +816,8 @@ async def list_steps(
     responses=problem_responses(404),
 )
 async def create_step(
-    caller: EquityCaller, dataset_id: DatasetId, body: StepWrite, request: Request
-) -> StepRead:
+    caller: EquityCaller, dataset_id: DatasetId, body: EquityStepWrite, request: Request
+) -> EquityStepRead:
     _check_step(body)
     now = datetime.now(UTC)
     async with direct_connection(request.app.state.engine) as conn:
@@ -843,9 +843,9 @@ async def update_step(
     caller: EquityCaller,
     dataset_id: DatasetId,
     step_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)],
-    body: StepWrite,
+    body: EquityStepWrite,
     request: Request,
-) -> StepRead:
+) -> EquityStepRead:
     _check_step(body)
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)

@@ -68,7 +68,7 @@ class ImportRead(BaseModel):
 FROM_ATTRIBUTES = ConfigDict(from_attributes=True)
 
 
-class Figure(BaseModel):
+class EquityFigure(BaseModel):
     """A rate, proportion, mean or ratio with its interval; null with ``withheld`` saying why
     when a count it rests on is hidden."""
 
@@ -80,7 +80,7 @@ class Figure(BaseModel):
     withheld: str | None
 
 
-class Shown(BaseModel):
+class EquityShown(BaseModel):
     """A count as published: 0, a multiple of 5, or null with the reason."""
 
     model_config = FROM_ATTRIBUTES
@@ -88,7 +88,7 @@ class Shown(BaseModel):
     reason: str | None
 
 
-class Difference(BaseModel):
+class EquityDifference(BaseModel):
     model_config = FROM_ATTRIBUTES
     value: float | None
     lower: float | None
@@ -97,7 +97,7 @@ class Difference(BaseModel):
     withheld: str | None
 
 
-class Method(BaseModel):
+class EquityMethod(BaseModel):
     confidence: float = 0.95
     proportions: str = "Wilson score interval"
     means: str = "Student's t interval"
@@ -113,123 +113,125 @@ class Method(BaseModel):
     )
 
 
-class Envelope(BaseModel):
+class EquityEnvelope(BaseModel):
     dataset_id: int
     unit_code: str
-    method: Method = Method()
+    method: EquityMethod = EquityMethod()
     caveats: list[str]
 
 
-class EngagementRow(BaseModel):
+class EquityEngagementRow(BaseModel):
     model_config = FROM_ATTRIBUTES
     category: str
-    referrals: Shown
-    figures: dict[str, Figure] = Field(
+    referrals: EquityShown
+    figures: dict[str, EquityFigure] = Field(
         description="opt_in, dna, drop_out (proportions 0-1), length_of_stay (days), "
         "outcome_change (after minus before)"
     )
 
 
-class InequalityIndex(BaseModel):
+class EquityInequalityIndex(BaseModel):
     measure: str
-    sii: Figure
-    rii: Figure
+    sii: EquityFigure
+    rii: EquityFigure
 
 
-class Engagement(Envelope):
+class EquityEngagement(EquityEnvelope):
     by: str
-    rows: list[EngagementRow]
-    total: EngagementRow
-    inequality: list[InequalityIndex] = Field(description="Across IMD quintiles (by=imd_quintile)")
+    rows: list[EquityEngagementRow]
+    total: EquityEngagementRow
+    inequality: list[EquityInequalityIndex] = Field(
+        description="Across IMD quintiles (by=imd_quintile)"
+    )
 
 
-class FieldCompleteness(BaseModel):
+class EquityFieldCompleteness(BaseModel):
     model_config = FROM_ATTRIBUTES
     field: str
     group: str
-    records: Shown
-    recorded: Shown
-    not_stated: Shown
-    not_known: Shown
-    not_recorded_percent: Figure
+    records: EquityShown
+    recorded: EquityShown
+    not_stated: EquityShown
+    not_known: EquityShown
+    not_recorded_percent: EquityFigure
     least_complete: bool
 
 
-class Completeness(Envelope):
+class EquityCompleteness(EquityEnvelope):
     by: str | None
-    rows: list[FieldCompleteness]
+    rows: list[EquityFieldCompleteness]
 
 
-class RepresentationRow(BaseModel):
+class EquityRepresentationRow(BaseModel):
     model_config = FROM_ATTRIBUTES
     category: str
-    observed: Shown
+    observed: EquityShown
     reference_people: int
     expected: float | None
-    observed_share: Figure
+    observed_share: EquityFigure
     reference_share: float
-    ratio: Figure
+    ratio: EquityFigure
     absent: bool
 
 
-class Representation(Envelope):
+class EquityRepresentation(EquityEnvelope):
     by: str
     reference_id: int
-    rows: list[RepresentationRow]
+    rows: list[EquityRepresentationRow]
     absent_groups: list[str] = Field(description="Groups of the reference with no one in the data")
 
 
-class EvaluationRow(BaseModel):
+class EquityEvaluationRow(BaseModel):
     model_config = FROM_ATTRIBUTES
     category: str
-    before_people: Shown
-    after_people: Shown
-    before: Figure
-    after: Figure
-    change: Difference
+    before_people: EquityShown
+    after_people: EquityShown
+    before: EquityFigure
+    after: EquityFigure
+    change: EquityDifference
 
 
-class Gap(BaseModel):
+class EquityGap(BaseModel):
     model_config = FROM_ATTRIBUTES
     focus: str
-    before: Figure
-    after: Figure
-    change: Difference
+    before: EquityFigure
+    after: EquityFigure
+    change: EquityDifference
     narrowed: bool | None
     verdict: str
 
 
-class Evaluation(Envelope):
+class EquityEvaluation(EquityEnvelope):
     by: str
     measure: str
     baseline_from: date | None
     intervention: date
     after_to: date | None
-    rows: list[EvaluationRow]
-    gap: Gap | None
+    rows: list[EquityEvaluationRow]
+    gap: EquityGap | None
 
 
-class Summary(Envelope):
-    completeness: list[FieldCompleteness]
-    engagement: list[Engagement]
+class EquitySummary(EquityEnvelope):
+    completeness: list[EquityFieldCompleteness]
+    engagement: list[EquityEngagement]
 
 
 # Reference populations and the action plan ----------------------------------------------
 
 
-class ReferenceCount(BaseModel):
+class EquityReferenceCount(BaseModel):
     area_code: Annotated[str, Field(pattern=r"^[A-Z][0-9]{8}$")]
     category: Annotated[str, Field(pattern=r"^[a-z0-9_\-+]{1,24}$")]
     people: int = Field(ge=0, le=100_000_000)
 
 
-class ReferenceCreate(BaseModel):
+class EquityReferenceCreate(BaseModel):
     title: Label
     dimension: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,24}$")]
-    counts: list[ReferenceCount] = Field(min_length=1, max_length=40_000)
+    counts: list[EquityReferenceCount] = Field(min_length=1, max_length=40_000)
 
 
-class ReferenceRead(BaseModel):
+class EquityReferenceRead(BaseModel):
     id: int
     title: str
     dimension: str
@@ -248,7 +250,7 @@ Action = Literal[
 Analysis = Literal["completeness", "representation", "engagement", "evaluation"]
 
 
-class StepWrite(BaseModel):
+class EquityStepWrite(BaseModel):
     stage: Stage
     action: Action
     owner_role: Label = Field(description="The role that owns the step, e.g. 'Service manager'")
@@ -260,7 +262,7 @@ class StepWrite(BaseModel):
     category: Annotated[str, Field(pattern=r"^[a-z0-9_\-+]{1,24}$")] | None = None
 
 
-class StepRead(StepWrite):
+class EquityStepRead(EquityStepWrite):
     id: int
     dataset_id: int
     created_at: datetime

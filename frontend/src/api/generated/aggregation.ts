@@ -423,10 +423,244 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/aggregation/equity/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activity datasets you may read, newest first */
+        get: operations["equity-list_datasets"];
+        put?: never;
+        /** A new activity dataset of a team or organisation */
+        post: operations["equity-create_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One activity dataset */
+        get: operations["equity-get_dataset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import an activity file (CSV or XLSX): every row or none */
+        post: operations["equity-import_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push activity rows (up to 10,000 at once): every row or none */
+        post: operations["equity-push_rows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import: its progress while it reads, then what was imported or refused */
+        get: operations["equity-get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Opt-in, DNA, drop-out, length of stay and outcome change by group */
+        get: operations["equity-get_engagement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recorded, not stated and not known per field (and per group; by=quarter: over time) */
+        get: operations["equity-get_completeness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/representation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each group's share of the service's people against a reference population */
+        get: operations["equity-get_representation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Before against after an intervention date, per group, and whether the gap narrowed */
+        get: operations["equity-get_evaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The equity summary: completeness of every field, and engagement by IMD quintile, Core20PLUS, ethnic group, age band and sex */
+        get: operations["equity-get_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/reference-populations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reference populations (published census figures: any reader may use any) */
+        get: operations["equity-list_references"];
+        put?: never;
+        /** Load a census-style reference population (area x group counts) for a catchment */
+        post: operations["equity-create_reference"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service's health-inequalities action plan, step by step */
+        get: operations["equity-list_steps"];
+        put?: never;
+        /** Add a step to the action plan (structured fields only: decision 0033) */
+        post: operations["equity-create_step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/steps/{step_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a step of the action plan (its status, dates, owner) */
+        put: operations["equity-update_step"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActivityRows
+         * @description Pushed activity rows: each an object of the columns of an activity file.
+         */
+        ActivityRows: {
+            /** Rows */
+            rows: {
+                [key: string]: string | number | boolean | null;
+            }[];
+        };
         /** Band */
         Band: {
             /** Band */
@@ -547,6 +781,479 @@ export interface components {
             suppressed: boolean;
             /** Reason */
             reason?: string | null;
+        };
+        /** DatasetCreate */
+        DatasetCreate: {
+            /**
+             * Unit Code
+             * @description The team or organisation whose activity this is
+             */
+            unit_code: string;
+            /**
+             * Title
+             * @description A short label for the dataset, e.g. 'MSK physio 2025-26'
+             */
+            title: string;
+            /**
+             * Plus Groups
+             * @description The service's PLUS groups (Core20PLUS5) as characteristic:code, e.g. ethnic_group:black_or_black_british, inclusion_group:homelessness, disability:yes
+             * @default []
+             */
+            plus_groups: string[];
+        };
+        /** DatasetRead */
+        DatasetRead: {
+            /** Id */
+            id: number;
+            /** Unit Code */
+            unit_code: string;
+            /** Title */
+            title: string;
+            /** Plus Groups */
+            plus_groups: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Records
+             * @description Activity records imported, rounded to 5; null when fewer than 8
+             */
+            records: number | null;
+            /** First Referral */
+            first_referral: string | null;
+            /** Last Referral */
+            last_referral: string | null;
+            /**
+             * May Upload
+             * @description Whether the caller may import into this dataset
+             */
+            may_upload: boolean;
+        };
+        /** EquityCompleteness */
+        EquityCompleteness: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * @default {
+             *       "confidence": 0.95,
+             *       "proportions": "Wilson score interval",
+             *       "means": "Student's t interval",
+             *       "ratios": "observed/expected with exact (fewer than 10) or Byar's limits",
+             *       "differences": "Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's change by difference in differences (normal approximation, z-test)",
+             *       "inequality": "PHE slope and relative index of inequality across IMD quintiles",
+             *       "suppression": "counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on the whole table; figures withheld where their counts are hidden"
+             *     }
+             */
+            method: components["schemas"]["EquityMethod"];
+            /** Caveats */
+            caveats: string[];
+            /** By */
+            by: string | null;
+            /** Rows */
+            rows: components["schemas"]["EquityFieldCompleteness"][];
+        };
+        /** EquityDifference */
+        EquityDifference: {
+            /** Value */
+            value: number | null;
+            /** Lower */
+            lower: number | null;
+            /** Upper */
+            upper: number | null;
+            /** P Value */
+            p_value: number | null;
+            /** Withheld */
+            withheld: string | null;
+        };
+        /** EquityEngagement */
+        EquityEngagement: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * @default {
+             *       "confidence": 0.95,
+             *       "proportions": "Wilson score interval",
+             *       "means": "Student's t interval",
+             *       "ratios": "observed/expected with exact (fewer than 10) or Byar's limits",
+             *       "differences": "Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's change by difference in differences (normal approximation, z-test)",
+             *       "inequality": "PHE slope and relative index of inequality across IMD quintiles",
+             *       "suppression": "counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on the whole table; figures withheld where their counts are hidden"
+             *     }
+             */
+            method: components["schemas"]["EquityMethod"];
+            /** Caveats */
+            caveats: string[];
+            /** By */
+            by: string;
+            /** Rows */
+            rows: components["schemas"]["EquityEngagementRow"][];
+            total: components["schemas"]["EquityEngagementRow"];
+            /**
+             * Inequality
+             * @description Across IMD quintiles (by=imd_quintile)
+             */
+            inequality: components["schemas"]["EquityInequalityIndex"][];
+        };
+        /** EquityEngagementRow */
+        EquityEngagementRow: {
+            /** Category */
+            category: string;
+            referrals: components["schemas"]["EquityShown"];
+            /**
+             * Figures
+             * @description opt_in, dna, drop_out (proportions 0-1), length_of_stay (days), outcome_change (after minus before)
+             */
+            figures: {
+                [key: string]: components["schemas"]["EquityFigure"];
+            };
+        };
+        /** EquityEvaluation */
+        EquityEvaluation: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * @default {
+             *       "confidence": 0.95,
+             *       "proportions": "Wilson score interval",
+             *       "means": "Student's t interval",
+             *       "ratios": "observed/expected with exact (fewer than 10) or Byar's limits",
+             *       "differences": "Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's change by difference in differences (normal approximation, z-test)",
+             *       "inequality": "PHE slope and relative index of inequality across IMD quintiles",
+             *       "suppression": "counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on the whole table; figures withheld where their counts are hidden"
+             *     }
+             */
+            method: components["schemas"]["EquityMethod"];
+            /** Caveats */
+            caveats: string[];
+            /** By */
+            by: string;
+            /** Measure */
+            measure: string;
+            /** Baseline From */
+            baseline_from: string | null;
+            /**
+             * Intervention
+             * Format: date
+             */
+            intervention: string;
+            /** After To */
+            after_to: string | null;
+            /** Rows */
+            rows: components["schemas"]["EquityEvaluationRow"][];
+            gap: components["schemas"]["EquityGap"] | null;
+        };
+        /** EquityEvaluationRow */
+        EquityEvaluationRow: {
+            /** Category */
+            category: string;
+            before_people: components["schemas"]["EquityShown"];
+            after_people: components["schemas"]["EquityShown"];
+            before: components["schemas"]["EquityFigure"];
+            after: components["schemas"]["EquityFigure"];
+            change: components["schemas"]["EquityDifference"];
+        };
+        /** EquityFieldCompleteness */
+        EquityFieldCompleteness: {
+            /** Field */
+            field: string;
+            /** Group */
+            group: string;
+            records: components["schemas"]["EquityShown"];
+            recorded: components["schemas"]["EquityShown"];
+            not_stated: components["schemas"]["EquityShown"];
+            not_known: components["schemas"]["EquityShown"];
+            not_recorded_percent: components["schemas"]["EquityFigure"];
+            /** Least Complete */
+            least_complete: boolean;
+        };
+        /**
+         * EquityFigure
+         * @description A rate, proportion, mean or ratio with its interval; null with ``withheld`` saying why
+         *     when a count it rests on is hidden.
+         */
+        EquityFigure: {
+            /** Value */
+            value: number | null;
+            /** Lower */
+            lower: number | null;
+            /** Upper */
+            upper: number | null;
+            /** Method */
+            method: string | null;
+            /** Withheld */
+            withheld: string | null;
+        };
+        /** EquityGap */
+        EquityGap: {
+            /** Focus */
+            focus: string;
+            before: components["schemas"]["EquityFigure"];
+            after: components["schemas"]["EquityFigure"];
+            change: components["schemas"]["EquityDifference"];
+            /** Narrowed */
+            narrowed: boolean | null;
+            /** Verdict */
+            verdict: string;
+        };
+        /** EquityInequalityIndex */
+        EquityInequalityIndex: {
+            /** Measure */
+            measure: string;
+            sii: components["schemas"]["EquityFigure"];
+            rii: components["schemas"]["EquityFigure"];
+        };
+        /** EquityMethod */
+        EquityMethod: {
+            /**
+             * Confidence
+             * @default 0.95
+             */
+            confidence: number;
+            /**
+             * Proportions
+             * @default Wilson score interval
+             */
+            proportions: string;
+            /**
+             * Means
+             * @default Student's t interval
+             */
+            means: string;
+            /**
+             * Ratios
+             * @default observed/expected with exact (fewer than 10) or Byar's limits
+             */
+            ratios: string;
+            /**
+             * Differences
+             * @default Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's change by difference in differences (normal approximation, z-test)
+             */
+            differences: string;
+            /**
+             * Inequality
+             * @default PHE slope and relative index of inequality across IMD quintiles
+             */
+            inequality: string;
+            /**
+             * Suppression
+             * @default counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on the whole table; figures withheld where their counts are hidden
+             */
+            suppression: string;
+        };
+        /** EquityReferenceCount */
+        EquityReferenceCount: {
+            /** Area Code */
+            area_code: string;
+            /** Category */
+            category: string;
+            /** People */
+            people: number;
+        };
+        /** EquityReferenceCreate */
+        EquityReferenceCreate: {
+            /** Title */
+            title: string;
+            /** Dimension */
+            dimension: string;
+            /** Counts */
+            counts: components["schemas"]["EquityReferenceCount"][];
+        };
+        /** EquityReferenceRead */
+        EquityReferenceRead: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Dimension */
+            dimension: string;
+            /** Areas */
+            areas: number;
+            /** People */
+            people: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** EquityRepresentation */
+        EquityRepresentation: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * @default {
+             *       "confidence": 0.95,
+             *       "proportions": "Wilson score interval",
+             *       "means": "Student's t interval",
+             *       "ratios": "observed/expected with exact (fewer than 10) or Byar's limits",
+             *       "differences": "Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's change by difference in differences (normal approximation, z-test)",
+             *       "inequality": "PHE slope and relative index of inequality across IMD quintiles",
+             *       "suppression": "counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on the whole table; figures withheld where their counts are hidden"
+             *     }
+             */
+            method: components["schemas"]["EquityMethod"];
+            /** Caveats */
+            caveats: string[];
+            /** By */
+            by: string;
+            /** Reference Id */
+            reference_id: number;
+            /** Rows */
+            rows: components["schemas"]["EquityRepresentationRow"][];
+            /**
+             * Absent Groups
+             * @description Groups of the reference with no one in the data
+             */
+            absent_groups: string[];
+        };
+        /** EquityRepresentationRow */
+        EquityRepresentationRow: {
+            /** Category */
+            category: string;
+            observed: components["schemas"]["EquityShown"];
+            /** Reference People */
+            reference_people: number;
+            /** Expected */
+            expected: number | null;
+            observed_share: components["schemas"]["EquityFigure"];
+            /** Reference Share */
+            reference_share: number;
+            ratio: components["schemas"]["EquityFigure"];
+            /** Absent */
+            absent: boolean;
+        };
+        /**
+         * EquityShown
+         * @description A count as published: 0, a multiple of 5, or null with the reason.
+         */
+        EquityShown: {
+            /** Value */
+            value: number | null;
+            /** Reason */
+            reason: string | null;
+        };
+        /** EquityStepRead */
+        EquityStepRead: {
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "focus" | "understanding" | "adjustment" | "evaluation" | "staff_development";
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "improve_recording" | "community_engagement" | "literature_review" | "patient_insight" | "pathway_adjustment" | "reasonable_adjustment" | "outreach" | "interpreter_access" | "digital_inclusion" | "appointment_flexibility" | "evaluate_change" | "staff_training" | "other";
+            /**
+             * Owner Role
+             * @description The role that owns the step, e.g. 'Service manager'
+             */
+            owner_role: string;
+            /** Starts On */
+            starts_on?: string | null;
+            /** Due On */
+            due_on?: string | null;
+            /**
+             * Status
+             * @default planned
+             * @enum {string}
+             */
+            status: "planned" | "in_progress" | "done" | "stopped";
+            /**
+             * Analysis
+             * @description The analysis that motivated it
+             */
+            analysis?: ("completeness" | "representation" | "engagement" | "evaluation") | null;
+            /** Breakdown */
+            breakdown?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Id */
+            id: number;
+            /** Dataset Id */
+            dataset_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** EquityStepWrite */
+        EquityStepWrite: {
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "focus" | "understanding" | "adjustment" | "evaluation" | "staff_development";
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "improve_recording" | "community_engagement" | "literature_review" | "patient_insight" | "pathway_adjustment" | "reasonable_adjustment" | "outreach" | "interpreter_access" | "digital_inclusion" | "appointment_flexibility" | "evaluate_change" | "staff_training" | "other";
+            /**
+             * Owner Role
+             * @description The role that owns the step, e.g. 'Service manager'
+             */
+            owner_role: string;
+            /** Starts On */
+            starts_on?: string | null;
+            /** Due On */
+            due_on?: string | null;
+            /**
+             * Status
+             * @default planned
+             * @enum {string}
+             */
+            status: "planned" | "in_progress" | "done" | "stopped";
+            /**
+             * Analysis
+             * @description The analysis that motivated it
+             */
+            analysis?: ("completeness" | "representation" | "engagement" | "evaluation") | null;
+            /** Breakdown */
+            breakdown?: string | null;
+            /** Category */
+            category?: string | null;
+        };
+        /** EquitySummary */
+        EquitySummary: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * @default {
+             *       "confidence": 0.95,
+             *       "proportions": "Wilson score interval",
+             *       "means": "Student's t interval",
+             *       "ratios": "observed/expected with exact (fewer than 10) or Byar's limits",
+             *       "differences": "Newcombe's hybrid score interval for proportions, Welch's t for means; the gap's change by difference in differences (normal approximation, z-test)",
+             *       "inequality": "PHE slope and relative index of inequality across IMD quintiles",
+             *       "suppression": "counts of 1 to 7 hidden, others rounded to the nearest 5; secondary suppression on the whole table; figures withheld where their counts are hidden"
+             *     }
+             */
+            method: components["schemas"]["EquityMethod"];
+            /** Caveats */
+            caveats: string[];
+            /** Completeness */
+            completeness: components["schemas"]["EquityFieldCompleteness"][];
+            /** Engagement */
+            engagement: components["schemas"]["EquityEngagement"][];
         };
         /** FeedStatus */
         FeedStatus: {
@@ -688,6 +1395,41 @@ export interface components {
             gauges?: {
                 [key: string]: number;
             };
+        };
+        /** ImportRead */
+        ImportRead: {
+            /** Id */
+            id: number;
+            /** Dataset Id */
+            dataset_id: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "csv" | "xlsx" | "json";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "reading" | "imported" | "rejected" | "failed";
+            /** Rows Read */
+            rows_read: number;
+            /** Rows Imported */
+            rows_imported: number;
+            /** Rows Rejected */
+            rows_rejected: number;
+            /**
+             * Problems
+             * @description The first 100 refusals
+             */
+            problems: components["schemas"]["RowRefusal"][];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** Inequality */
         Inequality: {
@@ -871,6 +1613,13 @@ export interface components {
              */
             source: string;
         };
+        /** Page[DatasetRead] */
+        Page_DatasetRead_: {
+            /** Items */
+            items: components["schemas"]["DatasetRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[LinkRead] */
         Page_LinkRead_: {
             /** Items */
@@ -953,6 +1702,18 @@ export interface components {
             code: string;
             /** Name */
             name?: string | null;
+        };
+        /** RowRefusal */
+        RowRefusal: {
+            /**
+             * Row
+             * @description The spreadsheet row (header = 1), or the index of a pushed row
+             */
+            row: number;
+            /** Column */
+            column: string;
+            /** Message */
+            message: string;
         };
         /** Series */
         Series: {
@@ -2828,6 +3589,988 @@ export interface operations {
             };
             /** @description Problem details */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-list_datasets": {
+        parameters: {
+            query?: {
+                unit?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DatasetRead_"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-create_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-import_file": {
+        parameters: {
+            query?: never;
+            header?: {
+                "content-type"?: string;
+            };
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The activity file: CSV (UTF-8, header row first) or an XLSX workbook (its first sheet). Columns: docs/equity.md. */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-push_rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityRows"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_engagement": {
+        parameters: {
+            query?: {
+                by?: "imd_quintile" | "imd_decile" | "core20" | "core20plus" | "inclusion_health" | "quarter" | "ethnic_group" | "ethnic_category" | "age_band" | "sex" | "religion" | "sexual_orientation" | "carer" | "disability" | "military_service" | "pregnancy" | "interpreter_needed";
+                /** @description Referrals on or after */
+                from?: string | null;
+                /** @description Referrals on or before */
+                to?: string | null;
+                /** @description Only records with this tag */
+                clinical_area?: ("maternity" | "severe_mental_illness" | "chronic_respiratory" | "early_cancer" | "hypertension" | "asthma" | "diabetes" | "epilepsy" | "oral_health" | "mental_health") | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityEngagement"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_completeness": {
+        parameters: {
+            query?: {
+                by?: ("imd_quintile" | "imd_decile" | "core20" | "core20plus" | "inclusion_health" | "quarter" | "ethnic_group" | "ethnic_category" | "age_band" | "sex" | "religion" | "sexual_orientation" | "carer" | "disability" | "military_service" | "pregnancy" | "interpreter_needed") | null;
+                /** @description Referrals on or after */
+                from?: string | null;
+                /** @description Referrals on or before */
+                to?: string | null;
+                /** @description Only records with this tag */
+                clinical_area?: ("maternity" | "severe_mental_illness" | "chronic_respiratory" | "early_cancer" | "hypertension" | "asthma" | "diabetes" | "epilepsy" | "oral_health" | "mental_health") | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityCompleteness"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_representation": {
+        parameters: {
+            query: {
+                /** @description A reference population */
+                reference: number;
+                /** @description Count only people living in the reference's areas */
+                catchment_only?: boolean;
+                /** @description Referrals on or after */
+                from?: string | null;
+                /** @description Referrals on or before */
+                to?: string | null;
+                /** @description Only records with this tag */
+                clinical_area?: ("maternity" | "severe_mental_illness" | "chronic_respiratory" | "early_cancer" | "hypertension" | "asthma" | "diabetes" | "epilepsy" | "oral_health" | "mental_health") | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityRepresentation"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_evaluation": {
+        parameters: {
+            query: {
+                /** @description The date the change was made */
+                intervention: string;
+                measure?: "opt_in" | "dna" | "drop_out" | "length_of_stay" | "outcome_change";
+                by?: "imd_quintile" | "imd_decile" | "core20" | "core20plus" | "inclusion_health" | "quarter" | "ethnic_group" | "ethnic_category" | "age_band" | "sex" | "religion" | "sexual_orientation" | "carer" | "disability" | "military_service" | "pregnancy" | "interpreter_needed";
+                /** @description Baseline starts (default: all) */
+                baseline_from?: string | null;
+                /** @description After period ends (default: all) */
+                after_to?: string | null;
+                /** @description The group the change is for */
+                focus?: string | null;
+                clinical_area?: ("maternity" | "severe_mental_illness" | "chronic_respiratory" | "early_cancer" | "hypertension" | "asthma" | "diabetes" | "epilepsy" | "oral_health" | "mental_health") | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityEvaluation"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_summary": {
+        parameters: {
+            query?: {
+                /** @description Referrals on or after */
+                from?: string | null;
+                /** @description Referrals on or before */
+                to?: string | null;
+                /** @description Only records with this tag */
+                clinical_area?: ("maternity" | "severe_mental_illness" | "chronic_respiratory" | "early_cancer" | "hypertension" | "asthma" | "diabetes" | "epilepsy" | "oral_health" | "mental_health") | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquitySummary"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-list_references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityReferenceRead"][];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-create_reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EquityReferenceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityReferenceRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-list_steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityStepRead"][];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-create_step": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EquityStepWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityStepRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-update_step": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+                step_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EquityStepWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityStepRead"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
