@@ -44,13 +44,21 @@ async def test_rows_land_together_and_json_round_trips(engine: AsyncEngine) -> N
     marker = uuid.uuid4().hex
     feed = detached(FeedEvent, event_type="test.direct", payload={"marker": marker})
     async with direct_connection(engine) as connection:
-        await insert_rows(connection, [feed, audit(marker), audit(marker)])
-        details = await connection.fetch(
-            "SELECT detail FROM audit_event WHERE request_id = $1", marker
-        )
-        payload = await connection.fetchval(
-            "SELECT payload FROM feed_event WHERE payload->>'marker' = $1", marker
-        )
+        # Rolled back: an event that is not an assessment's would stop the feed every later
+        # test and the aggregation service read from this database (it serves only valid
+        # events).
+        written = connection.transaction()
+        await written.start()
+        try:
+            await insert_rows(connection, [feed, audit(marker), audit(marker)])
+            details = await connection.fetch(
+                "SELECT detail FROM audit_event WHERE request_id = $1", marker
+            )
+            payload = await connection.fetchval(
+                "SELECT payload FROM feed_event WHERE payload->>'marker' = $1", marker
+            )
+        finally:
+            await written.rollback()
     assert [row["detail"] for row in details] == [{"nested": {"list": [1, "two"]}}] * 2
     assert payload == {"marker": marker}
 
