@@ -47,10 +47,12 @@ TIMEOUT_MS = 15_000
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(stack: Stack) -> Iterator[Browser]:
-    # Depends on the stack so that it closes first: the stack's teardown runs asyncio,
-    # which cannot start while Playwright's own event loop is open in this thread.
+    # Per module: while Playwright's own event loop is open in this thread, no asyncio test
+    # can run (every test after the browser tests failed with "Runner.run() cannot be called
+    # from a running event loop"). Depends on the stack so that it closes first: the stack's
+    # teardown runs asyncio too.
     if not CHROMIUM.exists():
         pytest.fail("Debian chromium is missing: `make install-chromium` installs it")
     if not AXE_SCRIPT.exists():
