@@ -179,3 +179,35 @@ async def test_scoring_unreachable_is_a_503_problem(
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["retry-after"] == "5"
     assert "scoring" in answer.json()["detail"]
+
+
+async def test_scoring_audits_the_reads_behind_a_report_under_its_request_id(
+    gateway: httpx.AsyncClient, tokens: Tokens, two_people: dict[str, object]
+) -> None:
+    request_id = f"report-{uuid.uuid4().hex}"
+    answer = await gateway.get(
+        f"/api/reporting/people/{two_people['person']}/hef-profile.pdf",
+        headers={**await tokens.headers(CLINICIAN), "X-Request-Id": request_id},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["x-request-id"] == request_id
+    audit = await gateway.get(
+        "/api/scoring/audit",
+        params={"entity_id": str(two_people["person"]), "action": "read", "limit": "100"},
+        headers=await tokens.headers("org.admin"),
+    )
+    assert audit.status_code == 200, audit.text
+    entries = [e for e in audit.json()["items"] if e["request_id"] == request_id]
+    assert entries, "the person's read is audited under the report's request id"
+    assert {e["entity_type"] for e in entries} == {"person"}
+    assert {e["outcome"] for e in entries} == {"allowed"}
+    # ...and each of the person's assessments the report read, under the same id.
+    ids = two_people["ids"]
+    assert isinstance(ids, list)
+    for assessment in (ids[0], ids[1], ids[2]):  # first, previous and the latest
+        read = await gateway.get(
+            "/api/scoring/audit",
+            params={"entity_id": assessment, "action": "read", "limit": "100"},
+            headers=await tokens.headers("org.admin"),
+        )
+        assert any(e["request_id"] == request_id for e in read.json()["items"])
