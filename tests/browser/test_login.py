@@ -1,42 +1,14 @@
 """A real browser (Debian chromium, headless) opens the SPA through the gateway, logs in
-as a demo clinician on the IdP's page and sees their name and organisation."""
+as a demo clinician on the IdP's page and sees their name and organisation.
 
-from collections.abc import Iterator
-from pathlib import Path
+The browser and pages come from tests/browser/conftest.py: one Playwright per session (a
+second one started beside it in the same thread would fail)."""
 
 import pytest
 from equitas_stack.stack import Stack
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these, chromium tries to reach Google's services, which this network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]  # fmt: skip
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is missing: `make install-chromium` installs it")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def test_clinician_logs_in_and_sees_name_and_organisation(stack: Stack, page: Page) -> None:
