@@ -17,6 +17,7 @@ from benchmarks import (
     fhir_ingest,
     reports,
     scoring_submit,
+    service_equity,
     spa_caseload,
     spa_hef,
 )
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "aggregation_feed": aggregation_feed.run,
     "aggregation_metrics": aggregation_metrics.run,
     "reports": reports.run,
+    "service_equity": service_equity.run,
 }
 
 

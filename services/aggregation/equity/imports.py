@@ -11,11 +11,12 @@ so ``GET .../imports/{id}`` shows it while the file is read.
 """
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
 import tempfile
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -120,16 +121,24 @@ def json_rows(rows: Sequence[dict[str, Any]]) -> Iterator[list[str]]:
         yield [_cell(r.get(h)) for h in headers]
 
 
+def _tags(value: list[str]) -> str:
+    return "{" + ",".join(value) + "}"
+
+
+# How each stored type is written for COPY (CSV: an empty unquoted field is NULL).
+_RENDER: dict[type, Callable[[Any], str | None]] = {
+    str: str,
+    int: str,
+    float: repr,
+    bool: lambda v: "t" if v else "f",
+    date: date.isoformat,
+    list: _tags,
+    type(None): lambda _v: None,
+}
+
+
 def _copy_value(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, list):
-        return "{" + ",".join(value) + "}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return _RENDER[type(value)](value)
 
 
 @dataclass
@@ -178,7 +187,9 @@ class Checker:
                 self.clean = False
             elif self.clean:
                 out.write(self.prefix + str(self.row) + ",")
-                writer.writerow([_copy_value(checked[c]) for c in STORED_COLUMNS])
+                writer.writerow(
+                    [_RENDER[type(v)](v) for v in map(checked.__getitem__, STORED_COLUMNS)]
+                )
             if rows >= BATCH_ROWS:
                 break
         else:
@@ -221,6 +232,25 @@ async def finish_refused(
         )
 
 
+async def _take(conn: asyncpg.Connection, checker: Checker, batch: Batch, outcome: Outcome) -> bool:
+    """Count a batch and copy it to the staging table; False when the file is too long."""
+    outcome.rows_read += batch.rows
+    outcome.rows_rejected += batch.rejected
+    room = max(PROBLEMS_KEPT - len(outcome.problems), 0)
+    outcome.problems.extend(batch.problems[:room])
+    if checker.clean and batch.csv:
+        await conn.copy_to_table(
+            "equity_staging", source=io.BytesIO(batch.csv), columns=list(COPY_COLUMNS), format="csv"
+        )
+    if outcome.rows_read > MAX_ROWS:
+        outcome.problems.append(
+            RowProblem(checker.row, "*", f"the file has more than {MAX_ROWS} rows")
+        )
+        outcome.rows_rejected += 1
+        return False
+    return True
+
+
 async def run_import(
     engine: AsyncEngine,
     rows: Iterator[list[str]],
@@ -241,39 +271,42 @@ async def run_import(
     if isinstance(layout, list):
         return layout
     checker = Checker(rows, layout, key, dataset_id, import_id, first_row=2)
-    async with direct_connection(engine) as conn, direct_connection(engine) as progress:
+    # Progress goes on a second connection, taken only for a file of more than one batch.
+    async with direct_connection(engine) as conn, contextlib.AsyncExitStack() as later:
+        progress: asyncpg.Connection | None = None
         transaction = conn.transaction()
         await transaction.start()
         try:
             await conn.execute(
                 "CREATE TEMP TABLE equity_staging (LIKE equity_activity) ON COMMIT DROP"
             )
-            while True:
-                batch = await asyncio.to_thread(checker.next_batch)
-                outcome.rows_read += batch.rows
-                outcome.rows_rejected += batch.rejected
-                room = max(PROBLEMS_KEPT - len(outcome.problems), 0)
-                outcome.problems.extend(batch.problems[:room])
-                if checker.clean and batch.csv:
-                    await conn.copy_to_table(
-                        "equity_staging",
-                        source=io.BytesIO(batch.csv),
-                        columns=list(COPY_COLUMNS),
-                        format="csv",
+            # The next batch is read and checked (in a thread) while this one is copied.
+            pending: asyncio.Future[Batch] | None = asyncio.ensure_future(
+                asyncio.to_thread(checker.next_batch)
+            )
+            try:
+                while pending is not None:
+                    batch = await pending
+                    pending = (
+                        None
+                        if batch.done
+                        else asyncio.ensure_future(asyncio.to_thread(checker.next_batch))
                     )
-                if outcome.rows_read > MAX_ROWS:
-                    outcome.problems.append(
-                        RowProblem(checker.row, "*", f"the file has more than {MAX_ROWS} rows")
-                    )
-                    outcome.rows_rejected += 1
-                    break
-                if batch.done:
-                    break
-                await progress.execute(
-                    "UPDATE equity_import SET rows_read = $2 WHERE id = $1",
-                    import_id,
-                    outcome.rows_read,
-                )
+                    if not await _take(conn, checker, batch, outcome):
+                        break
+                    if pending is not None:
+                        if progress is None:
+                            progress = await later.enter_async_context(direct_connection(engine))
+                        assert progress is not None
+                        await progress.execute(
+                            "UPDATE equity_import SET rows_read = $2 WHERE id = $1",
+                            import_id,
+                            outcome.rows_read,
+                        )
+            finally:
+                if pending is not None:  # stopped early: let the reading thread finish
+                    with contextlib.suppress(Exception):
+                        await pending
             if outcome.rows_read == 0:
                 outcome.problems.append(RowProblem(2, "*", "the file has no rows under its header"))
             if outcome.problems:

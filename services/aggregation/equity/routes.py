@@ -132,7 +132,7 @@ def _writable(caller: Caller, row: asyncpg.Record) -> None:
     "/datasets",
     status_code=201,
     summary="A new activity dataset of a team or organisation",
-    responses=problem_responses(403, 422),
+    responses=problem_responses(400, 403, 422),
 )
 async def create_dataset(
     caller: EquityCaller, body: DatasetCreate, request: Request
@@ -354,7 +354,7 @@ async def _import_xlsx(
     "/datasets/{dataset_id}/rows",
     status_code=201,
     summary="Push activity rows (up to 10,000 at once): every row or none",
-    responses=problem_responses(404),
+    responses=problem_responses(400, 404),
 )
 async def push_rows(
     caller: EquityCaller, dataset_id: DatasetId, body: ActivityRows, request: Request
@@ -684,6 +684,7 @@ OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation
     "/reference-populations",
     status_code=201,
     summary="Load a census-style reference population (area x group counts) for a catchment",
+    responses=problem_responses(400),
 )
 async def create_reference(
     admin: OrganisationAdmin, body: EquityReferenceCreate, request: Request
@@ -813,7 +814,7 @@ async def list_steps(
     "/datasets/{dataset_id}/steps",
     status_code=201,
     summary="Add a step to the action plan (structured fields only: decision 0033)",
-    responses=problem_responses(404),
+    responses=problem_responses(400, 404),
 )
 async def create_step(
     caller: EquityCaller, dataset_id: DatasetId, body: EquityStepWrite, request: Request
@@ -837,7 +838,7 @@ async def create_step(
 @router.put(
     "/datasets/{dataset_id}/steps/{step_id}",
     summary="Change a step of the action plan (its status, dates, owner)",
-    responses=problem_responses(404),
+    responses=problem_responses(400, 404),
 )
 async def update_step(
     caller: EquityCaller,

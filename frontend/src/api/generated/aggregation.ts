@@ -3672,6 +3672,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3864,6 +3873,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details */
@@ -4369,6 +4387,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4480,6 +4507,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4540,6 +4576,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EquityStepRead"];
+                };
+            };
+            /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details */
