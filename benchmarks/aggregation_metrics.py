@@ -6,7 +6,8 @@ its own (migrated like the service's) with COPY: 40 trusts (5 teams each) under 
 region YZZ, three financial years (2023/24 to 2025/26), each person with a fixed IMD
 decile, sex, ethnic group and age band and four assessments 3 to 7 months apart. Scores
 JSON holds the overall score only (the summary reads the column; a full HEF's JSON would
-only make the load slower). Then ANALYZE.
+only make the load slower). Then ANALYZE, and ``rebuild_rollups`` makes the summary rollups
+from the facts as a bulk load needs (decision 0034; timed: ``rollup_rebuild_s``).
 
 Measured, alternately, each ``ROUNDS`` times after a warm-up:
 
@@ -20,6 +21,8 @@ Measured, alternately, each ``ROUNDS`` times after a warm-up:
   at team x quarter x IMD quintile, for one trust's analyst.
 
 ``summary_ratio_to_raw_sql`` is raw SQL p95 / summary p95 (1 = no cost over the query).
+Also in ``detail``: the same summary once from the facts (``rollups=False``), and disclosure
+control of the summary's table alone, cold (its cache cleared) and cached.
 Size: ``EQUITAS_BENCH_AGGREGATION_PEOPLE`` (default 1,000,000; e.g. 20000 for a quick run)
 and ``EQUITAS_BENCH_AGGREGATION_ROUNDS`` (default 7; the p95 of 7 is their slowest).
 Writes ``var/bench/aggregation_metrics.json`` and merges ``people``, ``summary_p50_ms``,
@@ -43,6 +46,9 @@ from equitas_stack.stack import REPO
 
 from benchmarks.harness import RESULTS_DIR, BenchContext, load_average, run_facts
 from services.aggregation.access.scope import Basis, ReaderScope
+from services.aggregation.disclosure import protect
+from services.aggregation.disclosure.protect import _statuses
+from services.aggregation.feed.rollup_writes import rebuild_rollups
 from services.aggregation.hierarchy import repository
 from services.aggregation.hierarchy.reference import read_reference
 from services.aggregation.hierarchy.rules import Level
@@ -53,6 +59,8 @@ from services.aggregation.metrics import (
     compute_summary,
     compute_timeseries,
 )
+from services.aggregation.metrics.common import THRESHOLD, check_query
+from services.aggregation.metrics.summary import aggregate, people_table
 from services.common.database import prepare_database, service_database_url
 
 NAME = "aggregation_metrics"
@@ -95,7 +103,7 @@ def run(context: BenchContext) -> dict[str, Any]:
     }
     result["warnings"] = _warnings(result)
     keys = ("people", "summary_p50_ms", "summary_p95_ms", "raw_sql_p95_ms",
-            "summary_ratio_to_raw_sql", "timeseries_p95_ms")  # fmt: skip
+            "summary_ratio_to_raw_sql", "timeseries_p95_ms", "rollup_rebuild_s")  # fmt: skip
     _merge_into("aggregation", {k: result[k] for k in keys})
     return result
 
@@ -114,6 +122,12 @@ async def _run(context: BenchContext) -> dict[str, Any]:
         load_s = time.perf_counter() - started
         print(f"  loaded in {load_s:.0f} s; analysing ...", flush=True)
         await conn.execute("ANALYZE assessment_fact")
+        print("  rebuilding the rollups ...", flush=True)
+        started = time.perf_counter()
+        await rebuild_rollups(conn)
+        rebuild_s = time.perf_counter() - started
+        await conn.execute("ANALYZE rollup_cell, rollup_placement")
+        print(f"  rollups rebuilt in {rebuild_s:.0f} s", flush=True)
         facts = await conn.fetchval("SELECT count(*) FROM assessment_fact")
         units = await repository.units_under(conn, [REGION], date.today())
         scope = ReaderScope(Basis.organisation, REGION, Level.region, units, frozenset())
@@ -152,6 +166,12 @@ async def _run(context: BenchContext) -> dict[str, Any]:
                                     "timeseries": timeseries, "icb_summary": icb_summary,
                                     "trust_summary": trust_summary})  # fmt: skip
         rows = len((await compute_summary(conn, scope, summary_query)).rows)
+        started = time.perf_counter()
+        from_facts = await compute_summary(conn, scope, summary_query, rollups=False)
+        from_facts.model_dump_json()
+        facts_ms = (time.perf_counter() - started) * 1000
+        same = from_facts == await compute_summary(conn, scope, summary_query)
+        disclosure = await _protect_timings(conn, scope, summary_query)
     finally:
         await conn.close()
     p = {name: _percentiles(values) for name, values in timings.items()}
@@ -162,8 +182,12 @@ async def _run(context: BenchContext) -> dict[str, Any]:
         "raw_sql_p95_ms": p["raw_sql"]["p95_ms"],
         "summary_ratio_to_raw_sql": round(p["raw_sql"]["p95_ms"] / p["summary"]["p95_ms"], 3),
         "timeseries_p95_ms": p["timeseries"]["p95_ms"],
+        "rollup_rebuild_s": round(rebuild_s, 1),
         "detail": {
             **p,
+            "summary_from_facts_ms": round(facts_ms, 1),
+            "rollup_equals_facts": same,
+            "disclosure": disclosure,
             "facts": facts,
             "summary_rows": rows,
             "trusts": TRUSTS,
@@ -171,6 +195,23 @@ async def _run(context: BenchContext) -> dict[str, Any]:
             "rounds": ROUNDS,
         },
     }
+
+
+async def _protect_timings(
+    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery
+) -> dict[str, float]:
+    """Disclosure control of the summary's whole table alone: cold (cache cleared) and
+    cached (as repeated summaries of an unchanged store get it)."""
+    checked = await check_query(conn, scope, query)
+    table, _ = people_table(await aggregate(conn, scope, checked))
+    timings: dict[str, float] = {"cells": float(len(table.counts))}
+    for name in ("cold_ms", "cached_ms"):
+        if name == "cold_ms":
+            _statuses.cache_clear()
+        started = time.perf_counter()
+        protect(table, THRESHOLD, "people")
+        timings[name] = round((time.perf_counter() - started) * 1000, 2)
+    return timings
 
 
 async def _alternate(

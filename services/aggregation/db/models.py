@@ -23,6 +23,9 @@ Tables, and how to query them:
   reporting. Distribution column: ``assessment_key``.
 - ``feed_checkpoint``: how far the feed has been applied, written in the same transaction
   as the facts (exactly-once), and the lag as last measured. Small (a reference table).
+- ``rollup_cell`` and ``rollup_placement``: summary rollups kept by the consumer in the same
+  transaction as the facts (decision 0034, ``services/aggregation/feed/rollups.py``); remade
+  from the facts by ``rebuild_rollups`` after a bulk load.
 
 Code lists used in columns (all from the feed, never free text):
 
@@ -52,6 +55,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     PrimaryKeyConstraint,
     SmallInteger,
     Text,
@@ -301,3 +305,61 @@ class FeedCheckpoint(AggregationBase, table=True):
     checked_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+class RollupCell(AggregationBase, table=True):
+    """Summary figures of one cell, kept by the consumer from the facts (decision 0034).
+
+    ``instrument``      e.g. ``hef`` (all variants together).
+    ``grain``           ``team`` | ``trust`` | ``icb`` | ``all``: which recorded code the
+                        unit is (``team_code``, ``organisation_code``, ``commissioner_code``
+                        or '' when none; '' for ``all``).
+    ``unit_code``       that code.
+    ``period``          ``month`` | ``quarter`` | ``financial_year``; ``period_start`` its
+                        first day.
+    ``breakdown``       ``none`` (``category`` '') | ``imd_quintile`` (``category`` '1'..'5'
+                        or ``unknown``).
+    ``people``          distinct people with a fact in the cell; ``assessments`` their facts;
+    ``scored``          facts with an overall score; ``score_sum``, ``score_squares``: exact
+                        sum and sum of squares of those scores (numeric).
+    """
+
+    __tablename__ = "rollup_cell"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "instrument", "grain", "period", "breakdown", "unit_code", "period_start", "category"
+        ),
+    )
+
+    instrument: str = _text()
+    grain: str = _text()
+    period: str = _text()
+    breakdown: str = _text()
+    unit_code: str = _text()
+    period_start: date = Field(sa_column=Column(Date, nullable=False))
+    category: str = _text()
+    people: int = Field(sa_column=Column(Integer, nullable=False))
+    assessments: int = Field(sa_column=Column(Integer, nullable=False))
+    scored: int = Field(sa_column=Column(Integer, nullable=False))
+    score_sum: float = Field(sa_column=Column(Numeric, nullable=False))
+    score_squares: float = Field(sa_column=Column(Numeric, nullable=False))
+
+
+class RollupPlacement(AggregationBase, table=True):
+    """Each (instrument, team, trust, commissioner) combination the facts record: how many
+    facts have it and the dates they may lie between (a range that only widens until a
+    rebuild). Queries check against it that a rollup's units map onto theirs exactly.
+    ``commissioner_code`` is '' where the facts record none."""
+
+    __tablename__ = "rollup_placement"
+    __table_args__ = (
+        PrimaryKeyConstraint("instrument", "team_code", "organisation_code", "commissioner_code"),
+    )
+
+    instrument: str = _text()
+    team_code: str = _text()
+    organisation_code: str = _text()
+    commissioner_code: str = _text()
+    facts: int = Field(sa_column=Column(Integer, nullable=False))
+    first_day: date = Field(sa_column=Column(Date, nullable=False))
+    last_day: date = Field(sa_column=Column(Date, nullable=False))

@@ -1,7 +1,8 @@
 """Applying one page of the change feed to the analytic store, exactly once (decision 0020).
 
-One transaction per page: the facts it changes, the ledger, the people it touches and the
-checkpoint's new cursor commit together or not at all. The checkpoint moves only from the
+One transaction per page: the facts it changes, the ledger, the people it touches, the
+summary rollups (decision 0034) and the checkpoint's new cursor commit together or not at
+all. The checkpoint moves only from the
 cursor the page was read after (compare and set), so a page applied by someone else, or
 twice, is refused rather than counted again.
 
@@ -24,7 +25,9 @@ import asyncpg
 import orjson
 
 from services.aggregation import dimensions
+from services.aggregation.feed import rollup_writes
 from services.aggregation.feed.contract import PRESENT, FeedItem, FeedPage, FeedScores
+from services.aggregation.feed.rollups import FACT_FIELDS
 
 FEED = "scoring"
 OVERALL = "overall"  # the whole assessment's key beside the sections' in scores and bands
@@ -356,6 +359,9 @@ async def _apply_events(conn: asyncpg.Connection, events: Sequence[FeedItem]) ->
         states.append(
             (key, p.revision, not present, person_key_of(item), p.assessed_on, item.occurred_at)
         )
+    # Every fact of the people concerned as it stands, for the rollups' deltas (0034).
+    touched = {g[0] for g in gone} | {f[_AT["person_key"]] for f in facts}
+    before = await rollup_writes.facts_of_people(conn, sorted(touched))
     removed = []
     if gone:
         days = [g[2] for g in gone]
@@ -364,6 +370,10 @@ async def _apply_events(conn: asyncpg.Connection, events: Sequence[FeedItem]) ->
         await conn.copy_records_to_table("assessment_fact", records=facts, columns=FACT_COLUMNS)
     if states:
         await conn.execute(_UPSERT_LEDGER, *_columns(states, 6))
+    taken = {r["assessment_key"] for r in removed}
+    after = [f for f in before if f.assessment_key not in taken]
+    after += [rollup_writes.rollup_fact([f[_AT[c]] for c in FACT_FIELDS]) for f in facts]
+    await rollup_writes.write_changes(conn, before, after)
     await _update_people(conn, removed, facts)
 
 

@@ -5,12 +5,14 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
 from services.aggregation.access.scope import ReaderScope
 from services.aggregation.disclosure import ProtectedTable, Table, protect
+from services.aggregation.feed.rollups import mean_and_sd
 from services.aggregation.metrics import sql
 from services.aggregation.metrics.common import (
     BASE_CAVEATS,
@@ -26,6 +28,7 @@ from services.aggregation.metrics.common import (
     unit_of,
 )
 from services.aggregation.metrics.query import Breakdown, MetricQuery
+from services.aggregation.metrics.rollup import rollup_cells
 from services.aggregation.metrics.schemas import (
     Band,
     Method,
@@ -102,8 +105,9 @@ def _value_sql(query: MetricQuery, st: sql.Statement) -> tuple[str, str | None]:
 
 
 def summary_statement(scope: ReaderScope, checked: Checked) -> tuple[str, list[Any]]:
-    """The one statement behind a summary: every cell's people, assessments, score sum of
-    squares via avg/stddev, and (for determinants) each band's count, in one scan."""
+    """The one statement behind a summary from the facts: every cell's people, assessments,
+    the scores' sum and sum of squares, and (for determinants) each band's count, in one
+    scan."""
     query = checked.query
     st = sql.Statement()
     source = sql.FACTS
@@ -130,9 +134,10 @@ def summary_statement(scope: ReaderScope, checked: Checked) -> tuple[str, list[A
         + f" FROM assessment_fact f {joins} {lateral} WHERE {' AND '.join(conditions)}"
     )
     cell = ", ".join(names)
+    # Exact sums (numeric), so the mean and SD are the same numbers as from a rollup.
     measures = (
         "count(DISTINCT person_key) AS people, count(*) AS assessments, count(v) AS scored, "
-        "avg(v) AS mean, stddev_samp(v) AS sd"
+        "sum(v::numeric) AS score_sum, sum(v::numeric * v::numeric) AS score_squares"
     )
     if band:
         statement = (
@@ -147,7 +152,21 @@ def summary_statement(scope: ReaderScope, checked: Checked) -> tuple[str, list[A
     return statement, st.params
 
 
-async def aggregate(conn: asyncpg.Connection, scope: ReaderScope, checked: Checked) -> Aggregates:
+async def aggregate(
+    conn: asyncpg.Connection, scope: ReaderScope, checked: Checked, *, rollups: bool = True
+) -> Aggregates:
+    """Every cell's true figures: from the consumer's rollups where the query's shape allows
+    and they are exact (``metrics/rollup.py``, decision 0034), else from the facts."""
+    if rollups:
+        from_rollup = await rollup_cells(conn, scope, checked)
+        if from_rollup is not None:
+            return Aggregates(
+                checked.query,
+                {
+                    key: Cell(c.people, c.assessments, c.scored, c.mean, c.sd)
+                    for key, c in from_rollup.items()
+                },
+            )
     statement, params = summary_statement(scope, checked)
     cells: dict[tuple[str, ...], Cell] = {}
     width = len(checked.query.by)
@@ -156,7 +175,10 @@ async def aggregate(conn: asyncpg.Connection, scope: ReaderScope, checked: Check
         cell = cells.setdefault(key, Cell())
         if row["all_bands"]:
             cell.people, cell.assessments = row["people"], row["assessments"]
-            cell.scored, cell.mean, cell.sd = row["scored"], row["mean"], row["sd"]
+            cell.scored = row["scored"]
+            cell.mean, cell.sd = mean_and_sd(
+                row["scored"], row["score_sum"] or Decimal(0), row["score_squares"] or Decimal(0)
+            )
         elif row["band"] is not None:
             cell.bands[row["band"]] = row["assessments"]
     return Aggregates(checked.query, cells)
@@ -274,10 +296,10 @@ def summary_rows(protected: Protected) -> list[SummaryRow]:
 
 
 async def protected_aggregates(
-    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery
+    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery, *, rollups: bool = True
 ) -> Protected:
     checked = await check_query(conn, scope, query)
-    aggregates = await aggregate(conn, scope, checked)
+    aggregates = await aggregate(conn, scope, checked, rollups=rollups)
     table, positions = people_table(aggregates)
     people = await protect_whole(table, "people")
     names = await unit_names(conn, (k[0] for k in aggregates.cells))
@@ -305,12 +327,13 @@ def caveats(query: MetricQuery, extra: list[str]) -> list[str]:
 
 
 async def compute_summary(
-    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery
+    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery, *, rollups: bool = True
 ) -> Summary:
     """The summary table: one row per unit x period x breakdown with people, assessments,
     mean score (t interval) and, for determinants, each band's count and per cent (Wilson),
-    disclosure-controlled as one table. Entry point for the API and the BI tables."""
-    protected = await protected_aggregates(conn, scope, query)
+    disclosure-controlled as one table. Entry point for the API and the BI tables.
+    ``rollups=False`` reads the facts even where a rollup would answer (tests compare)."""
+    protected = await protected_aggregates(conn, scope, query, rollups=rollups)
     # Each row's bands are protected too (CPU): off the loop, like the table.
     rows = await asyncio.to_thread(summary_rows, protected)
     return Summary(
@@ -325,10 +348,10 @@ async def compute_summary(
 
 
 async def compute_timeseries(
-    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery
+    conn: asyncpg.Connection, scope: ReaderScope, query: MetricQuery, *, rollups: bool = True
 ) -> TimeSeries:
     """The summary as one series per unit (and breakdown), periods in order."""
-    summary = await compute_summary(conn, scope, query)
+    summary = await compute_summary(conn, scope, query, rollups=rollups)
     grouped: dict[tuple[Any, ...], list[SummaryRow]] = defaultdict(list)
     for row in summary.rows:
         grouped[(row.unit.code, tuple(sorted(row.breakdown.items())))].append(row)

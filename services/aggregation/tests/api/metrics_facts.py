@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 from equitas_stack.stack import Stack
 
+from services.aggregation.feed.rollup_writes import add_new_people
 from services.common.database import service_database_url
 
 SECTIONS = ("social", "biological", "communication", "behaviour", "provision")
@@ -70,7 +71,8 @@ def new_codes(n: int = 1) -> list[str]:
 
 
 async def insert_facts(stack: Stack, facts: list[Fact]) -> None:
-    """The facts, and each person's first and latest (as the consumer keeps them)."""
+    """The facts, each person's first and latest and the rollups (as the consumer keeps
+    them)."""
     url = service_database_url(stack.database_url, f"{stack.config.database_prefix}aggregation")
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     try:
@@ -81,6 +83,8 @@ async def insert_facts(stack: Stack, facts: list[Fact]) -> None:
         )
         people = {f.person_key for f in facts}
         await conn.execute(PERSON_FACTS, sorted(people))
+        # And the summary rollups, as the consumer keeps them (fresh people only here).
+        await add_new_people(conn, sorted(people))
     finally:
         await conn.close()
 

@@ -2,7 +2,8 @@
 applying a page and committing it and at random moments, while catching up a store of its
 own from the whole feed. Afterwards the store reconciles exactly with scoring: every
 submitted, not deleted assessment at its latest revision, nothing else, every event
-counted once, each person's first and latest as a rebuild from the facts gives them."""
+counted once, each person's first and latest and the summary rollups as a rebuild from the
+facts gives them."""
 
 import asyncio
 import os
@@ -17,6 +18,7 @@ import httpx
 from equitas_stack.stack import REPO, Stack
 
 from services.aggregation.feed.apply import rebuild_person_facts
+from services.aggregation.feed.rollup_writes import rebuild_rollups
 from services.aggregation.tests.api.feed_support import (
     HEF_ITEMS,
     create_person,
@@ -33,6 +35,10 @@ from tests.support.fixtures import Tokens
 
 NewTeam = Any
 MAX_RUNS = 150
+_PLACEMENTS = (
+    "SELECT instrument, team_code, organisation_code, commissioner_code, facts, first_day, "
+    "last_day FROM rollup_placement"
+)
 
 
 async def _record_changes(
@@ -152,6 +158,17 @@ async def test_killed_many_times_the_store_reconciles_exactly_with_scoring(
         people = sorted(tuple(r) for r in await store.fetch("SELECT * FROM person_fact"))
         await rebuild_person_facts(store)
         assert people == sorted(tuple(r) for r in await store.fetch("SELECT * FROM person_fact"))
+        # The rollups too (decision 0034): every cell, and each placement's facts, with its
+        # kept dates covering those of its facts (they only widen between rebuilds).
+        cells = sorted(tuple(r) for r in await store.fetch("SELECT * FROM rollup_cell"))
+        placed = {tuple(r)[:5]: tuple(r)[5:] for r in await store.fetch(_PLACEMENTS)}
+        await rebuild_rollups(store)
+        assert cells == sorted(tuple(r) for r in await store.fetch("SELECT * FROM rollup_cell"))
+        rebuilt = {tuple(r)[:5]: tuple(r)[5:] for r in await store.fetch(_PLACEMENTS)}
+        assert placed.keys() == rebuilt.keys()
+        for key, (first, last) in rebuilt.items():
+            assert placed[key][0] <= first, key
+            assert last <= placed[key][1], key
         # And this store agrees with the service's own, which no one killed.
         mine = sorted(
             tuple(r)

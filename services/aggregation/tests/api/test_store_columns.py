@@ -86,6 +86,30 @@ ALLOWED: dict[str, set[str]] = {
         "behind_since",
         "checked_at",
     },
+    # Summary rollups (decision 0034): codes, dates and numbers.
+    "rollup_cell": {
+        "instrument",
+        "grain",
+        "period",
+        "breakdown",
+        "unit_code",
+        "period_start",
+        "category",
+        "people",
+        "assessments",
+        "scored",
+        "score_sum",
+        "score_squares",
+    },
+    "rollup_placement": {
+        "instrument",
+        "team_code",
+        "organisation_code",
+        "commissioner_code",
+        "facts",
+        "first_day",
+        "last_day",
+    },
     # The organisation hierarchy: organisations' codes and names (public ODS data).
     "org_unit": {"code", "name", "kind", "source", "updated_at"},
     "org_link": {

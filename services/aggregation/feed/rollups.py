@@ -1,0 +1,227 @@
+"""Summary rollups: what each fact adds to the rollup cells, and how cells change when a
+person's facts change (decision 0034). Pure: no I/O; ``rollup_writes`` writes the result.
+
+A cell is one (instrument, grain, unit, period, period start, breakdown, category) with the
+distinct people, assessments, scored assessments and the exact sum and sum of squares of the
+overall score. Distinct people do not add up across cells, so a cell's people are never
+summed from others: a change is worked out per person, from all of that person's facts
+before and after it (a person is in a cell when any of their facts is), and only the
+difference is written.
+
+Grains: ``team`` (``team_code``), ``trust`` (``organisation_code``), ``icb``
+(``commissioner_code`` as recorded, '' when none) and ``all`` (every fact of the instrument,
+unit ''). Periods: month, quarter, financial year. Breakdowns: none ('' category) and IMD
+quintile ('1'..'5', 'unknown'). The metrics map a grain's units onto the units a query asks
+for, and use a rollup only where that mapping keeps people distinct
+(``services/aggregation/metrics/rollup.py``).
+
+Each (instrument, team, trust, commissioner) combination met is also kept as a placement,
+with how many facts it has and the range of their dates, so a query can check that mapping.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Context, Decimal
+from fractions import Fraction
+from math import sqrt
+
+GRAINS = ("team", "trust", "icb", "all")
+PERIODS = ("month", "quarter", "financial_year")
+BREAKDOWNS = ("none", "imd_quintile")
+UNKNOWN = "unknown"  # as the metrics' breakdowns say it
+
+# instrument, grain, unit code, period, period start, breakdown, category
+CellKey = tuple[str, str, str, str, date, str, str]
+# instrument, team, trust, commissioner ('' when none)
+PlacementKey = tuple[str, str, str, str]
+
+# What the rollups read of a fact (``assessment_fact`` columns, in this order).
+FACT_FIELDS = (
+    "person_key",
+    "assessment_key",
+    "instrument",
+    "team_code",
+    "organisation_code",
+    "commissioner_code",
+    "assessed_on",
+    "month_start",
+    "quarter_start",
+    "financial_year",
+    "imd_quintile",
+    "overall_score",
+)
+
+
+@dataclass(frozen=True)
+class RollupFact:
+    person_key: str
+    assessment_key: str
+    instrument: str
+    team_code: str
+    organisation_code: str
+    commissioner_code: str | None
+    assessed_on: date
+    month_start: date
+    quarter_start: date
+    financial_year: int
+    imd_quintile: int | None
+    overall_score: float | None
+
+
+@dataclass
+class Totals:
+    people: int = 0
+    assessments: int = 0
+    scored: int = 0
+    score_sum: Decimal = field(default_factory=Decimal)
+    score_squares: Decimal = field(default_factory=Decimal)
+
+    def is_zero(self) -> bool:
+        return not (
+            self.people or self.assessments or self.scored or self.score_sum or self.score_squares
+        )
+
+
+@dataclass
+class Placement:
+    facts: int = 0
+    first_day: date = date.max
+    last_day: date = date.min
+
+
+# Enough digits that sums and squares of 15-digit scores are never rounded (numeric in the
+# database is exact too).
+EXACT = Context(prec=1000)
+
+
+def exact(score: float) -> Decimal:
+    """The score as Postgres casts a float8 to numeric (15 significant digits), so sums made
+    here and sums made by SQL over the facts are the same number."""
+    return Decimal(format(score, ".15g"))
+
+
+def unit_of(fact: RollupFact, grain: str) -> str:
+    match grain:
+        case "team":
+            return fact.team_code
+        case "trust":
+            return fact.organisation_code
+        case "icb":
+            return fact.commissioner_code or ""
+        case _:
+            return ""
+
+
+def period_start(fact: RollupFact, period: str) -> date:
+    match period:
+        case "month":
+            return fact.month_start
+        case "quarter":
+            return fact.quarter_start
+        case _:
+            return date(fact.financial_year, 4, 1)
+
+
+def category_of(fact: RollupFact, breakdown: str) -> str:
+    if breakdown == "none":
+        return ""
+    return UNKNOWN if fact.imd_quintile is None else str(fact.imd_quintile)
+
+
+def cells_of(fact: RollupFact) -> list[CellKey]:
+    """Every cell the fact is in: one per grain, period and breakdown."""
+    return [
+        (
+            fact.instrument,
+            grain,
+            unit_of(fact, grain),
+            period,
+            period_start(fact, period),
+            breakdown,
+            category_of(fact, breakdown),
+        )
+        for grain in GRAINS
+        for period in PERIODS
+        for breakdown in BREAKDOWNS
+    ]
+
+
+def contributions(facts: Iterable[RollupFact]) -> dict[CellKey, Totals]:
+    """The cells of these facts as if they were the whole store (people distinct per cell)."""
+    cells: dict[CellKey, Totals] = defaultdict(Totals)
+    people: dict[CellKey, set[str]] = defaultdict(set)
+    for fact in facts:
+        score = None if fact.overall_score is None else exact(fact.overall_score)
+        for key in cells_of(fact):
+            totals = cells[key]
+            people[key].add(fact.person_key)
+            totals.assessments += 1
+            if score is not None:
+                totals.scored += 1
+                totals.score_sum = EXACT.add(totals.score_sum, score)
+                totals.score_squares = EXACT.add(totals.score_squares, EXACT.multiply(score, score))
+    for key, keys in people.items():
+        cells[key].people = len(keys)
+    return dict(cells)
+
+
+def cell_deltas(before: Iterable[RollupFact], after: Iterable[RollupFact]) -> dict[CellKey, Totals]:
+    """What to add to each cell when some people's facts go from ``before`` to ``after``.
+
+    Both must hold *every* fact of the people concerned (not only those that changed):
+    a person stays in a cell while any of their facts is in it."""
+    old, new = contributions(before), contributions(after)
+    changes: dict[CellKey, Totals] = {}
+    for key in old.keys() | new.keys():
+        a, b = old.get(key, Totals()), new.get(key, Totals())
+        delta = Totals(
+            people=b.people - a.people,
+            assessments=b.assessments - a.assessments,
+            scored=b.scored - a.scored,
+            score_sum=EXACT.subtract(b.score_sum, a.score_sum),
+            score_squares=EXACT.subtract(b.score_squares, a.score_squares),
+        )
+        if not delta.is_zero():
+            changes[key] = delta
+    return changes
+
+
+def placement_of(fact: RollupFact) -> PlacementKey:
+    return (fact.instrument, fact.team_code, fact.organisation_code, fact.commissioner_code or "")
+
+
+def placement_deltas(
+    before: Iterable[RollupFact], after: Iterable[RollupFact]
+) -> dict[PlacementKey, Placement]:
+    """Facts added to (or taken from) each placement, and the dates of the facts added: a
+    stored range only widens (a query treats it as "facts may lie anywhere in it")."""
+    changes: dict[PlacementKey, Placement] = defaultdict(Placement)
+    for fact in before:
+        changes[placement_of(fact)].facts -= 1
+    for fact in after:
+        change = changes[placement_of(fact)]
+        change.facts += 1
+        change.first_day = min(change.first_day, fact.assessed_on)
+        change.last_day = max(change.last_day, fact.assessed_on)
+    return {
+        key: change
+        for key, change in changes.items()
+        if change.facts or change.first_day <= change.last_day
+    }
+
+
+def mean_and_sd(
+    scored: int, score_sum: Decimal, score_squares: Decimal
+) -> tuple[float | None, float | None]:
+    """Mean and sample SD (k - 1) from a count and exact sums: the same numbers whether the
+    sums came from the facts or from a rollup."""
+    if scored == 0:
+        return None, None
+    total = Fraction(score_sum)
+    mean = float(total / scored)
+    if scored < 2:
+        return mean, None
+    variance = (Fraction(score_squares) - total * total / scored) / (scored - 1)
+    return mean, sqrt(max(float(variance), 0.0))
