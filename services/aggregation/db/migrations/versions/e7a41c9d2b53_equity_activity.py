@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("unit_code", sa.String(length=64), nullable=False),
         sa.Column("title", sa.String(length=80), nullable=False),
         # The service's PLUS groups (Core20PLUS5) as "column:code" conditions.
-        sa.Column(
-            "plus_groups", postgresql.ARRAY(sa.Text()), nullable=False, server_default="{}"
-        ),
+        sa.Column("plus_groups", postgresql.ARRAY(sa.Text()), nullable=False, server_default="{}"),
         sa.Column("created_by", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
