@@ -212,6 +212,20 @@ describe('the assessment form, rendered from a definition it has never seen', ()
     ]);
   });
 
+  it('leaving with an answer not yet saved saves it first, or shows the conflict', async () => {
+    const api = fakeScoring(draftAssessment({ responses: { warm: 'yes' } }));
+    const { events, router } = await renderApp({ path: '/assessments/a-1?step=home', user });
+
+    const stairs = await screen.findByRole('group', { name: 'Stairs are manageable' }, SAVE_WAIT);
+    api.theirEdit({ stairs: 'no' });
+    await events.click(within(stairs).getByLabelText('Partly true'));
+    await events.click(screen.getByRole('link', { name: 'Save and come back later' }));
+
+    expect(await screen.findByTestId('conflict-screen', {}, SAVE_WAIT)).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/assessments/a-1');
+    expect(api.patches).toHaveLength(1);
+  });
+
   it('says not found or no access when the assessment cannot be read', async () => {
     fakeScoring(draftAssessment({ id: 'other' }));
     await renderApp({ path: '/assessments/a-1', user });

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type SyntheticEvent } from 'react';
-import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Link, useBlocker, useLocation, useNavigate, useSearchParams } from 'react-router';
 
 import './draft-form.scss';
 
@@ -82,6 +82,27 @@ export function DraftForm({ assessment, definition, subject }: DraftFormProps) {
     if (field) field.focus();
     else heading.current?.focus();
   }, [step.id, location.hash, showingForm]);
+
+  // Leaving the form (not moving between its steps) waits for the last answers to be saved;
+  // a conflict on that save opens the conflict screen instead. After a failed save (told on
+  // screen) the user may leave.
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      currentLocation.pathname !== nextLocation.pathname &&
+      saving.pending &&
+      saving.status.kind !== 'failed' &&
+      // The conflict screens deal with the unsaved answers themselves.
+      saving.conflict === null &&
+      saving.submittedMeanwhile === null,
+  );
+  const { save } = saving;
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    void save().then((outcome) => {
+      if (outcome.kind === 'saved') blocker.proceed();
+      else blocker.reset();
+    });
+  }, [blocker, save]);
 
   const set = (key: string, value: string | undefined) => {
     store.dispatch({ type: 'set', key, value });
