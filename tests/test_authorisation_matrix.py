@@ -145,6 +145,60 @@ async def _report_job(w: World, *, finished: bool = False) -> Call:
     return Call({"job_id": job["id"]})
 
 
+# Service equity analysis: one dataset of trust EQA per world (imported, with a reference
+# population and an action plan step), made by its administrator.
+_EQUITY: dict[int, dict[str, str]] = {}
+_EQUITY_LOCK = asyncio.Lock()
+EQUITY = "/api/aggregation/equity"
+EQUITY_CSV = "referral_date,appointments_offered,appointments_dna,sex\n2025-05-01,2,1,female\n"
+EQUITY_STEP = {"stage": "focus", "action": "improve_recording", "owner_role": "Service manager"}
+
+
+async def _equity(w: World) -> dict[str, str]:
+    async with _EQUITY_LOCK:
+        if id(w) not in _EQUITY:
+            admin = await w.tokens.headers("org.admin")
+            made = await w.gateway.post(
+                f"{EQUITY}/datasets", json={"unit_code": "EQA", "title": "Matrix"}, headers=admin
+            )
+            dataset = made.json()["id"]
+            imported = await w.gateway.post(
+                f"{EQUITY}/datasets/{dataset}/files",
+                content=EQUITY_CSV,
+                headers=admin | {"Content-Type": "text/csv"},
+            )
+            reference = await w.gateway.post(
+                f"{EQUITY}/reference-populations",
+                json={
+                    "title": "Matrix",
+                    "dimension": "sex",
+                    "counts": [{"area_code": "E01000001", "category": "female", "people": 50}],
+                },
+                headers=admin,
+            )
+            step = await w.gateway.post(
+                f"{EQUITY}/datasets/{dataset}/steps", json=EQUITY_STEP, headers=admin
+            )
+            _EQUITY[id(w)] = {
+                "dataset_id": str(dataset),
+                "import_id": str(imported.json()["id"]),
+                "reference": str(reference.json()["id"]),
+                "step_id": str(step.json()["id"]),
+            }
+        return _EQUITY[id(w)]
+
+
+def _equity_call(*path: str, **kwargs: Any) -> Recipe:
+    async def recipe(w: World) -> Call:
+        ids = await _equity(w)
+        call = Call({p: ids[p] for p in path}, **kwargs)
+        if "reference" in call.params:
+            call.params = {"reference": ids["reference"]}
+        return call
+
+    return recipe
+
+
 async def _static(call: Call) -> Call:
     return call
 
@@ -230,6 +284,41 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "DELETE /api/reporting/jobs/{job_id}": _report_job,
     "POST /api/scoring/instruments/recompute-diff": _fixed(
         json={"instrument": "hef", "variant": "standard", "version": HEF_VERSION}
+    ),
+    # Service equity analysis (decision 0032).
+    "POST /api/aggregation/equity/datasets": _fixed(json={"unit_code": "EQA", "title": "Matrix"}),
+    "GET /api/aggregation/equity/datasets/{dataset_id}": _equity_call("dataset_id"),
+    "POST /api/aggregation/equity/datasets/{dataset_id}/files": _equity_call(
+        "dataset_id", content=EQUITY_CSV, headers={"Content-Type": "text/csv"}
+    ),
+    "POST /api/aggregation/equity/datasets/{dataset_id}/rows": _equity_call(
+        "dataset_id", json={"rows": [{"referral_date": "2025-05-01", "sex": "male"}]}
+    ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/imports/{import_id}": _equity_call(
+        "dataset_id", "import_id"
+    ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/engagement": _equity_call("dataset_id"),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/completeness": _equity_call("dataset_id"),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/representation": _equity_call(
+        "dataset_id", params={"reference": ""}
+    ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/evaluation": _equity_call(
+        "dataset_id", params={"intervention": "2025-05-01"}
+    ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/summary": _equity_call("dataset_id"),
+    "POST /api/aggregation/equity/reference-populations": _fixed(
+        json={
+            "title": "Matrix",
+            "dimension": "sex",
+            "counts": [{"area_code": "E01000001", "category": "male", "people": 5}],
+        }
+    ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/steps": _equity_call("dataset_id"),
+    "POST /api/aggregation/equity/datasets/{dataset_id}/steps": _equity_call(
+        "dataset_id", json=EQUITY_STEP
+    ),
+    "PUT /api/aggregation/equity/datasets/{dataset_id}/steps/{step_id}": _equity_call(
+        "dataset_id", "step_id", json=EQUITY_STEP
     ),
 }
 
