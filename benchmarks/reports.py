@@ -107,8 +107,15 @@ def _setup(context: BenchContext) -> str:
 
 
 def _times(
-    context: BenchContext, username: str, url: str, params: dict[str, str], count: int
+    context: BenchContext,
+    username: str,
+    url: str,
+    params: dict[str, str],
+    count: int,
+    parts: dict[str, list[float]] | None = None,
 ) -> list[float]:
+    """Each request's time in ms; ``parts`` collects the service's own Server-Timing
+    (``fetch``: reading upstream, ``render``: the PDF)."""
     headers = {"Authorization": f"Bearer {context.user_token(username)}"}
     out: list[float] = []
     with httpx.Client(base_url=context.public_url, timeout=60) as http:
@@ -120,6 +127,10 @@ def _times(
                 raise RuntimeError(f"{url}: {response.status_code} {response.text[:300]}")
             if n >= 2:  # the first two warm caches (tokens, instrument labels, connections)
                 out.append(elapsed)
+                for part in response.headers.get("server-timing", "").split(","):
+                    name, _, duration = part.strip().partition(";dur=")
+                    if parts is not None and duration:
+                        parts.setdefault(name, []).append(float(duration))
     return out
 
 
@@ -130,12 +141,15 @@ def _p95(values: list[float]) -> float:
 def run(context: BenchContext) -> dict[str, Any]:
     load_before = load_average()
     person = _setup(context)
+    person_parts: dict[str, list[float]] = {}
+    org_parts: dict[str, list[float]] = {}
     person_ms = _times(
         context,
         CLINICIAN,
         f"/api/reporting/people/{person}/hef-profile.pdf",
         {},
         int(os.environ.get("EQUITAS_BENCH_REPORTS_PERSON", "60")),
+        person_parts,
     )
     org_ms = _times(
         context,
@@ -143,12 +157,15 @@ def run(context: BenchContext) -> dict[str, Any]:
         "/api/reporting/hef-summary.pdf",
         {"year": str(YEAR)},
         int(os.environ.get("EQUITAS_BENCH_REPORTS_ORG", "20")),
+        org_parts,
     )
     result: dict[str, Any] = {
         "person_pdf_p50_ms": round(statistics.median(person_ms), 1),
         "person_pdf_p95_ms": round(_p95(person_ms), 1),
         "org_pdf_p50_ms": round(statistics.median(org_ms), 1),
         "org_pdf_p95_ms": round(_p95(org_ms), 1),
+        **{f"person_{k}_p50_ms": round(statistics.median(v), 1) for k, v in person_parts.items()},
+        **{f"org_{k}_p50_ms": round(statistics.median(v), 1) for k, v in org_parts.items()},
         "person_requests": len(person_ms),
         "org_requests": len(org_ms),
         **run_facts(context.options, load_before=load_before),
