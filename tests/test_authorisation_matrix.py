@@ -24,7 +24,13 @@ import httpx
 import pytest
 import yaml
 from equitas_idp.demo import DemoUser
+from equitas_stack.stack import Stack
 
+from services.scoring.tests.api.board_helpers import (
+    BoardWorld,
+    assurance_answers,
+    commission,
+)
 from services.scoring.tests.api.hef import all_rated
 from tests.support.authorisation_table import (
     CALLERS,
@@ -199,6 +205,99 @@ def _equity_call(*path: str, **kwargs: Any) -> Recipe:
     return recipe
 
 
+# Board tools and HEAT (services/scoring/organisational): records of trust EQA, one set per
+# world; writes get a fresh record per caller.
+_BOARD_WORLDS: dict[int, BoardWorld] = {}
+
+
+def _board(w: World) -> BoardWorld:
+    return _BOARD_WORLDS.setdefault(id(w), BoardWorld(w.gateway, w.tokens))
+
+
+def _org_assessment(kind: str) -> Recipe:
+    """A shared record (``self_assessment``, ``assurance``, ``heat``) or a fresh one."""
+
+    async def recipe(w: World) -> Call:
+        board = _board(w)
+        if kind in {"self_assessment", "assurance", "heat"}:
+            return Call({"assessment_id": await board.shared(kind)})
+        return Call({"assessment_id": await getattr(board, f"fresh_{kind}")()})
+
+    return recipe
+
+
+async def _org_draft(w: World) -> Call:
+    draft = await _board(w).fresh_draft()
+    return Call(
+        {"assessment_id": draft},
+        json={"responses": {"ph_team": "in_place"}},
+        headers={"If-Match": '"1"'},
+    )
+
+
+async def _org_delete(w: World) -> Call:
+    draft = await _board(w).fresh_draft()
+    return Call(
+        {"assessment_id": draft}, params={"reason": "entered twice"}, headers={"If-Match": '"1"'}
+    )
+
+
+async def _org_submit(w: World) -> Call:
+    draft = await _board(w).fresh_draft(complete=True)
+    return Call({"assessment_id": draft}, headers={"If-Match": '"1"'})
+
+
+async def _org_amend(w: World) -> Call:
+    submitted = await _board(w).fresh_assurance()
+    return Call(
+        {"assessment_id": submitted},
+        json={"reason": "k1 re-rated", "responses": assurance_answers("partly_assured")},
+        headers={"If-Match": '"2"'},
+    )
+
+
+async def _project(w: World) -> Call:
+    return Call({"project_id": await _board(w).shared("project")})
+
+
+async def _project_edit(w: World) -> Call:
+    return Call(
+        {"project_id": await _board(w).fresh_project()},
+        json={"name": "Renamed"},
+        headers={"If-Match": '"1"'},
+    )
+
+
+async def _objective_edit(w: World) -> Call:
+    return Call(
+        {"objective_id": await _board(w).fresh_objective()},
+        json={"status": "in_progress"},
+        headers={"If-Match": '"1"'},
+    )
+
+
+async def _objective_action(w: World) -> Call:
+    return Call(
+        {"objective_id": await _board(w).shared("objective")},
+        json={"description": "Name the lead", "owner": "Chair", "due_on": "2027-01-01"},
+    )
+
+
+async def _heat_action(w: World) -> Call:
+    return Call(
+        {"assessment_id": await _board(w).shared("heat")},
+        json={"description": "Interpreters", "owner": "Lead", "due_on": "2027-01-01"},
+    )
+
+
+async def _action_edit(w: World) -> Call:
+    return Call(
+        {"action_id": await _board(w).fresh_heat_action()},
+        json={"status": "done"},
+        headers={"If-Match": '"1"'},
+    )
+
+
 async def _static(call: Call) -> Call:
     return call
 
@@ -320,6 +419,38 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "PUT /api/aggregation/equity/datasets/{dataset_id}/steps/{step_id}": _equity_call(
         "dataset_id", "step_id", json=EQUITY_STEP
     ),
+    "POST /api/scoring/projects": _fixed(json={"name": "Matrix project"}),
+    "GET /api/scoring/projects/{project_id}": _project,
+    "PATCH /api/scoring/projects/{project_id}": _project_edit,
+    "POST /api/scoring/organisational-assessments": _fixed(
+        json={"instrument": "board-self-assessment", "assessed_on": ASSESSED_ON}
+    ),
+    "GET /api/scoring/organisational-assessments/{assessment_id}": _org_assessment(
+        "self_assessment"
+    ),
+    "PATCH /api/scoring/organisational-assessments/{assessment_id}": _org_draft,
+    "DELETE /api/scoring/organisational-assessments/{assessment_id}": _org_delete,
+    "POST /api/scoring/organisational-assessments/{assessment_id}/submit": _org_submit,
+    "POST /api/scoring/organisational-assessments/{assessment_id}/amend": _org_amend,
+    "GET /api/scoring/organisational-assessments/{assessment_id}/revisions": _org_assessment(
+        "self_assessment"
+    ),
+    "POST /api/scoring/organisational-assessments/{assessment_id}/restore": _org_assessment(
+        "deleted"
+    ),
+    "GET /api/scoring/organisational-assessments/{assessment_id}/board-results": (
+        _org_assessment("self_assessment")
+    ),
+    "GET /api/scoring/organisational-assessments/{assessment_id}/scorecard": _org_assessment(
+        "assurance"
+    ),
+    "GET /api/scoring/organisational-assessments/{assessment_id}/stages": _org_assessment("heat"),
+    "POST /api/scoring/organisational-assessments/{assessment_id}/actions": _heat_action,
+    "POST /api/scoring/organisations/{ods_code}/objectives": _fixed(json={"ref": "6.1"}),
+    "PATCH /api/scoring/objectives/{objective_id}": _objective_edit,
+    "POST /api/scoring/objectives/{objective_id}/actions": _objective_action,
+    "PATCH /api/scoring/actions/{action_id}": _action_edit,
+    "POST /api/scoring/private/board-self-assessment": _fixed(json={"responses": {}}),
 }
 
 
@@ -333,6 +464,7 @@ def world_ids(w: World) -> dict[str, str]:
         "variant": "standard",
         "version": HEF_VERSION,
         "table": "measures",
+        "ods_code": "EQA",
     }
 
 
@@ -372,8 +504,10 @@ async def _token_headers(tokens: Tokens, caller: Caller) -> dict[str, str]:
 
 
 async def test_every_caller_gets_the_status_the_table_says(
-    gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser]
+    gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser], stack: Stack
 ) -> None:
+    # The demo ICB commissions trust EQA (as in the demo IdP), so it reads EQA's board records.
+    await commission(stack.database_url, stack.config.database_prefix, "EQA", "QZZ")
     table = read_table(TABLE.read_text())
     ops = [op for op in operations() if op in table]
     with_body = {op for op in ops if _takes_body(op)}

@@ -2,6 +2,7 @@
 through the gateway, and recording which ICB commissions a trust (reference data that the
 organisation hierarchy holds; the demo seed writes it for ``make run``)."""
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -84,3 +85,95 @@ async def commission(database_url: str, database_prefix: str, trust: str, icb: s
         )
     finally:
         await conn.close()
+
+
+class BoardWorld:
+    """Fresh board tool and HEAT records of trust EQA for the authorisation matrix and the
+    contract fuzzing: the board tools made by its board member, HEAT by a clinician of it.
+    Shared records are made once; ``fresh_*`` make one per call."""
+
+    def __init__(self, gateway: httpx.AsyncClient, tokens: Any) -> None:
+        self.gateway = gateway
+        self.tokens = tokens
+        self._shared: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def _board(self) -> dict[str, str]:
+        headers: dict[str, str] = await self.tokens.headers("board.member")
+        return headers
+
+    async def _clinician(self) -> dict[str, str]:
+        headers: dict[str, str] = await self.tokens.headers("clinician.a")
+        return headers
+
+    async def shared(self, name: str) -> str:
+        async with self._lock:
+            if name not in self._shared:
+                self._shared[name] = await getattr(self, f"fresh_{name}")()
+            return self._shared[name]
+
+    async def fresh_self_assessment(self) -> str:
+        made = await create(self.gateway, await self._board(), "board-self-assessment",
+                            responses=self_assessment_answers(), submit=True)  # fmt: skip
+        return str(made["id"])
+
+    async def fresh_assurance(self) -> str:
+        made = await create(self.gateway, await self._board(), "board-assurance",
+                            responses=assurance_answers(), submit=True)  # fmt: skip
+        return str(made["id"])
+
+    async def fresh_draft(self, complete: bool = False) -> str:
+        answers = self_assessment_answers() if complete else {"ph_team": "planned"}
+        made = await create(self.gateway, await self._board(), "board-self-assessment",
+                            responses=answers)  # fmt: skip
+        return str(made["id"])
+
+    async def fresh_deleted(self) -> str:
+        draft = await self.fresh_draft()
+        gone = await self.gateway.delete(
+            f"/api/scoring/organisational-assessments/{draft}",
+            params={"reason": "entered twice"},
+            headers={**await self._board(), "If-Match": '"1"'},
+        )
+        assert gone.status_code == 204, gone.text
+        return draft
+
+    async def fresh_project(self) -> str:
+        made = ok(
+            await self.gateway.post(
+                "/api/scoring/projects",
+                json={"name": "Matrix programme", "kind": "programme"},
+                headers=await self._clinician(),
+            ),
+            201,
+        )
+        return str(made["id"])
+
+    async def fresh_heat(self) -> str:
+        project = await self.shared("project")
+        made = await create(self.gateway, await self._clinician(), "heat", project_id=project,
+                            responses={"prepare_scope": "yes"})  # fmt: skip
+        return str(made["id"])
+
+    async def fresh_objective(self) -> str:
+        made = ok(
+            await self.gateway.post(
+                "/api/scoring/organisations/EQA/objectives",
+                json={"ref": "3.4"},
+                headers=await self._board(),
+            ),
+            201,
+        )
+        return str(made["id"])
+
+    async def fresh_heat_action(self) -> str:
+        heat = await self.shared("heat")
+        made = ok(
+            await self.gateway.post(
+                f"/api/scoring/organisational-assessments/{heat}/actions",
+                json={"description": "Matrix action", "owner": "Lead", "due_on": "2027-01-01"},
+                headers=await self._clinician(),
+            ),
+            201,
+        )
+        return str(made["id"])
