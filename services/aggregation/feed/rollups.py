@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
-from fractions import Fraction
 from math import sqrt
 
 GRAINS = ("team", "trust", "icb", "all")
@@ -216,12 +215,16 @@ def mean_and_sd(
     scored: int, score_sum: Decimal, score_squares: Decimal
 ) -> tuple[float | None, float | None]:
     """Mean and sample SD (k - 1) from a count and exact sums: the same numbers whether the
-    sums came from the facts or from a rollup."""
+    sums came from the facts or from a rollup. Whole-number arithmetic on the sums' exact
+    ratios, one correctly rounded division each (int / int), so nothing depends on order."""
     if scored == 0:
         return None, None
-    total = Fraction(score_sum)
-    mean = float(total / scored)
+    s, s_den = score_sum.as_integer_ratio()
+    mean = s / (s_den * scored)
     if scored < 2:
         return mean, None
-    variance = (Fraction(score_squares) - total * total / scored) / (scored - 1)
-    return mean, sqrt(max(float(variance), 0.0))
+    q, q_den = score_squares.as_integer_ratio()
+    # (q/q_den - (s/s_den)^2 / n) / (n - 1), over one common denominator.
+    numerator = q * s_den * s_den * scored - s * s * q_den
+    variance = numerator / (q_den * s_den * s_den * scored * (scored - 1))
+    return mean, sqrt(max(variance, 0.0))
