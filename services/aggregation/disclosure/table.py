@@ -96,15 +96,19 @@ class Table:
     def values(self) -> dict[Key, int]:
         """The count of every cell, margins added up from the interior."""
         totals: dict[Key, int] = dict.fromkeys(self.keys(), 0)
-        width = len(self.dimensions)
-        for key, count in self.counts.items():
-            if not count:
-                continue
-            for mask in itertools.product((False, True), repeat=width):
-                margin = tuple(
-                    None if hidden else value for value, hidden in zip(key, mask, strict=True)
-                )
-                totals[margin] += int(count)
+        # One dimension at a time: summing out dimension d over cells already summed out of
+        # those before it yields every margin once (a national summary's 2,000 cells x 8
+        # margins each took 50 ms cell by cell).
+        summed: dict[Key, int] = {
+            tuple(key): int(count) for key, count in self.counts.items() if count
+        }
+        for position in range(len(self.dimensions)):
+            margins: dict[Key, int] = {}
+            for key, count in summed.items():
+                margin = (*key[:position], None, *key[position + 1 :])
+                margins[margin] = margins.get(margin, 0) + count
+            summed.update(margins)  # disjoint: only these have None at `position`
+        totals.update(summed)
         return totals
 
     def lines(self) -> list[Line]:
