@@ -48,9 +48,9 @@ def test_profile_shows_change_and_actions_and_an_amendment_is_kept_with_its_reas
     row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=social.title))
     expect(row).to_contain_text("2 higher (worse)")  # housing low (1) -> high (3)
     expect(row).to_contain_text("High impact")
-    expect(
-        page.get_by_text("Home and living environment (Social determinants): worse")
-    ).to_be_visible()
+    changed = page.get_by_test_id("profile-item-changes")
+    housing = changed.get_by_role("row").filter(has_text="Home and living environment")
+    expect(housing).to_contain_text("Worse")  # since first and since previous
     expect(page.get_by_test_id("suggested-actions").first).to_be_visible()
     check_screen(page, "the profile with change", screenshot, "profile")
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseInstrumentDefinition } from '@/lib/instruments';
 
-import { changedItems, describeChange, overallFigures, sectionFigures } from '../lib/figures';
+import { describeChange, itemChanges, overallFigures, sectionFigures } from '../lib/figures';
 
 const definition = parseInstrumentDefinition({
   instrument: 'check',
@@ -69,10 +69,13 @@ describe('profile figures', () => {
     expect(overallFigures(definition, scores)).toEqual([{ id: 'total', label: 'Overall total', value: 3 }]);
   });
 
-  it('lists the items that improved or got worse', () => {
-    expect(changedItems(definition, sinceFirst)).toEqual([
-      { itemId: 'a1', text: 'A one', sectionTitle: 'Section A', change: 'improved' },
+  it('lists the items that improved or got worse against either baseline', () => {
+    const sincePrevious = { items: { a1: { change: 'same' }, b1: { change: 'worse' } } };
+    expect(itemChanges(definition, sinceFirst, sincePrevious)).toEqual([
+      { itemId: 'a1', text: 'A one', sectionTitle: 'Section A', sinceFirst: 'improved', sincePrevious: 'same' },
+      { itemId: 'b1', text: 'B one', sectionTitle: 'Section B', sinceFirst: 'not_comparable', sincePrevious: 'worse' },
     ]);
+    expect(itemChanges(definition, null, null)).toEqual([]);
   });
 
   it.each([

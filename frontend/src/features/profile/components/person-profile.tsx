@@ -10,7 +10,8 @@ import { capitalise, type InstrumentDefinition } from '@/lib/instruments';
 
 import { usePersonAssessments, type SuggestedAction } from '../api/get-person-assessments';
 import {
-  changedItems,
+  itemChanges,
+  type ItemChanges,
   describeChange,
   headlineRule,
   overallFigures,
@@ -83,7 +84,13 @@ export function PersonProfile({ personId, assessmentId, assessmentStatus, defini
   const count = history.data.assessments.filter(
     (a) => a.status === 'submitted' && a.instrument === profile.instrument && a.variant === profile.variant,
   ).length;
-  const improvedSincePrevious = changedItems(definition, profile.change_since_previous);
+  const changedItems = itemChanges(
+    definition,
+    profile.change_since_first,
+    profile.change_since_previous,
+  );
+  const changeWords = (label: string | null) =>
+    label === null ? 'No earlier assessment' : label === 'not_comparable' ? 'Cannot be compared' : capitalise(label);
 
   return (
     <>
@@ -167,19 +174,23 @@ export function PersonProfile({ personId, assessmentId, assessmentStatus, defini
           </div>
         ))}
       </dl>
-      {improvedSincePrevious.length > 0 && (
-        <>
-          <h2 className="nhsuk-heading-m">
-            {capitalise(definition.terms.item)}s that changed since the previous assessment
-          </h2>
-          <ul className="nhsuk-list nhsuk-list--bullet">
-            {improvedSincePrevious.map((item) => (
-              <li key={item.itemId}>
-                {item.text} ({item.sectionTitle}): {item.change}
-              </li>
-            ))}
-          </ul>
-        </>
+      {changedItems.length > 0 && (
+        <ResponsiveTable
+          caption={`${capitalise(definition.terms.item)}s whose rating changed`}
+          firstCellIsHeader
+          testId="profile-item-changes"
+          rows={changedItems}
+          rowKey={(item: ItemChanges) => item.itemId}
+          columns={[
+            { header: capitalise(definition.terms.item), cell: (item: ItemChanges) => item.text },
+            { header: sectionWord, cell: (item: ItemChanges) => item.sectionTitle },
+            { header: 'Since first', cell: (item: ItemChanges) => changeWords(item.sinceFirst) },
+            {
+              header: 'Since previous',
+              cell: (item: ItemChanges) => changeWords(item.sincePrevious),
+            },
+          ]}
+        />
       )}
       <SuggestedActions actions={profile.suggested_actions} definition={definition} />
     </>

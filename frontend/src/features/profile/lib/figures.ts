@@ -127,17 +127,40 @@ export function overallFigures(definition: InstrumentDefinition, scores: unknown
   }));
 }
 
-export type ItemChange = { itemId: string; text: string; sectionTitle: string; change: ChangeLabel };
+export type ItemChanges = {
+  itemId: string;
+  text: string;
+  sectionTitle: string;
+  sinceFirst: ChangeLabel | null;
+  sincePrevious: ChangeLabel | null;
+};
 
-/** Indicators whose rating changed (improved or worse) against a baseline. */
-export function changedItems(definition: InstrumentDefinition, change: unknown): ItemChange[] {
-  const items = at(change, 'items');
-  if (!isObject(items)) return [];
+const changeLabel = (value: unknown): ChangeLabel | null =>
+  value === 'improved' || value === 'same' || value === 'worse' || value === 'not_comparable'
+    ? value
+    : null;
+
+/** Each indicator whose rating changed against the first or the previous assessment. */
+export function itemChanges(
+  definition: InstrumentDefinition,
+  sinceFirst: unknown,
+  sincePrevious: unknown,
+): ItemChanges[] {
+  const moved = (label: ChangeLabel | null) => label === 'improved' || label === 'worse';
   return definition.sections.flatMap((section) =>
     section.items.flatMap((item) => {
-      const label = at(items, item.id, 'change');
-      return label === 'improved' || label === 'worse'
-        ? [{ itemId: item.id, text: item.text, sectionTitle: section.title, change: label }]
+      const first = changeLabel(at(sinceFirst, 'items', item.id, 'change'));
+      const previous = changeLabel(at(sincePrevious, 'items', item.id, 'change'));
+      return moved(first) || moved(previous)
+        ? [
+            {
+              itemId: item.id,
+              text: item.text,
+              sectionTitle: section.title,
+              sinceFirst: first,
+              sincePrevious: previous,
+            },
+          ]
         : [];
     }),
   );

@@ -70,7 +70,10 @@ describe('the profile page', () => {
     const friends = within(table).getByRole('row', { name: /Friends and family/ });
     expect(friends).toHaveTextContent('Change since previous Cannot be compared');
     expect(screen.getByTestId('profile-overall')).toHaveTextContent('Total concern3');
-    expect(screen.getByText('The home is warm (Home life): worse')).toBeInTheDocument();
+    const items = screen.getByRole('table', { name: 'Questions whose rating changed' });
+    expect(within(items).getByRole('row', { name: /The home is warm/ })).toHaveTextContent(
+      'Since first WorseSince previous Worse',
+    );
     expect(screen.getByTestId('suggested-actions')).toHaveTextContent('Priority: Ask about heating grants. (The home is warm)');
   });
 
