@@ -35,7 +35,7 @@ from services.aggregation.equity.records import (
 )
 from services.common.direct import direct_connection
 
-BATCH_ROWS = 20_000
+BATCH_ROWS = 5_000
 PROBLEMS_KEPT = 100
 MAX_ROWS = 2_000_000
 SPOOL_MEMORY = 1 << 20

@@ -140,51 +140,79 @@ def _args(dataset_id: int, f: Filters) -> list[object]:
     return [dataset_id, f.start, f.end, f.clinical_area]
 
 
-async def group_totals(
-    conn: asyncpg.Connection, dataset_id: int, by: str, plus_groups: Sequence[str], f: Filters
-) -> list[GroupTotals]:
-    category = breakdown_sql(by, plus_groups)
+AGGREGATES = """
+       count(*) AS referrals,
+       count(opted_in) AS asked,
+       count(*) FILTER (WHERE opted_in) AS opted_in,
+       COALESCE(sum(appointments_offered), 0) AS offered,
+       COALESCE(sum(appointments_dna) FILTER (WHERE appointments_offered IS NOT NULL), 0) AS dna,
+       count(discharge_date) AS discharged,
+       count(*) FILTER (WHERE discharge_reason = 'dropped_out') AS dropped_out,
+       count(length_of_stay_days) AS stay_n,
+       avg(length_of_stay_days)::float8 AS stay_mean,
+       stddev_samp(length_of_stay_days)::float8 AS stay_sd,
+       count(change) AS change_n,
+       avg(change) AS change_mean,
+       stddev_samp(change) AS change_sd
+"""
+
+
+def _totals(category: str, r: asyncpg.Record) -> GroupTotals:
+    return GroupTotals(
+        category=category,
+        referrals=r["referrals"],
+        asked=r["asked"],
+        opted_in=r["opted_in"],
+        offered=int(r["offered"]),
+        dna=int(r["dna"]),
+        discharged=r["discharged"],
+        dropped_out=r["dropped_out"],
+        stay_n=r["stay_n"],
+        stay_mean=r["stay_mean"],
+        stay_sd=r["stay_sd"],
+        change_n=r["change_n"],
+        change_mean=r["change_mean"],
+        change_sd=r["change_sd"],
+    )
+
+
+async def group_totals_by(
+    conn: asyncpg.Connection,
+    dataset_id: int,
+    bys: Sequence[str],
+    plus_groups: Sequence[str],
+    f: Filters,
+) -> dict[str, list[GroupTotals]]:
+    """The totals of each breakdown, all from one scan of the dataset (grouping sets)."""
+    columns = ", ".join(f"({breakdown_sql(b, plus_groups)}) AS b{i}" for i, b in enumerate(bys))
+    names = [f"b{i}" for i in range(len(bys))]
     rows = await conn.fetch(
         f"""
-        SELECT {category} AS category,
-               count(*) AS referrals,
-               count(opted_in) AS asked,
-               count(*) FILTER (WHERE opted_in) AS opted_in,
-               COALESCE(sum(appointments_offered), 0) AS offered,
-               COALESCE(sum(appointments_dna) FILTER (WHERE appointments_offered IS NOT NULL), 0)
-                   AS dna,
-               count(discharge_date) AS discharged,
-               count(*) FILTER (WHERE discharge_reason = 'dropped_out') AS dropped_out,
-               count(length_of_stay_days) AS stay_n,
-               avg(length_of_stay_days)::float8 AS stay_mean,
-               stddev_samp(length_of_stay_days)::float8 AS stay_sd,
-               count(outcome_after - outcome_before) AS change_n,
-               avg(outcome_after - outcome_before) AS change_mean,
-               stddev_samp(outcome_after - outcome_before) AS change_sd
-        FROM equity_activity WHERE {WHERE}
-        GROUP BY 1 ORDER BY 1
+        WITH r AS (
+            SELECT {columns}, opted_in, appointments_offered, appointments_dna, discharge_date,
+                   discharge_reason, length_of_stay_days, outcome_after - outcome_before AS change
+            FROM equity_activity WHERE {WHERE}
+        )
+        SELECT {", ".join(names)}, {", ".join(f"GROUPING({n}) AS g_{n}" for n in names)},
+               {AGGREGATES}
+        FROM r GROUP BY GROUPING SETS ({", ".join(f"({n})" for n in names)})
         """,  # noqa: S608 - our expressions and checked codes only
         *_args(dataset_id, f),
     )
-    return [
-        GroupTotals(
-            category=r["category"],
-            referrals=r["referrals"],
-            asked=r["asked"],
-            opted_in=r["opted_in"],
-            offered=int(r["offered"]),
-            dna=int(r["dna"]),
-            discharged=r["discharged"],
-            dropped_out=r["dropped_out"],
-            stay_n=r["stay_n"],
-            stay_mean=r["stay_mean"],
-            stay_sd=r["stay_sd"],
-            change_n=r["change_n"],
-            change_mean=r["change_mean"],
-            change_sd=r["change_sd"],
-        )
-        for r in rows
-    ]
+    out: dict[str, list[GroupTotals]] = {b: [] for b in bys}
+    for r in rows:
+        for i, b in enumerate(bys):
+            if r[f"g_b{i}"] == 0:
+                out[b].append(_totals(r[f"b{i}"], r))
+    for found in out.values():
+        found.sort(key=lambda g: g.category)
+    return out
+
+
+async def group_totals(
+    conn: asyncpg.Connection, dataset_id: int, by: str, plus_groups: Sequence[str], f: Filters
+) -> list[GroupTotals]:
+    return (await group_totals_by(conn, dataset_id, [by], plus_groups, f))[by]
 
 
 async def completeness_counts(

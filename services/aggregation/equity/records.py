@@ -180,7 +180,9 @@ def read_header(headers: Sequence[str], *, may_pseudonymise: bool) -> Layout | l
         problems.append(HeaderProblem("age", "give age or age_band, not both"))
     if problems:
         return problems
-    return Layout(tuple(names), nhs_at, tuple({} for _ in names))
+    # Person keys are all different: remembering them would only cost memory.
+    remember = tuple({} if n != "person_key" else NOT_REMEMBERED for n in names)
+    return Layout(tuple(names), nhs_at, remember)
 
 
 class Refused(ValueError):
@@ -397,7 +399,8 @@ EMPTY_TAGS: Final = ("inclusion_groups", "clinical_areas")
 
 
 _UNSEEN: Final = object()
-SEEN_MAX: Final = 20_000
+SEEN_MAX: Final = 4_096
+NOT_REMEMBERED: Final[dict[str, object]] = {}
 
 
 @dataclass(frozen=True)
@@ -437,14 +440,14 @@ def check_row(
                 values["person_key"] = pseudonym(key, text)
             continue
         seen = layout.seen[at] if layout.seen else None
-        value = seen.get(text, _UNSEEN) if seen is not None else _UNSEEN
+        value = seen.get(text, _UNSEEN) if seen else _UNSEEN
         if value is _UNSEEN:
             try:
                 value = PARSERS[name](text)
             except Refused as refused:
                 problems.append(RowProblem(row, name, str(refused)))
                 continue
-            if seen is not None and len(seen) < SEEN_MAX:
+            if seen is not None and seen is not NOT_REMEMBERED and len(seen) < SEEN_MAX:
                 seen[text] = value
         values["age_band" if name == "age" else name] = value
     if problems:

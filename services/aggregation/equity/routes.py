@@ -12,6 +12,7 @@ from pydantic import Field
 from services.aggregation.access.auth import scope_of
 from services.aggregation.access.scope import ReaderScope
 from services.aggregation.equity import access, analysis, imports, queries
+from services.aggregation.equity.answers import ANSWERS
 from services.aggregation.equity.records import HeaderProblem, RowProblem
 from services.aggregation.equity.schemas import (
     ActivityRows,
@@ -88,10 +89,14 @@ class AfterId(CursorPosition):
 
 DATASET_SELECT = """
 SELECT d.id, d.unit_code, d.title, d.plus_groups, d.created_at,
-       (SELECT count(*) FROM equity_activity a WHERE a.dataset_id = d.id) AS records,
+       imported.records, imported.generation,
        (SELECT min(referral_date) FROM equity_activity a WHERE a.dataset_id = d.id) AS first_referral,
        (SELECT max(referral_date) FROM equity_activity a WHERE a.dataset_id = d.id) AS last_referral
 FROM equity_dataset d
+CROSS JOIN LATERAL (
+    SELECT COALESCE(sum(rows_imported), 0) AS records, COALESCE(max(id), 0) AS generation
+    FROM equity_import i WHERE i.dataset_id = d.id AND i.status = 'imported'
+) imported
 """
 
 
@@ -479,10 +484,13 @@ async def get_engagement(
 ) -> EquityEngagement:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
+        key = ("engagement", dataset_id, dataset["generation"], by, period)
+        if (found := ANSWERS.get(key, EquityEngagement)) is not None:
+            return found
         groups = await queries.group_totals(
             conn, dataset_id, by, dataset["plus_groups"], period.filters()
         )
-    return await asyncio.to_thread(_engagement, dataset, by, groups)
+    return ANSWERS.put(key, await asyncio.to_thread(_engagement, dataset, by, groups))
 
 
 def _completeness_rows(counts: dict[str, dict[tuple[str, str], int]], by: str) -> list[Any]:
@@ -506,16 +514,22 @@ async def get_completeness(
 ) -> EquityCompleteness:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
+        key = ("completeness", dataset_id, dataset["generation"], by, period)
+        if (found := ANSWERS.get(key, EquityCompleteness)) is not None:
+            return found
         counts = await queries.completeness_counts(
             conn, dataset_id, by, dataset["plus_groups"], period.filters()
         )
     rows = await asyncio.to_thread(_completeness_rows, counts, by or "all")
-    return EquityCompleteness(
-        dataset_id=dataset_id,
-        unit_code=dataset["unit_code"],
-        caveats=ANALYSIS_CAVEATS,
-        by=by,
-        rows=[EquityFieldCompleteness.model_validate(r) for r in rows],
+    return ANSWERS.put(
+        key,
+        EquityCompleteness(
+            dataset_id=dataset_id,
+            unit_code=dataset["unit_code"],
+            caveats=ANALYSIS_CAVEATS,
+            by=by,
+            rows=[EquityFieldCompleteness.model_validate(r) for r in rows],
+        ),
     )
 
 
@@ -536,6 +550,16 @@ async def get_representation(
 ) -> EquityRepresentation:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
+        key = (
+            "representation",
+            dataset_id,
+            dataset["generation"],
+            reference,
+            catchment_only,
+            period,
+        )
+        if (found := ANSWERS.get(key, EquityRepresentation)) is not None:
+            return found
         ref = await conn.fetchrow(
             "SELECT id, dimension FROM equity_reference_population WHERE id = $1", reference
         )
@@ -568,19 +592,22 @@ async def get_representation(
             conn, dataset_id, by, dataset["plus_groups"], period.filters(), areas
         )
     rows = analysis.representation(by, observed, {r["category"]: int(r["people"]) for r in counts})
-    return EquityRepresentation(
-        dataset_id=dataset_id,
-        unit_code=dataset["unit_code"],
-        caveats=[
-            *ANALYSIS_CAVEATS,
-            "Proportional representation is a starting point: a group with greater need may "
-            "need to be over-represented for equitable access.",
-            "Not stated and not known are left out of both sides of the comparison.",
-        ],
-        by=by,
-        reference_id=reference,
-        rows=[EquityRepresentationRow.model_validate(r) for r in rows],
-        absent_groups=[r.category for r in rows if r.absent],
+    return ANSWERS.put(
+        key,
+        EquityRepresentation(
+            dataset_id=dataset_id,
+            unit_code=dataset["unit_code"],
+            caveats=[
+                *ANALYSIS_CAVEATS,
+                "Proportional representation is a starting point: a group with greater need may "
+                "need to be over-represented for equitable access.",
+                "Not stated and not known are left out of both sides of the comparison.",
+            ],
+            by=by,
+            reference_id=reference,
+            rows=[EquityRepresentationRow.model_validate(r) for r in rows],
+            absent_groups=[r.category for r in rows if r.absent],
+        ),
     )
 
 
@@ -620,6 +647,12 @@ async def get_evaluation(
         )
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
+        key = (
+            "evaluation", dataset_id, dataset["generation"], intervention, measure, by,
+            baseline_from, after_to, focus, clinical_area,
+        )  # fmt: skip
+        if (found := ANSWERS.get(key, EquityEvaluation)) is not None:
+            return found
         plus = dataset["plus_groups"]
         before = await queries.group_totals(
             conn, dataset_id, by, plus,
@@ -629,17 +662,20 @@ async def get_evaluation(
             conn, dataset_id, by, plus, queries.Filters(intervention, after_to, clinical_area)
         )
     result = await asyncio.to_thread(analysis.evaluation, by, measure, before, after, focus)
-    return EquityEvaluation(
-        dataset_id=dataset_id,
-        unit_code=dataset["unit_code"],
-        caveats=[*ANALYSIS_CAVEATS, *analysis.CAVEATS],
-        by=by,
-        measure=measure,
-        baseline_from=baseline_from,
-        intervention=intervention,
-        after_to=after_to,
-        rows=[EquityEvaluationRow.model_validate(r) for r in result.rows],
-        gap=EquityGap.model_validate(result.gap) if result.gap is not None else None,
+    return ANSWERS.put(
+        key,
+        EquityEvaluation(
+            dataset_id=dataset_id,
+            unit_code=dataset["unit_code"],
+            caveats=[*ANALYSIS_CAVEATS, *analysis.CAVEATS],
+            by=by,
+            measure=measure,
+            baseline_from=baseline_from,
+            intervention=intervention,
+            after_to=after_to,
+            rows=[EquityEvaluationRow.model_validate(r) for r in result.rows],
+            gap=EquityGap.model_validate(result.gap) if result.gap is not None else None,
+        ),
     )
 
 
@@ -654,12 +690,14 @@ async def get_summary(
 ) -> EquitySummary:
     async with direct_connection(request.app.state.engine) as conn:
         dataset = await readable_dataset(conn, caller, dataset_id)
+        key = ("summary", dataset_id, dataset["generation"], period)
+        if (found := ANSWERS.get(key, EquitySummary)) is not None:
+            return found
         plus = dataset["plus_groups"]
         counts = await queries.completeness_counts(conn, dataset_id, None, plus, period.filters())
-        grouped = {
-            by: await queries.group_totals(conn, dataset_id, by, plus, period.filters())
-            for by in SUMMARY_BREAKDOWNS
-        }
+        grouped = await queries.group_totals_by(
+            conn, dataset_id, SUMMARY_BREAKDOWNS, plus, period.filters()
+        )
 
     def build() -> EquitySummary:
         return EquitySummary(
@@ -672,7 +710,7 @@ async def get_summary(
             engagement=[_engagement(dataset, by, groups) for by, groups in grouped.items()],
         )
 
-    return await asyncio.to_thread(build)
+    return ANSWERS.put(key, await asyncio.to_thread(build))
 
 
 # Reference populations -------------------------------------------------------------------
