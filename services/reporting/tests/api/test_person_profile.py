@@ -211,3 +211,16 @@ async def test_scoring_audits_the_reads_behind_a_report_under_its_request_id(
             headers=await tokens.headers("org.admin"),
         )
         assert any(e["request_id"] == request_id for e in read.json()["items"])
+
+
+async def test_a_person_with_no_submitted_hef_has_no_profile_to_report(
+    gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    team = await create_team(gateway, tokens, {CLINICIAN: "member"})
+    headers = await tokens.headers(CLINICIAN)
+    person = await create_person(gateway, headers, team, next_nhs_number(), family_name="Undrafted")
+    answer = await gateway.get(
+        f"/api/reporting/people/{person['id']}/hef-profile.pdf", headers=headers
+    )
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == "This person has no submitted HEF assessment to report on"
