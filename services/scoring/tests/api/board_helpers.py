@@ -96,7 +96,9 @@ class BoardWorld:
         self.gateway = gateway
         self.tokens = tokens
         self._shared: dict[str, str] = {}
-        self._lock = asyncio.Lock()
+        self._locks: dict[str, asyncio.Lock] = {}
+        # A few at a time: the matrix prepares every cell at once, and these come on top.
+        self._limit = asyncio.Semaphore(4)
 
     async def _board(self) -> dict[str, str]:
         headers: dict[str, str] = await self.tokens.headers("board.member")
@@ -107,29 +109,46 @@ class BoardWorld:
         return headers
 
     async def shared(self, name: str) -> str:
-        async with self._lock:
+        # One lock per record: the shared HEAT assessment needs the shared project first.
+        async with self._locks.setdefault(name, asyncio.Lock()):
             if name not in self._shared:
                 self._shared[name] = await getattr(self, f"fresh_{name}")()
             return self._shared[name]
 
     async def fresh_self_assessment(self) -> str:
+        async with self._limit:
+            return await self._self_assessment()
+
+    async def _self_assessment(self) -> str:
         made = await create(self.gateway, await self._board(), "board-self-assessment",
                             responses=self_assessment_answers(), submit=True)  # fmt: skip
         return str(made["id"])
 
     async def fresh_assurance(self) -> str:
+        async with self._limit:
+            return await self._assurance()
+
+    async def _assurance(self) -> str:
         made = await create(self.gateway, await self._board(), "board-assurance",
                             responses=assurance_answers(), submit=True)  # fmt: skip
         return str(made["id"])
 
     async def fresh_draft(self, complete: bool = False) -> str:
+        async with self._limit:
+            return await self._draft(complete)
+
+    async def _draft(self, complete: bool = False) -> str:
         answers = self_assessment_answers() if complete else {"ph_team": "planned"}
         made = await create(self.gateway, await self._board(), "board-self-assessment",
                             responses=answers)  # fmt: skip
         return str(made["id"])
 
     async def fresh_deleted(self) -> str:
-        draft = await self.fresh_draft()
+        async with self._limit:
+            return await self._deleted()
+
+    async def _deleted(self) -> str:
+        draft = await self._draft()
         gone = await self.gateway.delete(
             f"/api/scoring/organisational-assessments/{draft}",
             params={"reason": "entered twice"},
@@ -139,6 +158,10 @@ class BoardWorld:
         return draft
 
     async def fresh_project(self) -> str:
+        async with self._limit:
+            return await self._project()
+
+    async def _project(self) -> str:
         made = ok(
             await self.gateway.post(
                 "/api/scoring/projects",
@@ -150,12 +173,20 @@ class BoardWorld:
         return str(made["id"])
 
     async def fresh_heat(self) -> str:
-        project = await self.shared("project")
+        project = await self.shared("project")  # before taking a place: it may need one
+        async with self._limit:
+            return await self._heat(project)
+
+    async def _heat(self, project: str) -> str:
         made = await create(self.gateway, await self._clinician(), "heat", project_id=project,
                             responses={"prepare_scope": "yes"})  # fmt: skip
         return str(made["id"])
 
     async def fresh_objective(self) -> str:
+        async with self._limit:
+            return await self._objective()
+
+    async def _objective(self) -> str:
         made = ok(
             await self.gateway.post(
                 "/api/scoring/organisations/EQA/objectives",
@@ -168,6 +199,10 @@ class BoardWorld:
 
     async def fresh_heat_action(self) -> str:
         heat = await self.shared("heat")
+        async with self._limit:
+            return await self._heat_action(heat)
+
+    async def _heat_action(self, heat: str) -> str:
         made = ok(
             await self.gateway.post(
                 f"/api/scoring/organisational-assessments/{heat}/actions",
