@@ -25,8 +25,8 @@ from services.reporting.settings import ReportingSettings
 log = logging.getLogger("equitas.reporting.upstream")
 
 Service = Literal["scoring", "aggregation"]
-# Answers worth another try: the service is restarting or overloaded (the gateway's 502).
-_RETRY_STATUSES = frozenset({502, 503, 504})
+# Answers worth another try: the service is restarting, overloaded or busy.
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 RETRY_AFTER_S = "5"
 
 
@@ -80,7 +80,11 @@ class Upstream:
                 )
             else:
                 if response.status_code < 400:
-                    return response.json()
+                    try:
+                        return response.json()
+                    except ValueError:  # not JSON: the service is not itself just now
+                        log.warning("upstream answered not JSON", extra={"upstream": service})
+                        raise UpstreamUnavailable(service) from None
                 if response.status_code not in _RETRY_STATUSES and response.status_code < 500:
                     raise _as_problem(service, response)
                 log.warning(
