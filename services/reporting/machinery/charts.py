@@ -44,7 +44,8 @@ def bar_chart(
     bar_h, gap, group_gap, plot_w = 14, 2, 14, 300
     values = [[c.value for c in table.column(name)] for name in series]  # series x rows
     largest = max((float(v) for s in values for v in s if v), default=1.0)
-    top = float(maximum) if maximum is not None else nice_ceiling(largest)
+    step, ticks = axis(float(maximum) if maximum is not None else largest)
+    top = step * ticks
     group_h = max(len(series) * (bar_h + gap), 26) + group_gap
     legend_h = 16 * len(series) + 6 if len(series) > 1 else 0
     height = legend_h + len(table.rows) * group_h + 24
@@ -60,13 +61,13 @@ def bar_chart(
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="{y + 9}">{escape(name)}</text>')
-    for tick in range(5):
-        gx = label_width + plot_w * tick / 4
+    for tick in range(ticks + 1):
+        gx = label_width + plot_w * tick / ticks
         parts.append(
             f'<line x1="{gx:.1f}" y1="{legend_h}" x2="{gx:.1f}" y2="{height - 20}" stroke="{GRID}"/>'
         )
         parts.append(
-            f'<text x="{gx:.1f}" y="{height - 6}" text-anchor="middle">{_tick(top * tick / 4)}</text>'
+            f'<text x="{gx:.1f}" y="{height - 6}" text-anchor="middle">{_tick(step * tick)}</text>'
         )
     for r, row in enumerate(table.rows):
         y0 = legend_h + r * group_h
@@ -99,13 +100,13 @@ def bar_chart(
     return Chart(id=table.id, title=title, alt=alt, svg="".join(parts), table=table)
 
 
-def nice_ceiling(value: float) -> float:
-    """The axis end: 1, 2, 2.5, 4 or 5 times a power of ten, at or above ``value`` (so that
-    quarter ticks are round numbers)."""
-    if value <= 1:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(value))
-    return next(float(m * power) for m in (1, 2, 2.5, 4, 5, 10) if m * power >= value)
+def axis(largest: float) -> tuple[float, int]:
+    """The axis's step (1, 2, 2.5 or 5 times a power of ten) and how many steps (at most 4)
+    reach ``largest``: 24 -> 10 x 3, 8 -> 2 x 4, 100 -> 25 x 4."""
+    largest = max(largest, 1.0)
+    power = 10.0 ** math.floor(math.log10(largest / 4))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power * 4 >= largest)
+    return float(step), math.ceil(largest / step - 1e-9)
 
 
 def _tick(value: float) -> str:

@@ -138,26 +138,26 @@ def _document(
     profile = _profile_table(definition, scores)
     indicators = _indicator_table(definition, assessment.get("responses") or {})
     change = _change_table(definition, assessment, first, previous)
-    charts = [
-        bar_chart(
+    # One chart: the totals at each assessment (this one's bars are its profile); a first
+    # assessment has nothing to compare, so its chart is the profile alone.
+    if first is None:
+        chart = bar_chart(
             profile,
             ["Total"],
             title="Impact by determinant (total of indicator ratings; lower is better)",
             alt=_alt_profile(profile),
         )
-    ]
-    if first is not None:
+    else:
         series = [
             c for c in change.columns[1:4] if any(x.value is not None for x in change.column(c))
         ]
-        charts.append(
-            bar_chart(
-                change,
-                series,
-                title="Change by determinant since the first and previous assessments",
-                alt=_alt_change(change, series),
-            )
+        chart = bar_chart(
+            change,
+            series,
+            title="Determinant totals at the first, previous and this assessment (lower is better)",
+            alt=_alt_change(change, series),
         )
+    charts = [chart]
     tables = [profile, indicators, change]
     action_table = _actions_table(definition, actions) if actions is not None else None
     if action_table is not None:

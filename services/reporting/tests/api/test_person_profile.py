@@ -92,7 +92,7 @@ async def test_profile_pdf_holds_the_figures_and_only_this_person(
     assert spaced(str(two_people["other_number"])) not in text
     assert str(two_people["other_number"]) not in text
     figures = assert_accessible(answer.content, "Health Equalities Framework profile")
-    assert figures == 2  # the profile chart and the change chart, each with alt text
+    assert figures == 1  # the totals at each assessment, with alt text
 
 
 async def test_an_earlier_assessment_and_the_html_and_csv(

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from services.reporting.machinery.charts import nice_ceiling
+from services.reporting.machinery.charts import axis
 from services.reporting.org_summary.data import (
     count_cell,
     current_financial_year,
@@ -33,8 +33,17 @@ def test_hidden_figures_stay_hidden_and_say_why() -> None:
     assert (mean.text, mean.value, span.text) == ("44.8", 44.8, "38.3 to 51.4")
 
 
-def test_axis_ends_on_a_round_number() -> None:
-    assert [nice_ceiling(v) for v in (0, 1, 8, 18, 24, 45, 101)] == [1, 1, 10, 20, 25, 50, 200]
+def test_axis_steps_are_round_numbers() -> None:
+    assert [axis(v) for v in (0, 1, 6, 8, 18, 24, 45, 100)] == [
+        (0.25, 4),
+        (0.25, 4),
+        (2, 3),
+        (2, 4),
+        (5, 4),
+        (10, 3),
+        (20, 3),
+        (25, 4),
+    ]
 
 
 def test_captions_keep_acronyms() -> None:
