@@ -86,24 +86,27 @@ async def fuzzing_module(
     gateway: httpx.AsyncClient, tokens: Tokens, demo_users: dict[str, DemoUser]
 ) -> Fuzzing:
     world = await build_world(gateway, tokens, demo_users)
+    return Fuzzing(str(gateway.base_url).rstrip("/"), await _callers(tokens), world, {})
 
+
+async def _callers(tokens: Tokens) -> dict[str, dict[str, str]]:
     async def bearer(client: str, scope: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {await tokens.system(client, scope)}"}
 
-    callers = {
+    return {
         "clinician": await tokens.headers("clinician.a"),
         "organisation admin": await tokens.headers("org.admin"),
         "EPR": await bearer("rio-epr-demo", "patient:write patient:read"),
         "BI tool": await bearer("powerbi-demo", "aggregate:read"),
         "aggregation": await bearer("aggregation-service", "feed:read"),
     }
-    return Fuzzing(str(gateway.base_url).rstrip("/"), callers, world, {})
 
 
 @pytest.fixture
-async def fuzzing(fuzzing_module: Fuzzing) -> Fuzzing:
+async def fuzzing(fuzzing_module: Fuzzing, tokens: Tokens) -> Fuzzing:
     """Things that exist, made afresh for each operation: an earlier operation's examples may
-    have discharged the person or deleted the assessments."""
+    have discharged the person or deleted the assessments. Tokens too: the module can outlast
+    one."""
     world = fuzzing_module.world
     person = await world.new_person()
     real_ids = {
@@ -118,7 +121,7 @@ async def fuzzing(fuzzing_module: Fuzzing) -> Fuzzing:
         "variant": ["standard"],
         "version": ["1.0.0-provisional"],
     }
-    return replace(fuzzing_module, real_ids=real_ids)
+    return replace(fuzzing_module, callers=await _callers(tokens), real_ids=real_ids)
 
 
 @pytest.fixture(scope="module")

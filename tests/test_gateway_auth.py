@@ -45,7 +45,7 @@ def _sign_with_idp_key(keys_dir: Path, claims: dict[str, Any]) -> str:
 async def test_health_through_gateway(gateway: httpx.AsyncClient, service: str) -> None:
     response = await gateway.get(f"/api/{service}/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "service": service, "checks": {}}
+    assert response.json() == {"status": "ok", "service": service, "checks": {}, "gauges": {}}
     assert response.headers["x-request-id"]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

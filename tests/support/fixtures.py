@@ -5,9 +5,12 @@ people and NHS numbers rather than by cleaning up after each other.
 """
 
 import asyncio
+import base64
 import itertools
+import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -78,23 +81,43 @@ def demo_users() -> dict[str, DemoUser]:
     return {u.username: u for u in users}
 
 
+# A cached token is used while it has at least this long left: a whole run can outlast the
+# IdP's 10-minute tokens on a busy machine (every test after then got 401 expired_token).
+TOKEN_MARGIN_S = 120
+
+
+def _expires_at(token: str) -> float:
+    """The token's ``exp`` (read, not verified: the services verify it)."""
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return float(claims["exp"])
+
+
 @dataclass
 class Tokens:
     public_url: str
     _cache: dict[tuple[str, str], str]
 
+    def _cached(self, key: tuple[str, str]) -> str | None:
+        token = self._cache.get(key)
+        if token is None or _expires_at(token) - time.time() < TOKEN_MARGIN_S:
+            return None
+        return token
+
     async def user(self, username: str) -> str:
         key = ("user", username)
-        if key not in self._cache:
+        token = self._cached(key)
+        if token is None:
             async with httpx.AsyncClient(timeout=30) as http:
-                self._cache[key] = await user_token(http, self.public_url, username)
-        return self._cache[key]
+                token = self._cache[key] = await user_token(http, self.public_url, username)
+        return token
 
     async def system(self, client_id: str, scope: str) -> str:
         key = (client_id, scope)
-        if key not in self._cache:
-            self._cache[key] = await system_token(self.public_url, client_id, scope)
-        return self._cache[key]
+        token = self._cached(key)
+        if token is None:
+            token = self._cache[key] = await system_token(self.public_url, client_id, scope)
+        return token
 
     async def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {await self.user(username)}"}
