@@ -176,7 +176,10 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
 
 # Postgres SQLSTATEs that mean "not now": the connection went (class 08), the server is
 # shutting down or starting (57P01-57P03).
-_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# Connection failures (08), the server shutting down or starting (57P01-57P03), and
+# insufficient resources (53: no connection slot left, memory, disk): nothing was done, and
+# a retry shortly may succeed.
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03")
 DATABASE_UNAVAILABLE = (
     "The database cannot be reached just now; nothing was written. Retry shortly."
 )

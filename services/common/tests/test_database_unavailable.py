@@ -1,8 +1,12 @@
 """A database that cannot be reached is a 503 problem with Retry-After, never a 500."""
 
+import os
 import socket
+import uuid
 
+import asyncpg
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -18,9 +22,28 @@ def _closed_port() -> int:
 
 
 async def test_an_unreachable_database_is_a_503_problem() -> None:
-    engine = make_engine(
-        f"postgresql+asyncpg://postgres@127.0.0.1:{_closed_port()}/nowhere", pool_size=1
-    )
+    await _assert_503(f"postgresql+asyncpg://postgres@127.0.0.1:{_closed_port()}/nowhere")
+
+
+async def test_a_server_with_no_connection_left_is_a_503_problem() -> None:
+    # A role allowed no connections gets what every client gets from a server at
+    # max_connections: SQLSTATE 53300 (too many connections), which was a 500.
+    server = os.environ.get("EQUITAS_DATABASE_URL")
+    if not server:
+        pytest.skip("needs a Postgres server (EQUITAS_DATABASE_URL)")
+    role = f"equitas_test_full_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")
+        host_and_db = server.split("@", 1)[1]
+        await _assert_503(f"postgresql+asyncpg://{role}@{host_and_db}")
+    finally:
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()
+
+
+async def _assert_503(url: str) -> None:
+    engine = make_engine(url, pool_size=1)
     app = FastAPI()
     install_problem_handlers(app)
 
