@@ -35,7 +35,7 @@ from services.aggregation.equity.records import (
 )
 from services.common.direct import direct_connection
 
-BATCH_ROWS = 5_000
+BATCH_ROWS = 10_000
 PROBLEMS_KEPT = 100
 MAX_ROWS = 2_000_000
 SPOOL_MEMORY = 1 << 20
@@ -141,6 +141,14 @@ def _copy_value(value: object) -> str | None:
     return _RENDER[type(value)](value)
 
 
+class _Lines(list[str]):
+    """A batch's CSV text as a list of pieces, joined once (a growing StringIO reallocates
+    its buffer again and again, which fragments the heap of a long import)."""
+
+    def write(self, text: str) -> None:
+        self.append(text)
+
+
 @dataclass
 class Batch:
     csv: bytes
@@ -170,7 +178,7 @@ class Checker:
         self.clean = True
 
     def next_batch(self) -> Batch:
-        out = io.StringIO()
+        out = _Lines()
         writer = csv.writer(out, lineterminator="\n")
         problems: list[RowProblem] = []
         rejected = rows = 0
@@ -186,7 +194,7 @@ class Checker:
                 problems.extend(checked)
                 self.clean = False
             elif self.clean:
-                out.write(self.prefix + str(self.row) + ",")
+                out.append(self.prefix + str(self.row) + ",")
                 writer.writerow(
                     [_RENDER[type(v)](v) for v in map(checked.__getitem__, STORED_COLUMNS)]
                 )
@@ -194,7 +202,7 @@ class Checker:
                 break
         else:
             done = True
-        return Batch(out.getvalue().encode(), rows, problems, rejected, done)
+        return Batch("".join(out).encode(), rows, problems, rejected, done)
 
 
 async def start_import(
@@ -232,6 +240,14 @@ async def finish_refused(
         )
 
 
+async def _pieces(data: bytes, size: int = 1 << 16) -> AsyncIterator[bytes]:
+    """A batch for COPY in slices (a file-like source is read through the default thread
+    pool, a thread and a buffer for each read)."""
+    view = memoryview(data)
+    for start in range(0, len(view), size):
+        yield bytes(view[start : start + size])
+
+
 async def _take(conn: asyncpg.Connection, checker: Checker, batch: Batch, outcome: Outcome) -> bool:
     """Count a batch and copy it to the staging table; False when the file is too long."""
     outcome.rows_read += batch.rows
@@ -240,7 +256,7 @@ async def _take(conn: asyncpg.Connection, checker: Checker, batch: Batch, outcom
     outcome.problems.extend(batch.problems[:room])
     if checker.clean and batch.csv:
         await conn.copy_to_table(
-            "equity_staging", source=io.BytesIO(batch.csv), columns=list(COPY_COLUMNS), format="csv"
+            "equity_staging", source=_pieces(batch.csv), columns=list(COPY_COLUMNS), format="csv"
         )
     if outcome.rows_read > MAX_ROWS:
         outcome.problems.append(
