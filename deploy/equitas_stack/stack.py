@@ -1,6 +1,7 @@
 """One supervised group of processes: the system as `make run` and the test-suite start it."""
 
 import contextlib
+import ctypes
 import os
 import secrets
 import shutil
@@ -88,6 +89,20 @@ def default_database_url() -> str | None:
 
 class StackError(RuntimeError):
     pass
+
+
+_PR_SET_PDEATHSIG = 1
+# Looked up here, not in the forked child, where loading a library could wait forever on a
+# lock another thread of the parent held at the fork.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the child before it runs: Linux sends it SIGTERM when the thread that started it
+    ends, so a test run or supervisor that is killed (a timeout, kill -9) leaves no services
+    behind holding ports and database connections (orphans once exhausted the server's)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _kill_group(proc: "subprocess.Popen[bytes]") -> None:
@@ -291,6 +306,7 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
             process_group=0,
+            preexec_fn=_die_with_parent,
         )
 
     def ready_url(self, name: str) -> str:
