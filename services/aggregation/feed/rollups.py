@@ -170,21 +170,49 @@ def cell_deltas(before: Iterable[RollupFact], after: Iterable[RollupFact]) -> di
     """What to add to each cell when some people's facts go from ``before`` to ``after``.
 
     Both must hold *every* fact of the people concerned (not only those that changed):
-    a person stays in a cell while any of their facts is in it."""
-    old, new = contributions(before), contributions(after)
-    changes: dict[CellKey, Totals] = {}
-    for key in old.keys() | new.keys():
-        a, b = old.get(key, Totals()), new.get(key, Totals())
-        delta = Totals(
-            people=b.people - a.people,
-            assessments=b.assessments - a.assessments,
-            scored=b.scored - a.scored,
-            score_sum=EXACT.subtract(b.score_sum, a.score_sum),
-            score_squares=EXACT.subtract(b.score_squares, a.score_squares),
-        )
-        if not delta.is_zero():
-            changes[key] = delta
-    return changes
+    a person stays in a cell while any of their facts is in it. Counts and sums change by
+    the facts removed and added; people by the cells each person enters or leaves."""
+    before, after = list(before), list(after)
+    kept_before, kept_after = set(before), set(after)
+    removed = [f for f in before if f not in kept_after]
+    added = [f for f in after if f not in kept_before]
+    cells: dict[int, list[CellKey]] = {}
+
+    def cells_once(fact: RollupFact) -> list[CellKey]:
+        found = cells.get(id(fact))
+        if found is None:
+            found = cells[id(fact)] = cells_of(fact)
+        return found
+
+    changes: dict[CellKey, Totals] = defaultdict(Totals)
+    for sign, facts in ((-1, removed), (1, added)):
+        for fact in facts:
+            score = None if fact.overall_score is None else exact(fact.overall_score)
+            square = None if score is None else EXACT.multiply(score, score)
+            for key in cells_once(fact):
+                totals = changes[key]
+                totals.assessments += sign
+                if score is not None and square is not None:
+                    totals.scored += sign
+                    if sign > 0:
+                        totals.score_sum = EXACT.add(totals.score_sum, score)
+                        totals.score_squares = EXACT.add(totals.score_squares, square)
+                    else:
+                        totals.score_sum = EXACT.subtract(totals.score_sum, score)
+                        totals.score_squares = EXACT.subtract(totals.score_squares, square)
+    touched = {f.person_key for f in removed} | {f.person_key for f in added}
+    was: dict[str, set[CellKey]] = defaultdict(set)
+    now: dict[str, set[CellKey]] = defaultdict(set)
+    for facts, into in ((before, was), (after, now)):
+        for fact in facts:
+            if fact.person_key in touched:
+                into[fact.person_key].update(cells_once(fact))
+    for person in touched:
+        for key in now[person] - was[person]:
+            changes[key].people += 1
+        for key in was[person] - now[person]:
+            changes[key].people -= 1
+    return {key: delta for key, delta in changes.items() if not delta.is_zero()}
 
 
 def placement_of(fact: RollupFact) -> PlacementKey:
