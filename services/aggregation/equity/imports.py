@@ -196,7 +196,10 @@ class Checker:
             elif self.clean:
                 out.append(self.prefix + str(self.row) + ",")
                 writer.writerow(
-                    [_RENDER[type(v)](v) for v in map(checked.__getitem__, STORED_COLUMNS)]
+                    [
+                        v if type(v) is str else _RENDER[type(v)](v)
+                        for v in map(checked.__getitem__, STORED_COLUMNS)
+                    ]
                 )
             if rows >= BATCH_ROWS:
                 break

@@ -145,6 +145,20 @@ class Layout:
     nhs_number_at: int | None
     seen: tuple[dict[str, object], ...] = ()
 
+    @property
+    def plan(self) -> tuple[tuple[int, str, str, "Parse", dict[str, object]], ...]:
+        """(position, column, stored as, parser, values seen) of each column but the NHS
+        number, worked out once per file."""
+        found = self.__dict__.get("_plan")
+        if found is None:
+            found = tuple(
+                (at, name, "age_band" if name == "age" else name, PARSERS[name], self.seen[at])
+                for at, name in enumerate(self.columns)
+                if at != self.nhs_number_at
+            )
+            object.__setattr__(self, "_plan", found)
+        return found
+
     def index(self, name: str) -> int | None:
         return self.columns.index(name) if name in self.columns else None
 
@@ -336,14 +350,17 @@ def _tags(allowed: Sequence[str]) -> Parse:
 def _person_key(text: str) -> str:
     if looks_like_nhs_number(text):
         raise Refused("looks like an NHS number: aggregation never stores identifiers")
-    if len(text) > PERSON_KEY_MAX or not re.fullmatch(r"[A-Za-z0-9_\-:.]+", text):
+    if len(text) > PERSON_KEY_MAX or not _PSEUDONYM.fullmatch(text):
         raise Refused(f"is not a pseudonym (letters, digits and _-:. up to {PERSON_KEY_MAX})")
     return text
 
 
+_PSEUDONYM: Final = re.compile(r"[A-Za-z0-9_\-:.]+")
+
+
 def looks_like_nhs_number(text: str) -> bool:
-    digits = re.sub(r"[\s-]", "", text)
-    if not re.fullmatch(r"\d{10}", digits):
+    digits = text.replace(" ", "").replace("-", "")
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
@@ -396,6 +413,12 @@ DEFAULTS: Final[Mapping[str, object]] = {
     "interpreter_needed": NOT_KNOWN,
 }
 EMPTY_TAGS: Final = ("inclusion_groups", "clinical_areas")
+# A row before its cells are read (the empty tag lists are shared: nothing changes them).
+ROW_TEMPLATE: Final[dict[str, object]] = {
+    **dict.fromkeys(STORED_COLUMNS),
+    **DEFAULTS,
+    **{tags: [] for tags in EMPTY_TAGS},
+}
 
 
 _UNSEEN: Final = object()
@@ -421,35 +444,37 @@ def check_row(
 ) -> dict[str, object] | list[RowProblem]:
     """The stored values of one row (every stored column present), or its problems."""
     problems: list[RowProblem] = []
-    values: dict[str, object] = {**dict.fromkeys(STORED_COLUMNS), **DEFAULTS}
-    for tags in EMPTY_TAGS:
-        values[tags] = []
+    values = ROW_TEMPLATE.copy()
     width = len(layout.columns)
     if len(cells) != width and (len(cells) < width or any(c.strip() for c in cells[width:])):
         return [
             RowProblem(row, "*", f"has {len(cells)} cells; the header has {len(layout.columns)}")
         ]
-    for at, name in enumerate(layout.columns):
+    if layout.nhs_number_at is not None:
+        text = cells[layout.nhs_number_at].strip()
+        if text:
+            if key is None or not looks_like_nhs_number(text):
+                problems.append(
+                    RowProblem(
+                        row, layout.columns[layout.nhs_number_at], "is not a valid NHS number"
+                    )
+                )
+            else:
+                values["person_key"] = pseudonym(key, text)
+    for at, name, stored, parse, seen in layout.plan:
         text = cells[at].strip()
         if not text:
             continue
-        if at == layout.nhs_number_at:
-            if key is None or not looks_like_nhs_number(text):
-                problems.append(RowProblem(row, name, "is not a valid NHS number"))
-            else:
-                values["person_key"] = pseudonym(key, text)
-            continue
-        seen = layout.seen[at] if layout.seen else None
-        value = seen.get(text, _UNSEEN) if seen else _UNSEEN
+        value = seen.get(text, _UNSEEN)
         if value is _UNSEEN:
             try:
-                value = PARSERS[name](text)
+                value = parse(text)
             except Refused as refused:
                 problems.append(RowProblem(row, name, str(refused)))
                 continue
-            if seen is not None and seen is not NOT_REMEMBERED and len(seen) < SEEN_MAX:
+            if seen is not NOT_REMEMBERED and len(seen) < SEEN_MAX:
                 seen[text] = value
-        values["age_band" if name == "age" else name] = value
+        values[stored] = value
     if problems:
         return problems
     return _consistent(values, row)
