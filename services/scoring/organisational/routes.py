@@ -242,7 +242,6 @@ async def create_organisational_assessment(
     loaded = service.LoadedOrganisational(a, organisation)
     if submit:
         service.submit_revision(session, principal, a, defn, amend_reason=None)
-        a.version = 1
         service.publish(session, _secret(request), "assessment.submitted", loaded, defn)
     service.audit(session, principal, request, "submit" if submit else "create",
                   "organisational-assessment", a.id, instrument=a.instrument)  # fmt: skip

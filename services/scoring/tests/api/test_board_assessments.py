@@ -95,6 +95,7 @@ async def test_access_per_role(
     board = await tokens.headers("board.member")
     card = await create(gateway, board, "board-assurance", responses=assurance_answers(),
                         submit=True)  # fmt: skip
+    assert card["version"] == 2  # created and submitted in one call, as a HEF assessment
     url = f"/api/scoring/organisational-assessments/{card['id']}"
     expected_reads = {
         "board.member": 200,
