@@ -74,6 +74,7 @@ async def create_assessment(
     # The hot path of data entry: checks in memory, then one statement (assessments.record).
     catalogue: Catalogue = request.app.state.catalogue
     defn = await catalogue.get(body.instrument, body.variant, body.version, field="body.instrument")
+    service.check_about_a_person(defn)
     service.check_episode(defn, body.episode_type, "body.episode_type")
     service.check_answers(defn, body.responses, complete=submit, prefix="body.")
     engine = request.app.state.engine

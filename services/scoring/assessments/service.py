@@ -108,6 +108,13 @@ def check_answers(
         raise InvalidInput(f"The {defn.title} {what}", errors=problems_as_fields(problems, prefix))
 
 
+def check_about_a_person(defn: InstrumentDefinition) -> None:
+    """The board tools and HEAT assess an organisation or a project (organisational/)."""
+    if defn.subject_type != "person":
+        problem = FieldProblem(field="body.instrument", message="not an instrument for a person")
+        raise InvalidInput(f"{defn.title} is not about a person", errors=[problem])
+
+
 def check_episode(defn: InstrumentDefinition, episode_type: str, field: str) -> None:
     allowed = [e.code for e in defn.episode_types]
     if allowed and episode_type not in allowed:

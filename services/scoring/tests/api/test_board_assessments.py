@@ -17,6 +17,7 @@ from services.scoring.tests.api.board_helpers import (
     ok,
     self_assessment_answers,
 )
+from services.scoring.tests.api.hef import create_person
 from tests.support.fixtures import Tokens
 
 
@@ -226,3 +227,21 @@ async def test_unknown_ids_are_not_found(gateway: httpx.AsyncClient, tokens: Tok
     board = await tokens.headers("board.member")
     url = f"/api/scoring/organisational-assessments/{uuid.uuid4()}"
     assert (await gateway.get(url, headers=board)).status_code == 404
+
+
+async def test_a_person_cannot_be_assessed_with_a_board_tool(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: Any, nhs_number: Any
+) -> None:
+    team = await new_team({"clinician.a": "member"})
+    headers = await tokens.headers("clinician.a")
+    person = await create_person(gateway, headers, team, nhs_number())
+    refused = await gateway.post(
+        f"/api/scoring/people/{person['id']}/assessments",
+        json={"instrument": "board-assurance", "episode_type": "review",
+              "assessed_on": "2026-01-10"},
+        headers=headers,
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0] == {
+        "field": "body.instrument", "message": "not an instrument for a person",
+    }  # fmt: skip
