@@ -11,6 +11,7 @@ from services.scoring.tests.api.hef import NewTeam, all_rated, create_person
 from tests.support.fixtures import Tokens
 
 HEF_FILE = Path(__file__).parents[2] / "instruments/definitions/hef/standard/1.0.0-provisional.yaml"
+LICENSED_TEST_VERSION = "0.9.0-licensed-test"
 
 
 async def test_list_and_fetch(gateway: httpx.AsyncClient, tokens: Tokens) -> None:
@@ -67,7 +68,9 @@ async def test_new_version_upload_and_recompute_diff(
     stored_scores = submitted.json()["scores"]
 
     definition = yaml.safe_load(HEF_FILE.read_text())
-    definition["version"] = "1.1.0-licensed-test"
+    # Below the provisional HEF's version, so it never becomes the version new assessments get
+    # in the tests that run after this one (the stack is shared); it is named where it is used.
+    definition["version"] = LICENSED_TEST_VERSION
     for option in definition["response_scales"][0]["options"]:
         if option["code"] == "high":
             option["value"] = 4
@@ -94,7 +97,7 @@ async def test_new_version_upload_and_recompute_diff(
 
     diff = await gateway.post(
         "/api/scoring/instruments/recompute-diff",
-        json={"instrument": "hef", "variant": "standard", "version": "1.1.0-licensed-test"},
+        json={"instrument": "hef", "variant": "standard", "version": LICENSED_TEST_VERSION},
         headers=admin,
     )
     assert diff.status_code == 200, diff.text
@@ -108,7 +111,7 @@ async def test_new_version_upload_and_recompute_diff(
 
     newer = await gateway.post(
         f"/api/scoring/people/{person['id']}/assessments?submit=true",
-        json={"episode_type": "review", "assessed_on": "2026-06-01", "version": "1.1.0-licensed-test",
+        json={"episode_type": "review", "assessed_on": "2026-06-01", "version": LICENSED_TEST_VERSION,
               "responses": all_rated("high")},
         headers=headers,
     )  # fmt: skip
