@@ -35,7 +35,9 @@ class Line:
 @dataclass(frozen=True)
 class Table:
     """Counts of a 1- to 5-way breakdown. `categories` lists every category of each dimension
-    (those with no one in them too: an absent cell is a zero the reader is entitled to see)."""
+    (those with no one in them too: an absent cell is a zero the reader is entitled to see).
+    A dimension may have none (a dataset with no rows yet): the table is then its margins,
+    all zero, rather than an error."""
 
     dimensions: tuple[str, ...]
     categories: tuple[tuple[Category, ...], ...]
@@ -51,8 +53,6 @@ class Table:
         if len(self.categories) != len(self.dimensions):
             raise ValueError("give the categories of every dimension")
         for name, values in zip(self.dimensions, self.categories, strict=True):
-            if not values:
-                raise ValueError(f"dimension {name} has no categories")
             if len(set(values)) != len(values):
                 raise ValueError(f"dimension {name} lists a category twice")
             if any(value is None for value in values):

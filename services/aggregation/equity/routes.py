@@ -633,6 +633,11 @@ async def get_evaluation(
     ] = None,
     clinical_area: ClinicalArea | None = None,
 ) -> EquityEvaluation:
+    if intervention == date.min:  # the baseline ends the day before, which does not exist
+        raise InvalidInput(
+            "The intervention must leave a day before it for the baseline",
+            errors=[FieldProblem(field="query.intervention", message="has no day before it")],
+        )
     if baseline_from is not None and baseline_from >= intervention:
         raise InvalidInput(
             "The baseline must start before the intervention",

@@ -250,3 +250,28 @@ async def test_the_action_plan(gateway: httpx.AsyncClient, tokens: Tokens, datas
         f"{BASE}/datasets/{dataset}/steps", json=step | {"due_on": "2025-01-01"}, headers=analyst
     )
     assert backwards.json()["errors"][0]["field"] == "body.due_on"
+
+
+async def test_a_dataset_with_no_rows_yet_answers_with_nothing_in_it(
+    gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    admin = await tokens.headers("org.admin")
+    made = await gateway.post(
+        f"{BASE}/datasets", json={"unit_code": "EQA", "title": "Empty so far"}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    empty = f"{BASE}/datasets/{made.json()['id']}"
+    for path, params in (
+        ("summary", {}),
+        ("engagement", {"by": "imd_quintile"}),
+        ("completeness", {}),
+        ("evaluation", {"intervention": "2025-06-01", "measure": "dna"}),
+    ):
+        answer = await gateway.get(f"{empty}/{path}", params=params, headers=admin)
+        assert answer.status_code == 200, (path, answer.text)
+    # The baseline ends the day before the intervention: the first day has none.
+    first_day = await gateway.get(
+        f"{empty}/evaluation", params={"intervention": "0001-01-01"}, headers=admin
+    )
+    assert first_day.status_code == 422, first_day.text
+    assert first_day.json()["errors"][0]["field"] == "query.intervention"

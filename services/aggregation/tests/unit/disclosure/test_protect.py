@@ -271,3 +271,16 @@ def test_stacking_children_makes_the_parent_the_margin() -> None:
 def test_bad_tables_are_refused(build: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_a_breakdown_nobody_is_in_is_its_zero_margins() -> None:
+    # A dataset with no rows yet has no categories to break down by: zeros, not an error.
+    empty = protect(
+        Table.from_counts(["period", "group"], {}, categories={"period": ["before", "after"]})
+    )
+    assert {key: cell.shown for key, cell in empty.cells.items()} == {
+        ("before", None): 0,
+        ("after", None): 0,
+        (None, None): 0,
+    }
+    assert empty.withheld(("before", None)) is None
