@@ -202,6 +202,15 @@ def _serve_problems_as_problem_json(app: FastAPI) -> None:
         document = generate()
         for operations in document.get("paths", {}).values():
             for operation in operations.values():
+                # Any request may be refused for a control character in a header it carries
+                # (request_text checks every header), so every operation can answer 422.
+                operation.setdefault("responses", {}).setdefault(
+                    "422",
+                    {
+                        "description": "Invalid fields, each named in errors[]",
+                        "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}},
+                    },
+                )
                 for response in operation.get("responses", {}).values():
                     content = response.get("content", {})
                     schema = content.get("application/json", {}).get("schema", {})
