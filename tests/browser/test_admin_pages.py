@@ -107,7 +107,7 @@ def test_admin_restores_a_deleted_assessment(
     expect(page.get_by_role("status")).to_contain_text("The assessment was restored")
     assert clinician.http.get(f"/api/scoring/assessments/{assessment}").status_code == 200
 
-    page.get_by_role("button", name="Restore assessment").click()
+    page.get_by_role("button", name="Restore assessment", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the assessment ID")
     check_axe(page, "restoring by ID with an error")
     screenshot(page, "restore-error")
