@@ -399,6 +399,8 @@ def representation(
 def proportion_of(table: ProtectedTable, category: str) -> Figure:
     x = table.cell((category,)).count
     n = table.cell((None,)).count
+    if n == 0:  # nobody in the period (or the dataset): no share to estimate
+        return Figure.hidden("no one to count")
     if n - x < THRESHOLD and n - x > 0:
         return Figure.hidden(f"withheld: the rest is fewer than {THRESHOLD} people")
     e = wilson(x, n, CONFIDENCE)

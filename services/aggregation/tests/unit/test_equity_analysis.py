@@ -173,3 +173,11 @@ def test_evaluation_withholds_a_small_focus_group() -> None:
     assert result.gap is not None
     assert result.gap.narrowed is None
     assert result.gap.change.withheld
+
+
+def test_a_share_of_nobody_is_withheld_not_an_error() -> None:
+    from services.aggregation.disclosure import Table, protect
+    from services.aggregation.equity.analysis import proportion_of
+
+    empty = protect(Table.from_counts(["group"], {("a",): 0}))
+    assert proportion_of(empty, "a").value is None
