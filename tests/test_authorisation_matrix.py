@@ -537,6 +537,9 @@ async def test_every_caller_gets_the_status_the_table_says(
                 json=call.json,
                 content=call.content,
                 headers={**call.headers, **headers[who]},
+                # Statuses, not speed: 24 at a time, a report or a large protected table
+                # queued behind others can take longer than the client's usual 30 s.
+                timeout=180,
             )
 
     responses = await asyncio.gather(
