@@ -52,7 +52,10 @@ def test_tokens_renew_through_a_45_minute_session(
     expect(page.get_by_test_id("session-warning")).to_have_count(0)
     expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
-    # Still working: the next page loads with the renewed token.
+    # Still working: a search and the next page load with the renewed token (searched for:
+    # clinician.a's caseload holds every test's people, more than one page).
+    page.get_by_label("Search your caseload by name or NHS number").fill("Session")
+    page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="SESSION, Long").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Long Session")
     check_axe(page, "a page after 45 minutes")
