@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from services.common.errors import database_unavailable
+from services.common.errors import connection_lost
 
 # Set in request.scope by a route that must do something first in the request's
 # transaction (services.common.idempotency); a coroutine function taking the session.
@@ -120,7 +120,7 @@ def connection_broke(error: BaseException, driver: asyncpg.Connection | None) ->
     if driver is not None and driver.is_closed():
         return True
     return any(
-        isinstance(e, OSError | asyncpg.InternalClientError) or database_unavailable(e)
+        isinstance(e, OSError | asyncpg.InternalClientError) or connection_lost(e)
         for e in _chain(error)
     )
 

@@ -174,12 +174,12 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-# Postgres SQLSTATEs that mean "not now": the connection went (class 08), the server is
-# shutting down or starting (57P01-57P03).
-# Connection failures (08), the server shutting down or starting (57P01-57P03), and
-# insufficient resources (53: no connection slot left, memory, disk): nothing was done, and
-# a retry shortly may succeed.
-_UNAVAILABLE_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03")
+# Postgres SQLSTATEs that mean the connection went (class 08) or the server is shutting
+# down or starting (57P01-57P03).
+_CONNECTION_LOST_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# Insufficient resources (no connection slot left, memory, disk): the connection may be
+# fine, but nothing was done and a retry shortly may succeed.
+_INSUFFICIENT_RESOURCES_SQLSTATE_CLASS = "53"
 DATABASE_UNAVAILABLE = (
     "The database cannot be reached just now; nothing was written. Retry shortly."
 )
@@ -194,15 +194,25 @@ def sqlstate(exc: BaseException) -> str | None:
     return None
 
 
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database cannot be reached just now (a restart, a dropped
-    connection, no free connection in the pool): worth a 503 and a retry, not a 500."""
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection itself is gone (a restart, a dropped or refused
+    connection), so it must not be used again."""
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, sa_exc.TimeoutError | ConnectionError):
+    if isinstance(exc, ConnectionError):
         return True
     state = sqlstate(exc)
-    return state is not None and state.startswith(_UNAVAILABLE_SQLSTATES)
+    return state is not None and state.startswith(_CONNECTION_LOST_SQLSTATES)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot serve just now (the connection was lost, no
+    free connection in the pool or on the server, resources exhausted): worth a 503 and a
+    retry, not a 500."""
+    if connection_lost(exc) or isinstance(exc, sa_exc.TimeoutError):
+        return True
+    state = sqlstate(exc)
+    return state is not None and state.startswith(_INSUFFICIENT_RESOURCES_SQLSTATE_CLASS)
 
 
 class ServiceUnavailable(ProblemError):
