@@ -6,8 +6,11 @@ scoring's ``GET /api/scoring/me`` with the caller's own token: scoring applies i
 could read themselves. Answers are remembered per token for ``teams_cache_s`` (60 s by
 default, never past the token's expiry), so a dashboard's burst of requests costs one call,
 and a lead who steps down is seen within a minute; "leads no team" is never remembered.
+Concurrent first requests with one token share a single call (a dashboard opens with many at
+once), so a burst never queues a call per request behind scoring.
 """
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,13 +48,14 @@ class LeadTeams:
         self._clock = clock
         self._max = max_entries
         self._entries: dict[str, _Entry] = {}
+        self._in_flight: dict[str, asyncio.Future[frozenset[str]]] = {}
 
     async def led_by(self, principal: Principal) -> frozenset[str]:
         now = self._clock()
         entry = self._entries.get(principal.token)
         if entry is not None and now < entry.until:
             return entry.teams
-        teams = await self._ask(principal.token)
+        teams = await self._ask_once(principal.token)
         expires = principal.claims.get("exp")
         until = now + self._ttl
         if isinstance(expires, int | float):
@@ -62,6 +66,16 @@ class LeadTeams:
                 del self._entries[next(iter(self._entries))]
             self._entries[principal.token] = _Entry(teams, until)
         return teams
+
+    async def _ask_once(self, token: str) -> frozenset[str]:
+        pending = self._in_flight.get(token)
+        if pending is not None:
+            # shield: one waiter cancelled (its client went away) must not cancel the others'.
+            return await asyncio.shield(pending)
+        task = asyncio.ensure_future(self._ask(token))
+        self._in_flight[token] = task
+        task.add_done_callback(lambda _: self._in_flight.pop(token, None))
+        return await asyncio.shield(task)
 
     async def _ask(self, token: str) -> frozenset[str]:
         try:

@@ -3,9 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { Summary, SummaryRow } from '../api/get-summary';
 import { panels } from '../lib/figures';
 
-function row(period: string, quintile: string, people: number | null, mean: number | null): SummaryRow {
+function row(
+  period: string,
+  quintile: string,
+  people: number | null,
+  mean: number | null,
+  unit = 'Equitas Demo Trust A',
+): SummaryRow {
   return {
-    unit: { code: 'EQA', name: 'Equitas Demo Trust A', level: 'trust' },
+    unit: { code: unit.slice(0, 3), name: unit, level: 'trust' },
     period: { start: period, label: period === '2026-04-01' ? '2026/27' : '2025/26' },
     breakdown: { imd_quintile: quintile },
     people:
@@ -47,6 +53,15 @@ describe('dashboard panels', () => {
           { label: '2', value: null, lower: null, upper: null, suppressedReason: 'Too few to estimate' },
         ],
       },
+    ]);
+  });
+
+  it("show each unit's own latest period, so a unit with nothing this year is not hidden", () => {
+    const older = { ...SUMMARY, rows: [...SUMMARY.rows, row('2025-04-01', '3', 20, 9, 'Quiet Team')] };
+    const shown = panels(older, 'imd_quintile').map((p) => [p.unit, p.period]);
+    expect(shown).toEqual([
+      ['Equitas Demo Trust A', '2026/27'],
+      ['Quiet Team', '2025/26'],
     ]);
   });
 });

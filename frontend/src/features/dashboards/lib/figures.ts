@@ -26,19 +26,24 @@ export type Panel = {
 };
 
 /**
- * One panel per unit (team or organisation) for the latest period: people assessed and
- * the mean score, each group a figure, suppressed ones with the service's reason.
+ * One panel per unit (team or organisation) for that unit's own latest period: people
+ * assessed and the mean score, each group a figure, suppressed ones with the service's
+ * reason. Each unit's latest year, not the latest year of all, so a team with nothing yet
+ * this year still shows its last year rather than vanishing.
  */
 export function panels(summary: Summary, by: Breakdown): Panel[] {
-  const latest = summary.rows.reduce<string | null>(
-    (max, row) => (max === null || row.period.start > max ? row.period.start : max),
-    null,
-  );
-  const rows = summary.rows.filter((row) => row.period.start === latest);
-  const units = new Map<string, SummaryRow[]>();
-  for (const row of rows) {
+  const byUnit = new Map<string, SummaryRow[]>();
+  for (const row of summary.rows) {
     const unit = row.unit.name ?? row.unit.code ?? 'Not placed in a team';
-    units.set(unit, [...(units.get(unit) ?? []), row]);
+    byUnit.set(unit, [...(byUnit.get(unit) ?? []), row]);
+  }
+  const units = new Map<string, SummaryRow[]>();
+  for (const [unit, all] of byUnit) {
+    const latest = all.reduce((max, row) => (row.period.start > max ? row.period.start : max), '');
+    units.set(
+      unit,
+      all.filter((row) => row.period.start === latest),
+    );
   }
   return [...units.entries()].map(([unit, unitRows]) => ({
     unit,
