@@ -1,6 +1,13 @@
 import type { NavigationItem } from '@/components/layouts';
 import { paths } from '@/config/paths';
-import { administers, keepsCaseload, seesDashboards, type Me } from '@/lib/access';
+import {
+  administers,
+  keepsCaseload,
+  seesDashboards,
+  seesServiceEquity,
+  usesBoardTools,
+  type Me,
+} from '@/lib/access';
 
 /** The parts of Equitas a role uses, in the order people reach for them. */
 export function navigationFor(me: Me): NavigationItem[] {
@@ -14,6 +21,8 @@ export function navigationFor(me: Me): NavigationItem[] {
     });
   }
   if (seesDashboards(me)) items.push({ label: 'Dashboards', href: paths.dashboards.getHref() });
+  if (seesServiceEquity(me)) items.push({ label: 'Service equity', href: paths.equity.getHref() });
+  if (usesBoardTools(me)) items.push({ label: 'Board and HEAT', href: paths.board.getHref() });
   if (administers(me)) items.push({ label: 'Admin', href: paths.admin.root.getHref() });
   items.push({ label: 'Your account', href: paths.home.getHref() });
   return items;

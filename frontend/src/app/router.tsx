@@ -59,6 +59,10 @@ export function createAppRoutes(): RouteObject[] {
               path: paths.assessments.profile.path,
               lazy: page(() => import('./routes/assessments/profile')),
             },
+            // Board tools and HEAT (features/organisational) and service equity
+            // (features/equity) own their pages below these prefixes.
+            { path: paths.board.path, lazy: page(() => import('./routes/board')) },
+            { path: paths.equity.path, lazy: page(() => import('./routes/equity')) },
             { path: '*', lazy: page(() => import('./routes/not-found')) },
           ],
         },

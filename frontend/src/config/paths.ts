@@ -53,6 +53,15 @@ export const paths = {
     path: '/dashboards',
     getHref: () => '/dashboards',
   },
+  // Each feature routes its own pages under its prefix (features/*/paths.ts).
+  board: {
+    path: '/board/*',
+    getHref: () => '/board',
+  },
+  equity: {
+    path: '/equity/*',
+    getHref: () => '/equity',
+  },
   admin: {
     root: {
       path: '/admin',

@@ -11,19 +11,27 @@ describe('role-aware navigation', () => {
     expect(labels(clinicianMe())).toEqual(['Caseload', 'Your account']);
   });
 
-  it('a team lead also sees dashboards', () => {
+  it('a team lead also sees dashboards and service equity', () => {
     expect(
       labels(clinicianMe({ teams: [{ code: 'N', name: 'North', role: 'lead' }] })),
-    ).toEqual(['Caseload', 'Dashboards', 'Your account']);
+    ).toEqual(['Caseload', 'Dashboards', 'Service equity', 'Your account']);
   });
 
-  it('an organisation administrator sees admin; an analyst dashboards', () => {
+  it('an organisation administrator sees the board tools and admin; an analyst dashboards', () => {
     expect(labels(clinicianMe({ permissions: ['organisation:admin', 'audit:read'], teams: [] }))).toEqual([
+      'Board and HEAT',
       'Admin',
       'Your account',
     ]);
     expect(labels(clinicianMe({ permissions: ['aggregate:read'], teams: [] }))).toEqual([
       'Dashboards',
+      'Service equity',
+      'Your account',
+    ]);
+    expect(labels(clinicianMe({ permissions: ['board:assess', 'aggregate:read'], teams: [] }))).toEqual([
+      'Dashboards',
+      'Service equity',
+      'Board and HEAT',
       'Your account',
     ]);
   });

@@ -30,3 +30,9 @@ export const keepsCaseload = (me: Me) => can(me, 'person:read') && me.teams.leng
 export const seesDashboards = (me: Me) => leadsATeam(me) || can(me, 'aggregate:read');
 
 export const administers = (me: Me) => can(me, 'organisation:admin');
+
+/** Board members and organisation admins: the board tools and HEAT of their organisation. */
+export const usesBoardTools = (me: Me) => can(me, 'board:assess') || can(me, 'organisation:admin');
+
+/** Service equity: the same readers as the dashboards (aggregation decides per dataset). */
+export const seesServiceEquity = seesDashboards;
