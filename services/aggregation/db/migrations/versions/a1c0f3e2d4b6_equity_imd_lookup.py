@@ -1,5 +1,6 @@
-"""Service equity: the IMD lookup an admin loads (LSOA code -> IMD decile, by edition of the
-English Indices of Deprivation), and which edition each derived decile came from (decision 0046)
+"""Service equity: the IMD lookup an admin loads (LSOA code -> IMD decile, by vintage (edition)
+of the English Indices of Deprivation), and which vintage each derived decile came from
+(decision 0046)
 
 Revision ID: a1c0f3e2d4b6
 Revises: 5c8e1f3a7d20
@@ -18,14 +19,14 @@ down_revision: str | None = "5c8e1f3a7d20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-EDITION = sa.String(length=8)  # "IoD2019", "IoD2025"
+VINTAGE = sa.String(length=8)  # "IoD2019", "IoD2025", as the analytic store's imd_vintage
 
 
 def upgrade() -> None:
     op.create_table(
-        "equity_imd_edition",
-        sa.Column("edition", EDITION, primary_key=True),
-        # The LSOA boundaries the edition ranks: 2011 for IoD2019, 2021 for IoD2025.
+        "equity_imd_vintage",
+        sa.Column("vintage", VINTAGE, primary_key=True),
+        # The LSOA boundaries the vintage ranks: 2011 for IoD2019, 2021 for IoD2025.
         sa.Column("lsoa_year", sa.SmallInteger(), nullable=False),
         sa.Column("lsoas", sa.Integer(), nullable=False),
         sa.Column("loaded_by", sa.String(length=128), nullable=False),
@@ -34,27 +35,24 @@ def upgrade() -> None:
     op.create_table(
         "equity_imd_lsoa",
         sa.Column(
-            "edition",
-            EDITION,
-            sa.ForeignKey("equity_imd_edition.edition", ondelete="CASCADE"),
+            "vintage",
+            VINTAGE,
+            sa.ForeignKey("equity_imd_vintage.vintage", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("lsoa_code", sa.String(length=9), nullable=False),
         sa.Column("decile", sa.SmallInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("edition", "lsoa_code"),
+        sa.PrimaryKeyConstraint("vintage", "lsoa_code"),
         sa.CheckConstraint("decile BETWEEN 1 AND 10", name="equity_imd_lsoa_decile"),
     )
-    # Inferring the edition from a file's codes asks which editions know each code.
-    op.create_index("equity_imd_lsoa_by_code", "equity_imd_lsoa", ["lsoa_code"])
-    # The edition a dataset's LSOA codes are read against (unset: each row or the codes say).
-    op.add_column("equity_dataset", sa.Column("imd_edition", EDITION, nullable=True))
-    # The edition a row's decile was derived from (unset when the row gave the decile itself).
-    op.add_column("equity_activity", sa.Column("imd_edition", EDITION, nullable=True))
+    # The vintage a dataset's LSOA codes are read against (unset: each row or the codes say).
+    op.add_column("equity_dataset", sa.Column("imd_vintage", VINTAGE, nullable=True))
+    # The vintage a row's decile came from (unset when neither the row nor a lookup said).
+    op.add_column("equity_activity", sa.Column("imd_vintage", VINTAGE, nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column("equity_activity", "imd_edition")
-    op.drop_column("equity_dataset", "imd_edition")
-    op.drop_index("equity_imd_lsoa_by_code", table_name="equity_imd_lsoa")
+    op.drop_column("equity_activity", "imd_vintage")
+    op.drop_column("equity_dataset", "imd_vintage")
     op.drop_table("equity_imd_lsoa")
-    op.drop_table("equity_imd_edition")
+    op.drop_table("equity_imd_vintage")
