@@ -9,6 +9,8 @@ from services.aggregation.api import routers
 from services.aggregation.feed.lifecycle import start_feed_consumer, stop_feed_consumer
 from services.aggregation.feed.routes import readiness_gauges
 from services.aggregation.hierarchy.load import load_reference_hierarchy
+from services.aggregation.organisational import lifecycle as board_rollups
+from services.aggregation.organisational.routes import router as board_rollups_router
 from services.aggregation.settings import AggregationSettings
 from services.common.app import ServiceSpec, build_app
 
@@ -17,10 +19,14 @@ SPEC = ServiceSpec(
     title="Equitas aggregation API",
     version="0.1.0",
     description="Disclosure-controlled aggregates of health-inequality measures.",
-    routers=routers,
+    routers=[*routers, board_rollups_router],
     migrations_dir=Path(__file__).parent / "db" / "migrations",
-    on_startup=[load_reference_hierarchy, start_feed_consumer],
-    on_shutdown=[stop_feed_consumer],
+    on_startup=[
+        load_reference_hierarchy,
+        start_feed_consumer,
+        board_rollups.start_organisational_consumer,
+    ],
+    on_shutdown=[stop_feed_consumer, board_rollups.stop_organisational_consumer],
     readiness_gauges=readiness_gauges,
 )
 
