@@ -208,6 +208,24 @@ ALLOWED: dict[str, set[str]] = {
         "created_at",
         "updated_at",
     },
+    # Board roll-ups (decision 0047): about a trust's board, not a person. A keyed pseudonym
+    # of the assessment, codes, dates, and JSON of score ids and band codes to numbers and
+    # level codes (labels, answers and notes are never kept).
+    "board_result": {
+        "assessment_key",
+        "revision",
+        "deleted",
+        "instrument",
+        "instrument_version",
+        "organisation_code",
+        "commissioner_code",
+        "assessed_on",
+        "submitted_at",
+        "overall",
+        "sections",
+        "groupings",
+        "changed_at",
+    },
     "alembic_version": {"version_num"},
 }
 
