@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 FUZZ_EXAMPLES ?= 2000
 
 .PHONY: run test install install-python install-frontend install-chromium install-pango spa lint typecheck \
-	openapi check-openapi frontend-check pytest fuzz faults bench demo-data migrate clean
+	openapi check-openapi frontend-check pytest fuzz faults bench load backup restore demo-data migrate clean
 
 run: install spa  ## Start gateway, IdP, three services, Postgres and demo data
 	$(PY) -m equitas_stack
@@ -86,6 +86,22 @@ faults: install-python  ## Fault tests under load; summary in var/bench/faults.j
 
 bench: install spa  ## Benchmarks; results in var/bench/*.json
 	$(PY) -m benchmarks
+
+# 200 users (clinicians, EPRs, analysts) for 2 minutes on 127.0.0.1, a stack of its own
+# (decision 0041): figures per operation in var/bench/load.json; exit 1 if a target is missed.
+LOAD_USERS ?= 200
+LOAD_SECONDS ?= 120
+load: install-python  ## Load test (locust); figures in var/bench/load.json
+	$(PY) -m benchmarks.load_mix --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
+
+# pg_dump of every service database into var/backups/<time>/, checked on restore table by
+# table (decision 0042; docs/deployment.md, "Backups and restore").
+backup: install-python  ## Back up every service database into var/backups/<time>/
+	$(PY) -m equitas_stack.backup backup
+
+restore: install-python  ## make restore BACKUP=var/backups/<time> [REPLACE=yes]
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=var/backups/<time> [REPLACE=yes]" >&2; exit 2)
+	$(PY) -m equitas_stack.backup restore $(BACKUP) $(if $(filter yes,$(REPLACE)),--replace)
 
 demo-data: install-python  ## Load synthetic demo data into the scoring database
 	$(PY) -m services.scoring.demo_data.seed --users-file deploy/dev-idp/users.yaml
