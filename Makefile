@@ -99,9 +99,10 @@ load: install-python  ## Load test (locust); figures in var/bench/load.json
 backup: install-python  ## Back up every service database into var/backups/<time>/
 	$(PY) -m equitas_stack.backup backup
 
-restore: install-python  ## make restore BACKUP=var/backups/<time> [REPLACE=yes]
-	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=var/backups/<time> [REPLACE=yes]" >&2; exit 2)
-	$(PY) -m equitas_stack.backup restore $(BACKUP) $(if $(filter yes,$(REPLACE)),--replace)
+restore: install-python  ## make restore BACKUP=var/backups/<time> [REPLACE=yes] [ONLY=scoring]
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=var/backups/<time> [REPLACE=yes] [ONLY=scoring]" >&2; exit 2)
+	$(PY) -m equitas_stack.backup restore $(BACKUP) $(if $(filter yes,$(REPLACE)),--replace) \
+		$(foreach s,$(ONLY),--only $(s))
 
 demo-data: install-python  ## Load synthetic demo data into the scoring database
 	$(PY) -m services.scoring.demo_data.seed --users-file deploy/dev-idp/users.yaml
