@@ -4,7 +4,14 @@ A write without ``If-Match`` gets 428 and a write naming an old version gets 412
 people editing the same thing never overwrite each other silently.
 """
 
+from typing import Annotated
+
+from fastapi import Header
+
 from services.common.errors import PreconditionFailed, PreconditionRequired
+
+# The request header every edit carries: the version the editor last read.
+IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
 
 
 def etag_for(version: int) -> str:

@@ -22,6 +22,7 @@ from services.scoring.organisational.board_routes import router as board_tools
 from services.scoring.organisational.feed_routes import router as organisational_feed
 from services.scoring.organisational.heat_routes import router as heat
 from services.scoring.organisational.private_routes import router as private_mode
+from services.scoring.organisational.project_routes import router as projects
 from services.scoring.organisational.routes import router as organisational
 from services.scoring.organisations.routes import router as organisations
 from services.scoring.people.caseload import router as caseloads
@@ -77,6 +78,7 @@ routers: list[APIRouter] = [
     audit,
     feed,
     fhir,
+    projects,
     organisational,
     board_tools,
     heat,

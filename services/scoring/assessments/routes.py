@@ -5,7 +5,7 @@ import uuid
 from itertools import groupby
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -13,10 +13,11 @@ from services.common.auth import Principal, require
 from services.common.database import Session
 from services.common.direct import direct_connection
 from services.common.errors import NotFound, problem_responses
-from services.common.etag import check_if_match, etag_for
+from services.common.etag import IfMatch, check_if_match, etag_for
 from services.common.idempotency import idempotent, keyed_transaction
 from services.common.input_rules import FreeText
 from services.common.permissions import Permission
+from services.scoring.app_state import catalogue_of
 from services.scoring.assessments import service
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.assessments.profile import build_profile, summary
@@ -32,7 +33,6 @@ from services.scoring.assessments.schemas import (
 from services.scoring.assessments.service import Loaded, load_assessment
 from services.scoring.audit.refusals import AuditedRoute
 from services.scoring.db.base import utcnow
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.organisations.models import Organisation
 from services.scoring.people.access import CurrentPerson
 
@@ -45,7 +45,6 @@ router = APIRouter(
 Reader = Annotated[Principal, Depends(require(Permission.assessment_read))]
 Writer = Annotated[Principal, Depends(require(Permission.assessment_write))]
 OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation_admin))]
-IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
 CHANGE = problem_responses(409, 412, 422, 428)
 # A body that is not UTF-8 JSON (400), or larger than the gateway takes (413).
 BODY = problem_responses(400, 413)
@@ -72,7 +71,7 @@ async def create_assessment(
     submit: Annotated[bool, Query(description="Validate, score and submit at once")] = False,
 ) -> Response:
     # The hot path of data entry: checks in memory, then one statement (assessments.record).
-    catalogue: Catalogue = request.app.state.catalogue
+    catalogue = catalogue_of(request)
     defn = await catalogue.get(body.instrument, body.variant, body.version, field="body.instrument")
     service.check_about_a_person(defn)
     service.check_episode(defn, body.episode_type, "body.episode_type")
@@ -118,7 +117,7 @@ async def list_assessments(
         .scalars()
         .all()
     )
-    catalogue: Catalogue = request.app.state.catalogue
+    catalogue = catalogue_of(request)
     profiles = []
     submitted = [a for a in rows if a.status == "submitted"]
     for (instrument, variant), group in groupby(submitted, key=lambda a: (a.instrument, a.variant)):

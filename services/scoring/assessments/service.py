@@ -17,6 +17,7 @@ from services.common.auth import Principal
 from services.common.direct import FromSource, detached
 from services.common.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from services.common.etag import check_if_match
+from services.scoring.app_state import catalogue_of, feed_secret
 from services.scoring.assessments.models import Assessment, AssessmentRevision
 from services.scoring.assessments.schemas import AssessmentRead, FreeTextFlagRead
 from services.scoring.audit.models import AuditEvent
@@ -24,7 +25,6 @@ from services.scoring.audit.service import audit_event
 from services.scoring.db.base import utcnow
 from services.scoring.feed.models import FeedEvent
 from services.scoring.feed.payload import FeedAssessment, FeedContext, stored_payload
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import check_responses, score_checked
 from services.scoring.instruments.questionnaire import ResponseStatus, to_questionnaire_response
@@ -146,8 +146,7 @@ def require_status(assessment: Assessment, status: str, action: str) -> None:
 
 
 async def definition_of(request: Request, assessment: Assessment) -> InstrumentDefinition:
-    catalogue: Catalogue = request.app.state.catalogue
-    return await catalogue.get(
+    return await catalogue_of(request).get(
         assessment.instrument, assessment.variant, assessment.instrument_version
     )
 
@@ -210,9 +209,8 @@ def event_payload(
     request: Request, event: str, a: Assessment, defn: InstrumentDefinition
 ) -> dict[str, Any]:
     """What a feed event says about the assessment (``feed.payload.stored_payload``)."""
-    secret = request.app.state.settings.pseudonymisation_key.encode()
     return stored_payload(
-        secret,
+        feed_secret(request),
         event,
         FeedAssessment(
             assessment_id=str(a.id),

@@ -9,6 +9,7 @@ from services.common.auth import Principal, require
 from services.common.database import Session
 from services.common.errors import FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
+from services.scoring.app_state import feed_secret
 from services.scoring.feed.payload import feed_payload
 from services.scoring.feed.schemas import REMAINING_CAP, FeedItem, FeedPage, FeedPayloadV1
 
@@ -76,7 +77,7 @@ async def read_feed(
     txid, seq = parse_cursor(after)
     limit = min(limit, request.app.state.settings.feed_max_page)
     rows = (await session.execute(_PAGE, {"txid": txid, "seq": seq, "limit": limit})).mappings()
-    secret = request.app.state.settings.pseudonymisation_key.encode()
+    secret = feed_secret(request)
     events = [
         FeedItem(
             cursor=f"{r['cursor_txid']}.{r['seq']}",

@@ -26,6 +26,7 @@ from services.common.database import Session
 from services.common.errors import NotFound
 from services.common.input_rules import Instant, whole_number
 from services.common.pagination import CursorPosition, decode_cursor, encode_cursor
+from services.scoring.app_state import catalogue_of
 from services.scoring.assessments import service
 from services.scoring.assessments.models import Assessment
 from services.scoring.assessments.service import load_assessment
@@ -45,7 +46,6 @@ from services.scoring.fhir.requests import (
     search_problem,
     weak_etag,
 )
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.questionnaire import (
     canonical_id,
@@ -79,7 +79,7 @@ def _selecting(request: Request, allowed: set[str]) -> dict[str, list[str]]:
 
 
 async def _definitions(request: Request) -> list[InstrumentDefinition]:
-    catalogue: Catalogue = request.app.state.catalogue
+    catalogue = catalogue_of(request)
     await catalogue.sync()  # versions uploaded through another worker
     return catalogue.registry.list()
 

@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from services.common.auth import Principal
 from services.common.errors import InvalidInput
+from services.scoring.app_state import catalogue_of
 from services.scoring.assessments import service
 from services.scoring.assessments.models import Assessment
 from services.scoring.assessments.service import Loaded
@@ -34,7 +35,6 @@ from services.scoring.fhir.questionnaire_response import (
 )
 from services.scoring.fhir.requests import base_url
 from services.scoring.fhir.service import organisation_of
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.questionnaire import canonical_id, fhir_base
 from services.scoring.organisations.models import Team
@@ -60,7 +60,7 @@ async def _definition(
     if envelope.canonical is None or envelope.version is None:
         return None  # already reported
     where = f"{ROOT}.questionnaire"
-    catalogue: Catalogue = request.app.state.catalogue
+    catalogue = catalogue_of(request)
     await catalogue.sync()  # versions uploaded through another worker
     prefix = f"{fhir_base(request.app.state.settings.public_url)}/Questionnaire/"
     variants = {canonical_id(d.instrument, d.variant): d.key[:2] for d in catalogue.registry.list()}

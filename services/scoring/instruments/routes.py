@@ -13,9 +13,9 @@ from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
 from services.common.permissions import Permission
 from services.common.request_text import refuse_control_characters_in
+from services.scoring.app_state import catalogue_of
 from services.scoring.assessments.models import Assessment
 from services.scoring.audit.service import record
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.diff import StoredAssessment, recompute_diff
 from services.scoring.instruments.errors import DefinitionError
@@ -41,11 +41,6 @@ router = APIRouter(
 InstrumentManager = Annotated[Principal, Depends(require(Permission.instrument_manage))]
 
 
-def catalogue(request: Request) -> Catalogue:
-    found: Catalogue = request.app.state.catalogue
-    return found
-
-
 def _summary(defn: InstrumentDefinition) -> InstrumentSummary:
     base = defn.based_on
     return InstrumentSummary(
@@ -63,7 +58,7 @@ def _summary(defn: InstrumentDefinition) -> InstrumentSummary:
 async def list_instruments(
     _: Authenticated, session: Session, request: Request
 ) -> list[InstrumentSummary]:
-    found = catalogue(request)
+    found = catalogue_of(request)
     await found.sync()
     return [_summary(d) for d in found.registry.list()]
 
@@ -81,7 +76,7 @@ async def get_instrument(
     session: Session,
     request: Request,
 ) -> dict[str, Any]:
-    defn = await catalogue(request).get_or_404(instrument, variant, version)
+    defn = await catalogue_of(request).get_or_404(instrument, variant, version)
     return defn.model_dump(mode="json", exclude_none=True)
 
 
@@ -98,7 +93,7 @@ async def get_questionnaire(
     session: Session,
     request: Request,
 ) -> dict[str, Any]:
-    defn = await catalogue(request).get_or_404(instrument, variant, version)
+    defn = await catalogue_of(request).get_or_404(instrument, variant, version)
     return to_questionnaire(defn, base_url=request.app.state.settings.public_url)
 
 
@@ -119,7 +114,7 @@ async def upload_instrument(
         stored = parse_definition_text(definition, source_name="upload")
         refuse_control_characters_in(stored)  # YAML escapes can spell NUL
         defn = load_definition_text(definition, source_name="upload")
-        found = catalogue(request)
+        found = catalogue_of(request)
         await found.sync()
         if defn.key in {d.key for d in found.registry.list()}:
             raise Conflict(f"{defn.label} already exists; publish changes as a new version")
@@ -166,7 +161,7 @@ async def upload_instrument(
 async def recompute_and_diff(
     body: RecomputeDiffRequest, principal: InstrumentManager, session: Session, request: Request
 ) -> RecomputeDiffReport:
-    defn = await catalogue(request).get(
+    defn = await catalogue_of(request).get(
         body.instrument, body.variant, body.version, field="body.version"
     )
     rows = await session.execute(

@@ -5,7 +5,7 @@ owners and due dates, and the assurance scorecard over time."""
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -17,9 +17,9 @@ from services.common.errors import (
     NotFound,
     problem_responses,
 )
-from services.common.etag import check_if_match, etag_for
+from services.common.etag import IfMatch, check_if_match, etag_for
+from services.scoring.app_state import catalogue_of
 from services.scoring.db.base import utcnow
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.instruments.definition import InstrumentDefinition
 from services.scoring.instruments.engine import score
 from services.scoring.organisational import service
@@ -52,14 +52,8 @@ router = APIRouter(
     responses=problem_responses(401, 403, 404, 422),
 )
 OdsCode = Annotated[str, Path(max_length=12, description="The trust's ODS code")]
-IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
 SELF_ASSESSMENT = "board-self-assessment"
 ASSURANCE = "board-assurance"
-
-
-def _catalogue(request: Request) -> Catalogue:
-    found: Catalogue = request.app.state.catalogue
-    return found
 
 
 async def _board_organisation(
@@ -92,7 +86,7 @@ async def _submitted(
 
 
 async def _definition(request: Request, a: OrganisationalAssessment) -> InstrumentDefinition:
-    return await service.definition_of(_catalogue(request), a)
+    return await service.definition_of(catalogue_of(request), a)
 
 
 @router.get(
@@ -169,7 +163,7 @@ async def list_scorecards(
 
 
 async def _library(request: Request) -> tuple[InstrumentDefinition, dict[str, Objective]]:
-    defn = await _catalogue(request).get(SELF_ASSESSMENT, "standard", None)
+    defn = await catalogue_of(request).get(SELF_ASSESSMENT, "standard", None)
     return defn, {o.ref: o for o in objectives_library(defn)}
 
 

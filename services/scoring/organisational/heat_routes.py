@@ -5,15 +5,15 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from services.common.database import Session
 from services.common.errors import Forbidden, NotFound, problem_responses
-from services.common.etag import check_if_match, etag_for
+from services.common.etag import IfMatch, check_if_match, etag_for
+from services.scoring.app_state import catalogue_of
 from services.scoring.db.base import utcnow
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.organisational import service
 from services.scoring.organisational.access import Staff, SubjectType, may_change, may_read
 from services.scoring.organisational.heat import ActionFact, HeatAssessment, heat_audit, stages
@@ -26,12 +26,6 @@ router = APIRouter(
     prefix="/api/scoring", tags=["heat"], responses=problem_responses(401, 403, 404, 422)
 )
 OdsCode = Annotated[str, Path(max_length=12, description="The organisation's ODS code")]
-IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
-
-
-def _catalogue(request: Request) -> Catalogue:
-    found: Catalogue = request.app.state.catalogue
-    return found
 
 
 @router.get(
@@ -45,7 +39,7 @@ async def get_heat_stages(
     a = loaded.assessment
     if a.instrument != "heat":
         raise NotFound("This assessment is not a HEAT assessment")
-    defn = await service.definition_of(_catalogue(request), a)
+    defn = await service.definition_of(catalogue_of(request), a)
     return [s.as_dict() for s in stages(defn, a.responses)]
 
 
@@ -206,7 +200,7 @@ async def get_heat_audit(
             )
         )
     ).tuples()
-    catalogue = _catalogue(request)
+    catalogue = catalogue_of(request)
     return heat_audit(
         await catalogue.get("heat", "standard", None),
         await catalogue.get("heat-audit", "standard", None),

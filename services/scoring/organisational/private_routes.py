@@ -10,7 +10,7 @@ template and status, as for every route; the answers travel in the body, never t
 from fastapi import APIRouter, Request
 
 from services.common.errors import FieldProblem, InvalidInput, problem_responses
-from services.scoring.instruments.catalogue import Catalogue
+from services.scoring.app_state import catalogue_of
 from services.scoring.instruments.engine import check_responses
 from services.scoring.organisational.board_results import board_results
 from services.scoring.organisational.private_code import CodeRefused, decode, encode, read_header
@@ -42,7 +42,7 @@ async def private_board_self_assessment(body: PrivateRequest, request: Request) 
         )
     settings: ScoringSettings = request.app.state.settings
     key = settings.private_code_signing_key()
-    catalogue: Catalogue = request.app.state.catalogue
+    catalogue = catalogue_of(request)
     if body.code is not None:
         try:
             header = read_header(key, body.code)

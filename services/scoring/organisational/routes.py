@@ -1,11 +1,11 @@
-"""Organisational assessments (board tools, HEAT) and the projects HEAT assesses: create,
-read, list, edit a draft (If-Match), submit, amend with a reason, revisions, soft delete and
-restore. Access: ``organisational.access``."""
+"""Organisational assessments (board tools, HEAT): create, read, list, edit a draft
+(If-Match), submit, amend with a reason, revisions, soft delete and restore. The projects
+HEAT assesses are in ``project_routes``. Access: ``organisational.access``."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -18,11 +18,11 @@ from services.common.errors import (
     NotFound,
     problem_responses,
 )
-from services.common.etag import check_if_match, etag_for
+from services.common.etag import IfMatch, check_if_match, etag_for
 from services.common.input_rules import FreeText
 from services.common.permissions import Permission
+from services.scoring.app_state import catalogue_of, feed_secret
 from services.scoring.db.base import utcnow
-from services.scoring.instruments.catalogue import Catalogue
 from services.scoring.organisational import service
 from services.scoring.organisational.access import (
     Staff,
@@ -33,7 +33,6 @@ from services.scoring.organisational.access import (
 from services.scoring.organisational.models import (
     OrganisationalAssessment,
     OrganisationalRevision,
-    Project,
 )
 from services.scoring.organisational.schemas import (
     ItemNote,
@@ -43,12 +42,8 @@ from services.scoring.organisational.schemas import (
     OrganisationalAssessmentSummary,
     OrganisationalAssessmentUpdate,
     OrganisationalRevisionRead,
-    ProjectCreate,
-    ProjectRead,
-    ProjectUpdate,
 )
 from services.scoring.organisations.models import Organisation
-from services.scoring.organisations.repository import ensure_organisation
 
 router = APIRouter(
     prefix="/api/scoring",
@@ -56,116 +51,7 @@ router = APIRouter(
     responses=problem_responses(401, 403, 404, 422),
 )
 OrganisationAdmin = Annotated[Principal, Depends(require(Permission.organisation_admin))]
-IfMatch = Annotated[str | None, Header(description="The ETag you last read")]
 CHANGE = problem_responses(400, 409, 412, 413, 428)
-
-
-def _catalogue(request: Request) -> Catalogue:
-    found: Catalogue = request.app.state.catalogue
-    return found
-
-
-def _secret(request: Request) -> bytes:
-    key: str = request.app.state.settings.pseudonymisation_key
-    return key.encode()
-
-
-def _project_read(project: Project, organisation: Organisation) -> ProjectRead:
-    return ProjectRead(
-        id=project.id,
-        organisation_code=organisation.ods_code,
-        kind=project.kind,
-        name=project.name,
-        description=project.description,
-        version=project.version,
-        created_at=project.created_at,
-    )
-
-
-async def _own_organisation(session: Session, principal: Principal) -> Organisation:
-    if principal.organisation_code is None:
-        raise Forbidden("Your selected role names no organisation")
-    return await ensure_organisation(
-        session, principal.organisation_code, principal.organisation_name
-    )
-
-
-# --- Projects and programmes (the subjects of HEAT) ---------------------------------------
-
-
-@router.post(
-    "/projects",
-    status_code=201,
-    responses=problem_responses(400, 413),
-    summary="Register a project or programme of your organisation (to assess with HEAT)",
-)
-async def create_project(
-    body: ProjectCreate, principal: Staff, session: Session, request: Request, response: Response
-) -> ProjectRead:
-    organisation = await _own_organisation(session, principal)
-    project = Project(
-        organisation_id=organisation.id,
-        kind=body.kind,
-        name=body.name,
-        description=body.description,
-        created_by=principal.subject,
-    )
-    session.add(project)
-    await session.flush()
-    service.audit(session, principal, request, "create", "project", project.id)
-    response.headers["ETag"] = etag_for(project.version)
-    return _project_read(project, organisation)
-
-
-@router.get("/projects", summary="Projects and programmes of your organisation (or your trusts')")
-async def list_projects(principal: Staff, session: Session) -> list[ProjectRead]:
-    rows = await session.execute(
-        select(Project, Organisation)
-        .join(Organisation, col(Organisation.id) == col(Project.organisation_id))
-        .where(readable_organisations(principal))
-        .order_by(col(Organisation.ods_code), col(Project.name), col(Project.id))
-    )
-    return [_project_read(p, o) for p, o in rows.tuples()]
-
-
-@router.get("/projects/{project_id}", summary="One project or programme")
-async def get_project(
-    project_id: uuid.UUID, principal: Staff, session: Session, response: Response
-) -> ProjectRead:
-    project, organisation = await service.load_project(session, principal, project_id)
-    response.headers["ETag"] = etag_for(project.version)
-    return _project_read(project, organisation)
-
-
-@router.patch(
-    "/projects/{project_id}",
-    responses=problem_responses(400, 412, 413, 428),
-    summary="Rename or describe a project (If-Match required)",
-)
-async def update_project(
-    project_id: uuid.UUID,
-    body: ProjectUpdate,
-    principal: Staff,
-    session: Session,
-    request: Request,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ProjectRead:
-    project, organisation = await service.load_project(session, principal, project_id, change=True)
-    check_if_match(if_match, project.version)
-    for name in body.model_fields_set:
-        value = getattr(body, name)
-        if value is None and name != "description":
-            continue
-        setattr(project, name, value)
-    project.version += 1
-    project.updated_at = utcnow()
-    service.audit(session, principal, request, "update", "project", project.id)
-    response.headers["ETag"] = etag_for(project.version)
-    return _project_read(project, organisation)
-
-
-# --- Assessments ---------------------------------------------------------------------------
 
 
 def _respond(
@@ -194,7 +80,7 @@ async def create_organisational_assessment(
     response: Response,
     submit: Annotated[bool, Query(description="Validate, score and submit at once")] = False,
 ) -> OrganisationalAssessmentRead:
-    defn = await _catalogue(request).get(
+    defn = await catalogue_of(request).get(
         body.instrument, body.variant, body.version, field="body.instrument"
     )
     subject = "programme" if defn.subject_type == "programme" else "organisation"
@@ -215,7 +101,7 @@ async def create_organisational_assessment(
                     )
                 ]
             )
-        organisation = await _own_organisation(session, principal)
+        organisation = await service.own_organisation(session, principal)
         if not may_change(principal, organisation, "organisation"):
             raise Forbidden("Board assessments are for board members and administrators")
     service.check_episode(defn, body.episode_type, "body.episode_type")
@@ -242,7 +128,7 @@ async def create_organisational_assessment(
     loaded = service.LoadedOrganisational(a, organisation)
     if submit:
         service.submit_revision(session, principal, a, defn, amend_reason=None)
-        service.publish(session, _secret(request), "assessment.submitted", loaded, defn)
+        service.publish(session, feed_secret(request), "assessment.submitted", loaded, defn)
     service.audit(session, principal, request, "submit" if submit else "create",
                   "organisational-assessment", a.id, instrument=a.instrument)  # fmt: skip
     response.status_code = 201
@@ -312,7 +198,7 @@ async def update_organisational_assessment(
     a = loaded.assessment
     check_if_match(if_match, a.version)
     service.require_status(a, "draft", "edited (submitted ones are amended)")
-    defn = await service.definition_of(_catalogue(request), a)
+    defn = await service.definition_of(catalogue_of(request), a)
     if "episode_type" in body.model_fields_set:
         service.check_episode(defn, body.episode_type, "body.episode_type")
         a.episode_type = body.episode_type
@@ -362,10 +248,10 @@ async def submit_organisational_assessment(
     a = loaded.assessment
     check_if_match(if_match, a.version)
     service.require_status(a, "draft", "submitted")
-    defn = await service.definition_of(_catalogue(request), a)
+    defn = await service.definition_of(catalogue_of(request), a)
     service.check_answers(defn, a.responses, complete=True, prefix="")
     service.submit_revision(session, principal, a, defn, amend_reason=None)
-    service.publish(session, _secret(request), "assessment.submitted", loaded, defn)
+    service.publish(session, feed_secret(request), "assessment.submitted", loaded, defn)
     service.audit(session, principal, request, "submit", "organisational-assessment", a.id)
     return _respond(loaded, response)
 
@@ -388,7 +274,7 @@ async def amend_organisational_assessment(
     a = loaded.assessment
     check_if_match(if_match, a.version)
     service.require_status(a, "submitted", "amended")
-    defn = await service.definition_of(_catalogue(request), a)
+    defn = await service.definition_of(catalogue_of(request), a)
     service.check_answers(defn, body.responses, complete=True, prefix="body.")
     if body.item_notes is not None:
         service.check_notes(defn, body.item_notes, "body.item_notes")
@@ -399,7 +285,7 @@ async def amend_organisational_assessment(
         a.review_due_on = service.review_due(a.assessed_on, body.review_in_months)
     a.responses = dict(body.responses)
     service.submit_revision(session, principal, a, defn, amend_reason=body.reason)
-    service.publish(session, _secret(request), "assessment.amended", loaded, defn)
+    service.publish(session, feed_secret(request), "assessment.amended", loaded, defn)
     service.audit(session, principal, request, "amend", "organisational-assessment", a.id,
                   reason=body.reason)  # fmt: skip
     return _respond(loaded, response)
@@ -445,8 +331,8 @@ async def delete_organisational_assessment(
     a.delete_reason = reason
     a.version += 1
     if a.status == "submitted":
-        defn = await service.definition_of(_catalogue(request), a)
-        service.publish(session, _secret(request), "assessment.deleted", loaded, defn)
+        defn = await service.definition_of(catalogue_of(request), a)
+        service.publish(session, feed_secret(request), "assessment.deleted", loaded, defn)
     service.audit(session, principal, request, "delete", "organisational-assessment", a.id,
                   reason=reason)  # fmt: skip
     return Response(status_code=204)
@@ -473,7 +359,7 @@ async def restore_organisational_assessment(
     a.deleted_by = None
     a.version += 1
     if a.status == "submitted":
-        defn = await service.definition_of(_catalogue(request), a)
-        service.publish(session, _secret(request), "assessment.restored", loaded, defn)
+        defn = await service.definition_of(catalogue_of(request), a)
+        service.publish(session, feed_secret(request), "assessment.restored", loaded, defn)
     service.audit(session, principal, request, "restore", "organisational-assessment", a.id)
     return _respond(loaded, response)

@@ -38,6 +38,7 @@ from services.scoring.organisational.schemas import (
     OrganisationalAssessmentSummary,
 )
 from services.scoring.organisations.models import Organisation
+from services.scoring.organisations.repository import ensure_organisation
 
 ORGANISATIONAL_FEED_SCHEMA = 1
 __all__ = ["check_answers", "problems_as_fields"]
@@ -81,6 +82,15 @@ async def load(
     if change and not may_change(principal, loaded.organisation, loaded.subject):
         raise Forbidden("You may read this assessment but not change it")
     return loaded
+
+
+async def own_organisation(session: AsyncSession, principal: Principal) -> Organisation:
+    """The organisation of the caller's selected role, recorded on first use."""
+    if principal.organisation_code is None:
+        raise Forbidden("Your selected role names no organisation")
+    return await ensure_organisation(
+        session, principal.organisation_code, principal.organisation_name
+    )
 
 
 async def load_project(

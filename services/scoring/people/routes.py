@@ -4,14 +4,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, literal, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from services.common.database import Session
 from services.common.errors import Conflict, FieldProblem, InvalidInput, problem_responses
-from services.common.etag import check_if_match, etag_for
+from services.common.etag import IfMatch, check_if_match, etag_for
 from services.common.idempotency import idempotent
 from services.common.input_rules import PlainText
 from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
@@ -200,7 +200,7 @@ async def update_person(
     session: Session,
     request: Request,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> PersonRead:
     person = await load_visible_person(session, principal, person_id)
     check_if_match(if_match, person.version)
