@@ -2962,6 +2962,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag you last read */
                 "if-match"?: string | null;
             };
             path: {
