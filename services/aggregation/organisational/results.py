@@ -12,7 +12,7 @@ score, a level or a rating: the issue asks for trusts side by side, not a league
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from services.aggregation.organisational.contract import PRESENT, OrganisationalItem
@@ -126,7 +126,7 @@ def group_of(code: str, raw: object) -> GroupResult:
     kept_bands: dict[str, str] = {}
     for k, band in bands.items() if isinstance(bands, Mapping) else ():
         level = band.get("code") if isinstance(band, Mapping) else band
-        if _codes(k, level):  # a level's code, never its label
+        if isinstance(level, str) and _codes(k, level):  # a level's code, never its label
             kept_bands[k] = level
     return GroupResult(code, kept_scores, kept_bands)
 
@@ -209,8 +209,11 @@ def name_order(codes: Iterable[str], names: Mapping[str, str | None]) -> list[st
     )
 
 
-def _newest_first_key(r: BoardResult) -> tuple[date, datetime, str]:
-    return (r.assessed_on, r.submitted_at or datetime.min, r.assessment_key)
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _chronological(r: BoardResult) -> tuple[date, datetime, str]:
+    return (r.assessed_on, r.submitted_at or NEVER, r.assessment_key)
 
 
 def _by_organisation(
@@ -221,7 +224,7 @@ def _by_organisation(
         if r.present and r.instrument == instrument:
             found.setdefault(r.organisation_code, []).append(r)
     for rows in found.values():
-        rows.sort(key=_newest_first_key)  # oldest first
+        rows.sort(key=_chronological)  # oldest first
     return found
 
 
