@@ -1,0 +1,142 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
+
+import { equityKeys } from './datasets';
+import type {
+  Breakdown,
+  ClinicalArea,
+  Completeness,
+  Engagement,
+  Evaluation,
+  EvaluationParams,
+  ReferencePopulation,
+  Representation,
+} from './types';
+
+const path = (id: number) => ({ dataset_id: id });
+
+export async function getCompleteness(
+  client: AggregationClient,
+  id: number,
+  by: Breakdown | null,
+  signal?: AbortSignal,
+): Promise<Completeness> {
+  const { data, error, response } = await client.GET(
+    '/api/aggregation/equity/datasets/{dataset_id}/completeness',
+    { params: { path: path(id), query: by === null ? {} : { by } }, signal },
+  );
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export function useCompleteness(id: number, by: Breakdown | null, enabled = true) {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({
+      queryKey: [...equityKeys.analyses(id), 'completeness', by],
+      queryFn: ({ signal }) => getCompleteness(aggregation, id, by, signal),
+      placeholderData: keepPreviousData,
+      enabled,
+    }),
+  );
+}
+
+export async function getEngagement(
+  client: AggregationClient,
+  id: number,
+  by: Breakdown,
+  clinicalArea: ClinicalArea | null,
+  signal?: AbortSignal,
+): Promise<Engagement> {
+  const { data, error, response } = await client.GET(
+    '/api/aggregation/equity/datasets/{dataset_id}/engagement',
+    { params: { path: path(id), query: { by, clinical_area: clinicalArea } }, signal },
+  );
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+/** `clinicalArea`: only records with that Core20PLUS5 tag (null: every record). */
+export function useEngagement(id: number, by: Breakdown, clinicalArea: ClinicalArea | null, enabled = true) {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({
+      queryKey: [...equityKeys.analyses(id), 'engagement', by, clinicalArea],
+      queryFn: ({ signal }) => getEngagement(aggregation, id, by, clinicalArea, signal),
+      placeholderData: keepPreviousData,
+      enabled,
+    }),
+  );
+}
+
+export async function getReferences(
+  client: AggregationClient,
+  signal?: AbortSignal,
+): Promise<ReferencePopulation[]> {
+  const { data, error, response } = await client.GET('/api/aggregation/equity/reference-populations', {
+    signal,
+  });
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export function useReferences() {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({ queryKey: equityKeys.references, queryFn: ({ signal }) => getReferences(aggregation, signal) }),
+  );
+}
+
+export async function getRepresentation(
+  client: AggregationClient,
+  id: number,
+  reference: number,
+  catchmentOnly: boolean,
+  signal?: AbortSignal,
+): Promise<Representation> {
+  const { data, error, response } = await client.GET(
+    '/api/aggregation/equity/datasets/{dataset_id}/representation',
+    { params: { path: path(id), query: { reference, catchment_only: catchmentOnly } }, signal },
+  );
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export function useRepresentation(id: number, reference: number | null, catchmentOnly: boolean) {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({
+      queryKey: [...equityKeys.analyses(id), 'representation', reference, catchmentOnly],
+      queryFn: ({ signal }) => getRepresentation(aggregation, id, reference ?? 0, catchmentOnly, signal),
+      enabled: reference !== null,
+    }),
+  );
+}
+
+export async function getEvaluation(
+  client: AggregationClient,
+  id: number,
+  query: EvaluationParams,
+  signal?: AbortSignal,
+): Promise<Evaluation> {
+  const { data, error, response } = await client.GET(
+    '/api/aggregation/equity/datasets/{dataset_id}/evaluation',
+    { params: { path: path(id), query }, signal },
+  );
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+/** Asked only once the form has been submitted (`query` null until then). */
+export function useEvaluation(id: number, query: EvaluationParams | null) {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({
+      queryKey: [...equityKeys.analyses(id), 'evaluation', query],
+      queryFn: ({ signal }) =>
+        getEvaluation(aggregation, id, query ?? { intervention: '' }, signal),
+      enabled: query !== null,
+    }),
+  );
+}

@@ -1,0 +1,64 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
+
+import { equityKeys } from './datasets';
+import type { Step, StepWrite } from './types';
+
+export async function getSteps(client: AggregationClient, id: number, signal?: AbortSignal): Promise<Step[]> {
+  const { data, error, response } = await client.GET('/api/aggregation/equity/datasets/{dataset_id}/steps', {
+    params: { path: { dataset_id: id } },
+    signal,
+  });
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export function useSteps(id: number) {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({ queryKey: equityKeys.steps(id), queryFn: ({ signal }) => getSteps(aggregation, id, signal) }),
+  );
+}
+
+export async function addStep(client: AggregationClient, id: number, body: StepWrite): Promise<Step> {
+  const { data, error, response } = await client.POST('/api/aggregation/equity/datasets/{dataset_id}/steps', {
+    params: { path: { dataset_id: id } },
+    body,
+  });
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export async function changeStep(
+  client: AggregationClient,
+  id: number,
+  stepId: number,
+  body: StepWrite,
+): Promise<Step> {
+  const { data, error, response } = await client.PUT(
+    '/api/aggregation/equity/datasets/{dataset_id}/steps/{step_id}',
+    { params: { path: { dataset_id: id, step_id: stepId } }, body },
+  );
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
+export function useAddStep(id: number) {
+  const { aggregation } = useApiClients();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: StepWrite) => addStep(aggregation, id, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: equityKeys.steps(id), exact: true }),
+  });
+}
+
+export function useChangeStep(id: number) {
+  const { aggregation } = useApiClients();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ stepId, body }: { stepId: number; body: StepWrite }) =>
+      changeStep(aggregation, id, stepId, body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: equityKeys.steps(id), exact: true }),
+  });
+}
