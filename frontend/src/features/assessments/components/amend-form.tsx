@@ -2,6 +2,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 
 import { ProblemSummary } from '@/components/errors';
+import { ItemQuestion, itemElementId } from '@/components/instrument-form';
 import { PageTitle } from '@/components/seo/page-title';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -12,7 +13,6 @@ import { useAmendAssessment } from '../api/amend-assessment';
 import { missingItems, responseKey } from '../lib/draft';
 
 import type { LoadedAssessment } from './assessment-loader';
-import { ItemQuestion, itemElementId } from './item-question';
 import { NotesField } from './notes-field';
 import { SubjectBanner } from './subject-banner';
 import type { AmendPrefill } from './submitted-meanwhile';

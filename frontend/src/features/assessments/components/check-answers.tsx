@@ -1,13 +1,12 @@
 import { Link } from 'react-router';
 
+import { itemElementId, stepSearch } from '@/components/instrument-form';
 import type { InstrumentDefinition } from '@/lib/instruments';
 
 import { ASSESSED_ON, EPISODE_TYPE, responseKey, type DraftFields } from '../lib/draft';
 import { DETAILS_STEP } from '../lib/steps';
 
 import { fieldValue } from './field-text';
-import { itemElementId } from './item-question';
-import { stepSearch } from './step-progress';
 
 type CheckAnswersProps = {
   definition: InstrumentDefinition;

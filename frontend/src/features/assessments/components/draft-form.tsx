@@ -5,6 +5,14 @@ import { Link, useBlocker, useLocation, useNavigate, useSearchParams } from 'rea
 import './draft-form.scss';
 
 import { ProblemSummary } from '@/components/errors';
+import {
+  ItemQuestion,
+  itemElementId,
+  ScaleGuide,
+  StepCounter,
+  StepList,
+  stepSearch,
+} from '@/components/instrument-form';
 import { PageTitle } from '@/components/seo/page-title';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -32,10 +40,8 @@ import { CheckAnswers } from './check-answers';
 import { ConflictScreen } from './conflict-screen';
 import { DateInput } from './date-input';
 import { EpisodeTypeField } from './episode-type-field';
-import { ItemQuestion, itemElementId, ScaleGuide } from './item-question';
 import { NotesField } from './notes-field';
 import { SaveStatus } from './save-status';
-import { StepCounter, StepList, stepSearch } from './step-progress';
 import { SubjectBanner } from './subject-banner';
 import { SubmittedMeanwhile } from './submitted-meanwhile';
 import { useDraftSaving } from './use-draft-saving';

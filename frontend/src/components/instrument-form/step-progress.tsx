@@ -1,18 +1,24 @@
 import { Link } from 'react-router';
 
-import type { Step } from '../lib/steps';
+import './instrument-form.scss';
 
-type StepProgressProps = {
-  steps: readonly Step[];
+/** A step of a form drawn from an instrument definition (a section, or a page around them). */
+export type FormStep = { id: string; title: string };
+
+type StepProgressProps<S extends FormStep> = {
+  steps: readonly S[];
   current: number;
   /** "3 of 6 answered", per step, where it applies. */
-  statusOf: (step: Step) => string | undefined;
+  statusOf: (step: S) => string | undefined;
 };
 
 export const stepSearch = (stepId: string) => `?step=${encodeURIComponent(stepId)}`;
 
 /** "Step 2 of 7" with a bar, for everyone; the bar's figure is in the text. */
-export function StepCounter({ steps, current }: Pick<StepProgressProps, 'steps' | 'current'>) {
+export function StepCounter({
+  steps,
+  current,
+}: Pick<StepProgressProps<FormStep>, 'steps' | 'current'>) {
   const percent = Math.round(((current + 1) / steps.length) * 100);
   return (
     <div className="equitas-step-counter">
@@ -27,7 +33,7 @@ export function StepCounter({ steps, current }: Pick<StepProgressProps, 'steps' 
 }
 
 /** Every step as a link with how much of it is answered: jump to any step, in any order. */
-export function StepList({ steps, current, statusOf }: StepProgressProps) {
+export function StepList<S extends FormStep>({ steps, current, statusOf }: StepProgressProps<S>) {
   return (
     <nav className="nhsuk-contents-list" aria-label="Assessment steps">
       <h2 className="nhsuk-heading-s">All steps</h2>
