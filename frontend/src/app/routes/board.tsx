@@ -1,18 +1,52 @@
-import { PageTitle } from '@/components/seo/page-title';
-import { usesBoardTools } from '@/lib/access';
+import { Route, Routes, useParams } from 'react-router';
+
+import { AssessmentPage } from '@/features/organisational/components/assessment-page';
+import { BoardHome } from '@/features/organisational/components/board-home';
+import { HeatAuditPage } from '@/features/organisational/components/heat-audit-page';
+import { PrivateSelfAssessment } from '@/features/organisational/components/private-self-assessment';
+import { StartPage } from '@/features/organisational/components/start-page';
+import { changesBoardRecords, readsBoardRecords } from '@/features/organisational/lib/access';
+import { boardPaths, isInstrumentId } from '@/features/organisational/paths';
 
 import { Guard } from './guard';
+import NotFoundRoute from './not-found';
 
-// Placeholder: features/organisational replaces this with its own routes.
+function StartRoute() {
+  const { instrument } = useParams();
+  if (!isInstrumentId(instrument)) return <NotFoundRoute />;
+  return <Guard allowed={changesBoardRecords}>{() => <StartPage instrument={instrument} />}</Guard>;
+}
+
+function AssessmentRoute() {
+  const { assessmentId = '' } = useParams();
+  return (
+    <Guard allowed={readsBoardRecords}>
+      {(me) => <AssessmentPage key={assessmentId} assessmentId={assessmentId} me={me} />}
+    </Guard>
+  );
+}
+
+/**
+ * Board tools and HEAT (issue 21), below /board. The private self-assessment needs no role:
+ * its results open from a link without logging in, as NHS Providers' tool does (decision
+ * 0035); every other page is for board members and administrators, and read-only for
+ * commissioners.
+ */
 export default function BoardRoute() {
   return (
-    <Guard allowed={usesBoardTools}>
-      {() => (
-        <>
-          <PageTitle title="Board and HEAT" />
-          <h1 className="nhsuk-heading-l">Board and HEAT</h1>
-        </>
-      )}
-    </Guard>
+    <Routes>
+      <Route
+        index
+        element={<Guard allowed={readsBoardRecords}>{(me) => <BoardHome me={me} />}</Guard>}
+      />
+      <Route path={boardPaths.private.route} element={<PrivateSelfAssessment />} />
+      <Route path={boardPaths.start.route} element={<StartRoute />} />
+      <Route path={boardPaths.assessment.route} element={<AssessmentRoute />} />
+      <Route
+        path={boardPaths.heatAudit.route}
+        element={<Guard allowed={readsBoardRecords}>{(me) => <HeatAuditPage me={me} />}</Guard>}
+      />
+      <Route path="*" element={<NotFoundRoute />} />
+    </Routes>
   );
 }
