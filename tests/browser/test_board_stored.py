@@ -147,7 +147,9 @@ def test_heat_assessment_of_a_new_project_with_an_action_and_the_audit(
     expect(page.get_by_test_id("subject-line")).to_contain_text(project)
 
     # Every prompt done and every dimension considered: every stage completed.
-    answer_every_question(page, definition, lambda _index, codes: codes[2] if codes[0] == "no" else codes[1])
+    answer_every_question(
+        page, definition, lambda _index, codes: codes[2] if codes[0] == "no" else codes[1]
+    )
     page.get_by_role("button", name="Submit").click()
 
     expect(page.get_by_role("heading", level=1, name="HEAT assessment")).to_be_visible()
