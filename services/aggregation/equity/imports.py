@@ -5,7 +5,9 @@ batches in a worker thread: each batch is checked row by row (``records.check_ro
 written as CSV into a staging table with COPY, all inside one transaction. After the last
 row the staging table's rows move to ``equity_activity`` and the import is recorded as
 ``imported``; one refused row anywhere rolls everything back, and every refused row is
-reported (row numbers as a spreadsheet shows them: the header is row 1). Progress
+reported (row numbers as a spreadsheet shows them: the header is row 1). A row's LSOA code
+without a decile is looked up as it is checked (``imd.DecileFinder``); rows whose IMD
+vintage the file's codes decide get their deciles once the last row is read. Progress
 (``rows_read``) is written to the import's record between batches on a separate connection,
 so ``GET .../imports/{id}`` shows it while the file is read.
 """
@@ -25,14 +27,10 @@ from typing import IO, Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.aggregation.equity.records import (
-    STORED_COLUMNS,
-    HeaderProblem,
-    Layout,
-    RowProblem,
-    check_row,
-    read_header,
-)
+from services.aggregation.equity import imd_lookup
+from services.aggregation.equity.header import STORED_COLUMNS, HeaderProblem, Layout, read_header
+from services.aggregation.equity.imd import DecileFinder
+from services.aggregation.equity.records import RowProblem, check_row
 from services.common.direct import direct_connection
 
 BATCH_ROWS = 10_000
@@ -169,8 +167,10 @@ class Checker:
         dataset_id: int,
         import_id: int,
         first_row: int,
+        finder: DecileFinder | None = None,
     ) -> None:
         self.source = source
+        self.finder = finder
         self.layout = layout
         self.key = key
         self.prefix = f"{dataset_id},{import_id},"
@@ -189,6 +189,9 @@ class Checker:
                 continue  # a blank line (Excel leaves them at the end) is no record
             rows += 1
             checked = check_row(self.layout, cells, self.row, self.key)
+            if self.finder is not None and isinstance(checked, dict):
+                unknown = self.finder.find(checked, self.row)
+                checked = checked if unknown is None else [unknown]
             if isinstance(checked, list):
                 rejected += 1
                 problems.extend(checked)
@@ -278,8 +281,10 @@ async def run_import(
     import_id: int,
     may_pseudonymise: bool,
     key: bytes | None,
+    imd_vintage: str | None = None,
 ) -> Outcome | list[HeaderProblem]:
-    """Import every row or none. Header problems come back as a list (nothing read)."""
+    """Import every row or none. Header problems come back as a list (nothing read).
+    ``imd_vintage``: the dataset's, for rows giving an LSOA code and no decile."""
     outcome = Outcome(import_id)
     header = await asyncio.to_thread(next, rows, None)
     if header is None:
@@ -289,9 +294,12 @@ async def run_import(
     layout = read_header(header, may_pseudonymise=may_pseudonymise)
     if isinstance(layout, list):
         return layout
-    checker = Checker(rows, layout, key, dataset_id, import_id, first_row=2)
     # Progress goes on a second connection, taken only for a file of more than one batch.
     async with direct_connection(engine) as conn, contextlib.AsyncExitStack() as later:
+        finder = None
+        if "lsoa" in layout.columns:
+            finder = DecileFinder(await imd_lookup.deciles(conn), imd_vintage)
+        checker = Checker(rows, layout, key, dataset_id, import_id, first_row=2, finder=finder)
         progress: asyncpg.Connection | None = None
         transaction = conn.transaction()
         await transaction.start()
@@ -328,6 +336,13 @@ async def run_import(
                         await pending
             if outcome.rows_read == 0:
                 outcome.problems.append(RowProblem(2, "*", "the file has no rows under its header"))
+            elif (
+                finder is not None
+                and not outcome.problems
+                and not await imd_lookup.give_deciles(conn, finder)
+            ):
+                outcome.rows_rejected = finder.pending
+                outcome.problems.append(RowProblem(1, "lsoa", imd_lookup.RELOADED))
             if outcome.problems:
                 await transaction.rollback()
                 await finish_refused(engine, outcome)

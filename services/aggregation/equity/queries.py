@@ -8,14 +8,9 @@ from typing import Final
 
 import asyncpg
 
-from services.aggregation.equity.analysis import GroupTotals
-from services.aggregation.equity.records import (
-    CLINICAL_AREAS,
-    ETHNIC_CATEGORIES,
-    INCLUSION_GROUPS,
-    PARSERS,
-    Refused,
-)
+from services.aggregation.equity.analysis.figures import GroupTotals
+from services.aggregation.equity.codes import CLINICAL_AREAS, ETHNIC_CATEGORIES, INCLUSION_GROUPS
+from services.aggregation.equity.values import PARSERS, Refused
 
 CHARACTERISTICS: Final = (
     "ethnic_group", "ethnic_category", "age_band", "sex", "religion", "sexual_orientation",

@@ -240,6 +240,27 @@ class EquityReferenceRead(BaseModel):
     created_at: datetime
 
 
+# The IMD lookup (decision 0046) ----------------------------------------------------------
+
+# The vintages of ``codes.IMD_VINTAGES``, as the contract lists them.
+ImdVintage = Literal["IoD2019", "IoD2025"]
+
+
+class EquityImdLookupRead(BaseModel):
+    vintage: ImdVintage
+    lsoa_year: int = Field(description="The census year of the LSOA boundaries it ranks")
+    lsoas: int = Field(description="LSOA codes in the lookup")
+    loaded_at: datetime
+
+
+class DatasetImdVintage(BaseModel):
+    imd_vintage: ImdVintage | None = Field(
+        description="The IMD vintage the dataset's LSOA codes are read against in later "
+        "imports; null: each row's imd_vintage, else the newest vintage that knows every "
+        "LSOA code of the file"
+    )
+
+
 Stage = Literal["focus", "understanding", "adjustment", "evaluation", "staff_development"]
 StepStatus = Literal["planned", "in_progress", "done", "stopped"]
 Action = Literal[

@@ -141,7 +141,15 @@ ALLOWED: dict[str, set[str]] = {
     # address. Datasets and steps carry short labels staff give the service's own work (a
     # dataset's title, a step's owning role), never notes about people; an import's problems
     # name a row, a column and a fixed reason, never the value.
-    "equity_dataset": {"id", "unit_code", "title", "plus_groups", "created_by", "created_at"},
+    "equity_dataset": {
+        "id",
+        "unit_code",
+        "title",
+        "plus_groups",
+        "created_by",
+        "created_at",
+        "imd_vintage",
+    },
     "equity_import": {
         "id",
         "dataset_id",
@@ -188,7 +196,11 @@ ALLOWED: dict[str, set[str]] = {
         "interpreter_needed",
         "inclusion_groups",
         "clinical_areas",
+        "imd_vintage",
     },
+    # The IMD lookup (decision 0046): published area statistics, LSOA code to decile.
+    "equity_imd_vintage": {"vintage", "lsoa_year", "lsoas", "loaded_by", "loaded_at"},
+    "equity_imd_lsoa": {"vintage", "lsoa_code", "decile"},
     "equity_reference_population": {"id", "title", "dimension", "created_by", "created_at"},
     "equity_reference_count": {"population_id", "area_code", "category", "people"},
     "equity_action_step": {

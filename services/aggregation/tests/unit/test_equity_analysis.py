@@ -8,14 +8,11 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from services.aggregation.equity.analysis import (
-    GroupTotals,
-    completeness,
-    engagement,
-    evaluation,
-    mark_least_complete,
-    representation,
-)
+from services.aggregation.equity.analysis.completeness import completeness, mark_least_complete
+from services.aggregation.equity.analysis.engagement import engagement
+from services.aggregation.equity.analysis.evaluation import evaluation
+from services.aggregation.equity.analysis.figures import GroupTotals
+from services.aggregation.equity.analysis.representation import proportion_of, representation
 
 
 def test_engagement_rates_and_intervals_by_group() -> None:
@@ -177,7 +174,6 @@ def test_evaluation_withholds_a_small_focus_group() -> None:
 
 def test_a_share_of_nobody_is_withheld_not_an_error() -> None:
     from services.aggregation.disclosure import Table, protect
-    from services.aggregation.equity.analysis import proportion_of
 
     empty = protect(Table.from_counts(["group"], {("a",): 0}))
     assert proportion_of(empty, "a").value is None

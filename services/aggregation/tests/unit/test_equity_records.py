@@ -8,13 +8,9 @@ import pytest
 
 from services.aggregation.access.scope import Basis, ReaderScope
 from services.aggregation.equity.access import may_read, may_write
-from services.aggregation.equity.records import (
-    HeaderProblem,
-    Layout,
-    check_row,
-    looks_like_nhs_number,
-    read_header,
-)
+from services.aggregation.equity.header import HeaderProblem, Layout, read_header
+from services.aggregation.equity.records import check_row
+from services.aggregation.equity.values import looks_like_nhs_number
 from services.aggregation.hierarchy.rules import Level
 from services.common.auth import Principal
 from services.common.permissions import Permission
