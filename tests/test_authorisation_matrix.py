@@ -419,6 +419,16 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "PUT /api/aggregation/equity/datasets/{dataset_id}/steps/{step_id}": _equity_call(
         "dataset_id", "step_id", json=EQUITY_STEP
     ),
+    # The IMD lookup (decision 0046): a one-LSOA IoD2019 file, and a dataset's vintage unset.
+    "PUT /api/aggregation/equity/imd-lookups/{vintage}": _fixed(
+        path_params={"vintage": "IoD2019"},
+        content="LSOA code (2011),Index of Multiple Deprivation (IMD) Decile\nE01000001,1\n",
+        headers={"Content-Type": "text/csv"},
+    ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/imd-vintage": _equity_call("dataset_id"),
+    "PUT /api/aggregation/equity/datasets/{dataset_id}/imd-vintage": _equity_call(
+        "dataset_id", json={"imd_vintage": None}
+    ),
     "POST /api/scoring/projects": _fixed(json={"name": "Matrix project"}),
     "GET /api/scoring/projects/{project_id}": _project,
     "PATCH /api/scoring/projects/{project_id}": _project_edit,

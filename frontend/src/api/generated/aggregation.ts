@@ -647,6 +647,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/aggregation/equity/imd-lookups/{vintage}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Load (or replace) the IMD lookup of a vintage from its published CSV: every row or none */
+        put: operations["equity-load_imd_lookup"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/imd-lookups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IMD lookups loaded (published figures: any reader may see them) */
+        get: operations["equity-list_imd_lookups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/equity/datasets/{dataset_id}/imd-vintage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IMD vintage a dataset's LSOA codes are read against */
+        get: operations["equity-get_dataset_imd_vintage"];
+        /** Say which IMD vintage a dataset's LSOA codes are on (for its later imports) */
+        put: operations["equity-set_dataset_imd_vintage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/board/maturity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trusts' board self-assessment maturity per domain and year, side by side
+         * @description Each organisation's latest submitted board self-assessment of each calendar year: score and maturity level per domain and overall. Organisations are listed by name, then code, never by score: side by side, not ranked.
+         */
+        get: operations["board roll-ups-board_maturity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/board/scorecards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trusts' board assurance scorecard roll-ups over time, side by side
+         * @description Every submitted board assurance scorecard's roll-ups (by key line of enquiry, by priority and overall), oldest first. Organisations are listed by name, then code, never by rating: side by side, not ranked.
+         */
+        get: operations["board roll-ups-board_scorecards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/aggregation/feed/organisational/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the organisational feed now and wait (briefly) until caught up
+         * @description Wakes the board roll-ups' consumer on whichever replica holds its lease and waits up to EQUITAS_FEED_SYNC_WAIT_S (10 s) for it to read the feed to the end. caught_up false means it is still applying (or not running).
+         */
+        post: operations["board roll-ups-sync_organisational_feed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -675,6 +787,57 @@ export interface components {
          * @enum {string}
          */
         BiTable: "measures";
+        /** BoardMaturity */
+        BoardMaturity: {
+            /**
+             * Icb
+             * @description The ICB asked for, if any
+             */
+            icb: string | null;
+            /**
+             * Order
+             * @description How organisations are listed: by name, then ODS code; never by score, level or rating
+             * @constant
+             */
+            order: "organisation_name";
+            /**
+             * Years
+             * @description Every year any organisation listed has, oldest first
+             */
+            years: number[];
+            /**
+             * Domains
+             * @description Every domain met, in the definition's order
+             */
+            domains: string[];
+            /** Organisations */
+            organisations: components["schemas"]["OrganisationMaturity"][];
+            /** Caveats */
+            caveats: string[];
+        };
+        /** BoardScorecards */
+        BoardScorecards: {
+            /**
+             * Icb
+             * @description The ICB asked for, if any
+             */
+            icb: string | null;
+            /**
+             * Order
+             * @description How organisations are listed: by name, then ODS code; never by score, level or rating
+             * @constant
+             */
+            order: "organisation_name";
+            /**
+             * Dates
+             * @description Every assessment date met, oldest first
+             */
+            dates: string[];
+            /** Organisations */
+            organisations: components["schemas"]["OrganisationScorecards"][];
+            /** Caveats */
+            caveats: string[];
+        };
         /**
          * Breakdown
          * @enum {string}
@@ -801,6 +964,14 @@ export interface components {
              */
             plus_groups: string[];
         };
+        /** DatasetImdVintage */
+        DatasetImdVintage: {
+            /**
+             * Imd Vintage
+             * @description The IMD vintage the dataset's LSOA codes are read against in later imports; null: each row's imd_vintage, else the newest vintage that knows every LSOA code of the file
+             */
+            imd_vintage: ("IoD2019" | "IoD2025") | null;
+        };
         /** DatasetRead */
         DatasetRead: {
             /** Id */
@@ -830,6 +1001,24 @@ export interface components {
              * @description Whether the caller may import into this dataset
              */
             may_upload: boolean;
+        };
+        /** DomainMaturity */
+        DomainMaturity: {
+            /**
+             * Score
+             * @description Score, % of the maximum
+             */
+            score: number | null;
+            /**
+             * Level
+             * @description Maturity level code: not_started, emerging, developing, maturing, thriving
+             */
+            level: string | null;
+            /**
+             * Domain
+             * @description Domain code of the definition, e.g. capacity
+             */
+            domain: string;
         };
         /** EquityCompleteness */
         EquityCompleteness: {
@@ -1002,6 +1191,29 @@ export interface components {
             narrowed: boolean | null;
             /** Verdict */
             verdict: string;
+        };
+        /** EquityImdLookupRead */
+        EquityImdLookupRead: {
+            /**
+             * Vintage
+             * @enum {string}
+             */
+            vintage: "IoD2019" | "IoD2025";
+            /**
+             * Lsoa Year
+             * @description The census year of the LSOA boundaries it ranks
+             */
+            lsoa_year: number;
+            /**
+             * Lsoas
+             * @description LSOA codes in the lookup
+             */
+            lsoas: number;
+            /**
+             * Loaded At
+             * Format: date-time
+             */
+            loaded_at: string;
         };
         /** EquityInequalityIndex */
         EquityInequalityIndex: {
@@ -1542,6 +1754,40 @@ export interface components {
             /** Source */
             source: string;
         };
+        /** Maturity */
+        Maturity: {
+            /**
+             * Score
+             * @description Score, % of the maximum
+             */
+            score: number | null;
+            /**
+             * Level
+             * @description Maturity level code: not_started, emerging, developing, maturing, thriving
+             */
+            level: string | null;
+        };
+        /** MaturityYear */
+        MaturityYear: {
+            /**
+             * Year
+             * @description Calendar year of the assessment date
+             */
+            year: number;
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Instrument Version */
+            instrument_version: string;
+            overall: components["schemas"]["Maturity"];
+            /**
+             * Domains
+             * @description In the definition's order
+             */
+            domains: components["schemas"]["DomainMaturity"][];
+        };
         /** Me */
         Me: {
             /** Subject */
@@ -1591,6 +1837,15 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** OrganisationMaturity */
+        OrganisationMaturity: {
+            organisation: components["schemas"]["OrganisationRef"];
+            /**
+             * Years
+             * @description Oldest first; years without one are absent
+             */
+            years: components["schemas"]["MaturityYear"][];
+        };
         /** OrganisationRead */
         OrganisationRead: {
             /** Code */
@@ -1612,6 +1867,51 @@ export interface components {
              * @description reference (the ODS-style file), admin, or feed (a team its assessments name, under the trust they name)
              */
             source: string;
+        };
+        /** OrganisationRef */
+        OrganisationRef: {
+            /**
+             * Code
+             * @description ODS code
+             */
+            code: string;
+            /**
+             * Name
+             * @description Name in the organisation hierarchy; null if unknown
+             */
+            name: string | null;
+        };
+        /** OrganisationScorecards */
+        OrganisationScorecards: {
+            organisation: components["schemas"]["OrganisationRef"];
+            /**
+             * Scorecards
+             * @description Every submitted one, oldest first
+             */
+            scorecards: components["schemas"]["ScorecardRollUps"][];
+        };
+        /** OrganisationalFeedStatus */
+        OrganisationalFeedStatus: {
+            /**
+             * Caught Up
+             * @description The feed was last read to its end after everything applied before it
+             */
+            caught_up: boolean;
+            /**
+             * Events Applied
+             * @description Events applied since the store was created
+             */
+            events_applied: number;
+            /**
+             * Checked At
+             * @description When the feed was last read to its end
+             */
+            checked_at: string | null;
+            /**
+             * Last Event At
+             * @description When scoring recorded the last event applied
+             */
+            last_event_at: string | null;
         };
         /** Page[DatasetRead] */
         Page_DatasetRead_: {
@@ -1696,6 +1996,39 @@ export interface components {
          * @enum {string}
          */
         Quantiles: "imd_quintile" | "imd_decile";
+        /** RatingRollUp */
+        RatingRollUp: {
+            /**
+             * Code
+             * @description Key line of enquiry (k1..k8), priority (p1..p5) or overall
+             */
+            code: string;
+            /**
+             * Rating
+             * @description assured, partly_assured or not_assured: the lowest assessed rating; null when no cell of it was assessed
+             */
+            rating: string | null;
+            /**
+             * Assured
+             * @description Cells assured
+             */
+            assured: number;
+            /**
+             * Partly Assured
+             * @description Cells partly assured
+             */
+            partly_assured: number;
+            /**
+             * Not Assured
+             * @description Cells not assured
+             */
+            not_assured: number;
+            /**
+             * Not Assessed
+             * @description Cells rated not assessed
+             */
+            not_assessed: number;
+        };
         /** Role */
         Role: {
             /** Code */
@@ -1714,6 +2047,29 @@ export interface components {
             column: string;
             /** Message */
             message: string;
+        };
+        /** ScorecardRollUps */
+        ScorecardRollUps: {
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Instrument Version */
+            instrument_version: string;
+            overall: components["schemas"]["RatingRollUp"];
+            /**
+             * Key Lines Of Enquiry
+             * @description Rows, in the definition's order
+             */
+            key_lines_of_enquiry: components["schemas"]["RatingRollUp"][];
+            /**
+             * Priorities
+             * @description Columns, in the definition's order
+             */
+            priorities: components["schemas"]["RatingRollUp"][];
         };
         /** Series */
         Series: {
@@ -2081,6 +2437,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "hierarchy-list_organisations": {
@@ -2135,6 +2502,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "hierarchy-list_links": {
@@ -2180,6 +2558,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2264,6 +2653,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "metrics-summary": {
@@ -2329,6 +2729,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,6 +2817,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "metrics-change": {
@@ -2471,6 +2893,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2549,6 +2982,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "metrics-completeness": {
@@ -2614,6 +3058,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,6 +3147,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-list_tables": {
@@ -2733,6 +3199,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2815,6 +3292,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3406,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-table_parquet": {
@@ -2994,6 +3493,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3099,6 +3609,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-odata_service": {
@@ -3146,6 +3667,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-odata_metadata": {
@@ -3187,6 +3719,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3285,6 +3828,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-odata_count": {
@@ -3347,6 +3901,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-tokens-list_tokens": {
@@ -3391,6 +3956,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3457,6 +4033,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-tokens-revoke_token": {
@@ -3508,6 +4095,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3576,6 +4174,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "feed-sync_feed": {
@@ -3617,6 +4226,17 @@ export interface operations {
             /** @description Invalid fields, each named in errors[] */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3668,6 +4288,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3734,6 +4365,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-get_dataset": {
@@ -3786,6 +4428,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3876,6 +4529,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-push_rows": {
@@ -3947,6 +4611,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-get_import": {
@@ -4000,6 +4675,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4072,6 +4758,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-get_completeness": {
@@ -4132,6 +4829,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4201,6 +4909,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4277,6 +4996,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-get_summary": {
@@ -4342,6 +5072,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-list_references": {
@@ -4383,6 +5124,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4449,6 +5201,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-list_steps": {
@@ -4501,6 +5264,17 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4578,6 +5352,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "equity-update_step": {
@@ -4644,6 +5429,496 @@ export interface operations {
             /** @description Problem details */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-load_imd_lookup": {
+        parameters: {
+            query?: never;
+            header?: {
+                "content-type"?: string;
+            };
+            path: {
+                /** @description IoD2019 (2011 LSOAs) or IoD2025 (2021) */
+                vintage: "IoD2019" | "IoD2025";
+            };
+            cookie?: never;
+        };
+        /** @description The IoD File 7 (or File 1) CSV as published, header row first: its 'LSOA code (2011)' (IoD2019) or 'LSOA code (2021)' (IoD2025) and 'Index of Multiple Deprivation (IMD) Decile ...' columns are read, every other column ignored. */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityImdLookupRead"];
+                };
+            };
+            /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-list_imd_lookups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityImdLookupRead"][];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-get_dataset_imd_vintage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetImdVintage"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-set_dataset_imd_vintage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetImdVintage"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetImdVintage"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "board roll-ups-board_maturity": {
+        parameters: {
+            query?: {
+                /** @description Only the trusts of this ICB (default: every organisation you may read) */
+                icb?: string | null;
+                /** @description Only this trust */
+                organisation?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardMaturity"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "board roll-ups-board_scorecards": {
+        parameters: {
+            query?: {
+                /** @description Only the trusts of this ICB (default: every organisation you may read) */
+                icb?: string | null;
+                /** @description Only this trust */
+                organisation?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardScorecards"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "board roll-ups-sync_organisational_feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationalFeedStatus"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
