@@ -54,12 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load_mix", description=__doc__)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=120.0, help="the measured window")
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds before it, not counted")
     parser.add_argument("--spawn-rate", type=float, default=50.0, help="users started per second")
     parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many")
     parser.add_argument("--seed", type=int, default=20261207)
     args = parser.parse_args(argv)
     if args.users < 20 or args.seconds <= 0 or args.spawn_rate <= 0 or args.max_requests < 1:
         parser.error("need --users >= 20, --seconds > 0, --spawn-rate > 0, --max-requests >= 1")
+    if args.warmup < 0:
+        parser.error("need --warmup >= 0")
     load_before = load_average()
     print("Starting Equitas for the load run (clean equitas_load_* databases) ...", flush=True)
     with load_stack(SCORING_WORKERS) as stack:
@@ -70,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stack.config.public_url,
                 users=args.users,
                 seconds=args.seconds,
+                warmup_s=args.warmup,
                 spawn_rate=args.spawn_rate,
                 max_requests=args.max_requests,
                 seed=args.seed,
@@ -81,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.users} users for {args.seconds:g} s ...", flush=True)
         try:
             measured = _swarm(
-                plan_file, result_file, args.users / args.spawn_rate + args.seconds + 180
+                plan_file,
+                result_file,
+                args.users / args.spawn_rate + args.warmup + args.seconds + 180,
             )
         finally:
             plan_file.unlink(missing_ok=True)  # it holds live tokens

@@ -14,9 +14,9 @@ Who does what (each user waits a few seconds between actions, as people do):
 - analysts and commissioners (one user in 10): the HEF summary by financial year, broken
   down one way (IMD quintile, sex, ethnic group or age band).
 
-Only the measured window counts: the clock and the figures start once every user is
-running, and the run ends after ``Plan.seconds`` or ``Plan.max_requests`` answers, the
-first to come.
+Only the measured window counts: the clock and the figures start ``Plan.warmup_s`` after
+every user is running (connections opened, caches warm), and the run ends after
+``Plan.seconds`` or ``Plan.max_requests`` answers, the first to come.
 """
 
 from gevent import monkey  # type: ignore[import-untyped]
@@ -260,6 +260,7 @@ def run(plan: Plan) -> dict[str, Any]:
     if not spawned.wait(timeout=plan.users / plan.spawn_rate + 60):
         runner.quit()
         raise RuntimeError("the users did not all start")
+    gevent.sleep(plan.warmup_s)  # connections opened, caches and fonts loaded: not counted
     World.recording = True
     started = time.monotonic()
     deadline = started + plan.seconds
@@ -270,8 +271,15 @@ def run(plan: Plan) -> dict[str, Any]:
     World.recording = False
     duration = time.monotonic() - started
     users = runner.user_count
+    by_kind = {name.lower(): n for name, n in runner.user_classes_count.items()}
     runner.quit()
-    return {"users": users, "duration_s": round(duration, 1), **summary(World.operations, duration)}
+    return {
+        "users": users,
+        "users_by_kind": by_kind,
+        "duration_s": round(duration, 1),
+        "warmup_s": plan.warmup_s,
+        **summary(World.operations, duration),
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -74,6 +74,7 @@ class Plan:
     public_url: str
     users: int
     seconds: float
+    warmup_s: float
     spawn_rate: float
     max_requests: int
     seed: int
@@ -248,7 +249,14 @@ async def _tokens(public_url: str) -> dict[str, str]:
 
 
 async def make_world(
-    public_url: str, *, users: int, seconds: float, spawn_rate: float, max_requests: int, seed: int
+    public_url: str,
+    *,
+    users: int,
+    seconds: float,
+    warmup_s: float,
+    spawn_rate: float,
+    max_requests: int,
+    seed: int,
 ) -> Plan:
     numbers = nhs_numbers(WORLD_NHS_START)
     gate = asyncio.Semaphore(SETUP_CONCURRENCY)
@@ -269,6 +277,7 @@ async def make_world(
         public_url=public_url,
         users=users,
         seconds=seconds,
+        warmup_s=warmup_s,
         spawn_rate=spawn_rate,
         max_requests=max_requests,
         seed=seed,
