@@ -302,9 +302,40 @@ async def _static(call: Call) -> Call:
     return call
 
 
+def _table(recipe: Recipe, table: str) -> Recipe:
+    """A report's CSV: the report's own recipe and one of its tables."""
+
+    async def with_table(w: World) -> Call:
+        call = await recipe(w)
+        call.path_params["table"] = table
+        return call
+
+    return with_table
+
+
 def _fixed(**kwargs: Any) -> Recipe:
     return lambda _w: _static(Call(**kwargs))
 
+
+# Reports on the board tools, HEAT and service equity (decisions 0039, 0040): each asks for
+# the record its owning service's row is about; a CSV for one of the report's tables.
+_REPORTS = (
+    ("GET", "equity/datasets/{dataset_id}/service-equity", _equity_call("dataset_id"), "completeness"),
+    ("GET", "organisational-assessments/{assessment_id}/board-self-assessment",
+     _org_assessment("self_assessment"), "domains"),
+    ("POST", "private/board-self-assessment", _fixed(json={"responses": {}}), "domains"),
+    ("GET", "organisational-assessments/{assessment_id}/board-assurance-scorecard",
+     _org_assessment("assurance"), "scorecard"),
+    ("GET", "organisational-assessments/{assessment_id}/heat-summary", _org_assessment("heat"),
+     "stages"),
+)  # fmt: skip
+REPORT_RECIPES: dict[str, Recipe] = {
+    f"{method} /api/reporting/{path}{suffix}": (
+        _table(recipe, table) if suffix.endswith(".csv") else recipe
+    )
+    for method, path, recipe, table in _REPORTS
+    for suffix in (".pdf", ".html", "/{table}.csv")
+}
 
 # Operations whose request needs more than the world's ids in its path. An operation with a
 # request body and no recipe here fails the test: say here how to call it.
@@ -461,6 +492,7 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "POST /api/scoring/objectives/{objective_id}/actions": _objective_action,
     "PATCH /api/scoring/actions/{action_id}": _action_edit,
     "POST /api/scoring/private/board-self-assessment": _fixed(json={"responses": {}}),
+    **REPORT_RECIPES,
 }
 
 

@@ -62,6 +62,23 @@ class Upstream:
         self, service: Service, path: str, params: httpx.QueryParams | None = None
     ) -> Any:
         """``GET`` a JSON document; ``path`` starts with ``/api/<service>/``."""
+        return await self._send("GET", service, path, params=params)
+
+    async def compute(self, service: Service, path: str, body: Any) -> Any:
+        """``POST`` a JSON body to an endpoint that computes and stores nothing (so it is
+        tried again like a ``GET``), e.g. the private board self-assessment. The body is
+        never logged."""
+        return await self._send("POST", service, path, json=body)
+
+    async def _send(
+        self,
+        method: Literal["GET", "POST"],
+        service: Service,
+        path: str,
+        *,
+        params: httpx.QueryParams | None = None,
+        json: Any = None,
+    ) -> Any:
         headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
         request_id = request_id_var.get()
         if request_id:
@@ -70,8 +87,8 @@ class Upstream:
         attempts = self._settings.upstream_attempts
         for attempt in range(1, attempts + 1):
             try:
-                response = await self._http.get(
-                    url, params=params, headers=headers, timeout=self._timeout
+                response = await self._http.request(
+                    method, url, params=params, json=json, headers=headers, timeout=self._timeout
                 )
             except httpx.TransportError as exc:
                 log.warning(

@@ -124,3 +124,13 @@ def _wrap(text: str, width: int = 36) -> list[str]:
     if len(lines) > 2:
         lines = [lines[0], lines[1][: width - 1] + "…"]
     return lines
+
+
+def alt_text(table: Table, series: Sequence[str], what: str) -> str:
+    """A chart's alternative text: what it shows and every figure, row by row, as shown in
+    its table (suppressed figures say so)."""
+    parts = []
+    for r, row in enumerate(table.rows):
+        figures = ", ".join(f"{name} {table.column(name)[r].shown}" for name in series)
+        parts.append(f"{row[0].text}: {figures}")
+    return f"Bar chart of {what}. " + ("; ".join(parts) if parts else "No figures") + "."

@@ -29,6 +29,18 @@ class Definition:
             for scale in document.get("response_scales", [])
             for o in scale.get("options", [])
         }
+        # Each item's own scale: two scales may use one code for different answers.
+        self.scales: dict[str, dict[str, str]] = {
+            str(scale["id"]): {
+                str(o["code"]): str(o.get("label", o["code"])) for o in scale.get("options", [])
+            }
+            for scale in document.get("response_scales", [])
+        }
+        self.item_scales: dict[str, str] = {
+            str(i["id"]): str(i.get("scale", ""))
+            for s in document.get("sections", [])
+            for i in s.get("items", [])
+        }
 
     def section_title(self, section_id: str) -> str:
         return next((t for s, t, _ in self.sections if s == section_id), section_id)
@@ -37,6 +49,13 @@ class Definition:
         return next(
             (text for _, _, items in self.sections for i, text in items if i == item_id), item_id
         )
+
+    def answer_label(self, item_id: str, code: str | None) -> str | None:
+        """The answer's words on the item's own scale (``None``: not answered)."""
+        if code is None:
+            return None
+        scale = self.scales.get(self.item_scales.get(item_id, ""), {})
+        return scale.get(code) or self.options.get(code, code)
 
 
 # Definitions never change once published (a change is a new version): keep them.

@@ -4,7 +4,7 @@ dependency (a function FastAPI calls), so adding a report adds no route code."""
 
 import time
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -41,23 +41,29 @@ def report_routes(
     *,
     tag: str,
     summary: str,
+    method: Literal["GET", "POST"] = "GET",
 ) -> APIRouter:
     """``GET {path}.pdf``, ``{path}.html`` and ``{path}/{table}.csv``. ``params`` is a
-    FastAPI dependency returning the report's request (it may depend on the caller)."""
+    FastAPI dependency returning the report's request (it may depend on the caller).
+    ``method="POST"``: the request is in a body ``params`` reads (what must never be in a
+    URL, such as a private self-assessment's answers)."""
     router = APIRouter(tags=[tag])
     Params = Annotated[Any, Depends(params)]
+    # A body may be malformed or too large (as for every POST through the gateway).
+    problems = {**REPORT_PROBLEMS, **(problem_responses(400, 413) if method == "POST" else {})}
     tables = "^(" + "|".join(report.tables) + ")$"
 
     async def document(request: Request, wanted: Any) -> ReportDocument:
         return await report.build(upstream_for(request, request.state.principal), wanted)
 
-    @router.get(
+    @router.api_route(
         f"{path}.pdf",
+        methods=[method],
         summary=f"{summary}: PDF (PDF/UA-1, tagged)",
         response_class=Response,
         responses={
             200: {"content": {PDF: {"schema": BINARY}}, "description": "The report"},
-            **REPORT_PROBLEMS,
+            **problems,
         },
         name=f"{report.name.replace('-', '_')}_pdf",
     )
@@ -74,11 +80,12 @@ def report_routes(
         headers = {**_download(doc, "pdf"), "Server-Timing": timing}
         return Response(body, media_type=PDF, headers=headers)
 
-    @router.get(
+    @router.api_route(
         f"{path}.html",
+        methods=[method],
         summary=f"{summary}: HTML preview",
         response_class=HTMLResponse,
-        responses={200: {"description": "The report as HTML"}, **REPORT_PROBLEMS},
+        responses={200: {"description": "The report as HTML"}, **problems},
         name=f"{report.name.replace('-', '_')}_html",
     )
     async def html(request: Request, wanted: Params) -> HTMLResponse:
@@ -105,12 +112,12 @@ def report_routes(
     router.add_api_route(
         f"{path}/{{table}}.csv",
         csv,
-        methods=["GET"],
+        methods=[method],
         summary=f"{summary}: one of its tables as CSV ({', '.join(report.tables)})",
         response_class=Response,
         responses={
             200: {"content": {"text/csv": {}}, "description": "The table"},
-            **REPORT_PROBLEMS,
+            **problems,
         },
         name=f"{report.name.replace('-', '_')}_csv",
     )
