@@ -9,6 +9,7 @@ import {
   hiddenFigures,
   referralData,
   shownText,
+  verdictText,
 } from '../lib/figures';
 import { categoryLabel, quarterLabel, reasonText, words } from '../lib/labels';
 
@@ -113,5 +114,16 @@ describe('labels', () => {
     expect(reasonText('withheld: fewer than 8 people')).toBe('Fewer than 8 people');
     expect(reasonText(null)).toBe('Not shown to protect privacy');
     expect(quarterLabel('2025-10-01')).toBe('October to December 2025');
+  });
+});
+
+describe('verdictText', () => {
+  it('prints the verdict as a sentence, and a withheld one with its reason', () => {
+    expect(verdictText('The gap narrowed, beyond what chance would explain (p < 0.05)')).toBe(
+      'The gap narrowed, beyond what chance would explain (p < 0.05).',
+    );
+    expect(verdictText('withheld: Hidden so that a number below 8 cannot be worked out from the totals.')).toBe(
+      'Whether the gap changed cannot be shown: hidden so that a number below 8 cannot be worked out from the totals.',
+    );
   });
 });

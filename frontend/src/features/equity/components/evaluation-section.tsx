@@ -12,7 +12,7 @@ import { formatDate, todayInEngland } from '@/lib/format';
 import { useEvaluation } from '../api/analyses';
 import type { Breakdown, Dataset, Difference, Evaluation, EvaluationParams, EvaluationRow, Measure } from '../api/types';
 import { checkEvaluation, evaluationQuery, type EvaluationDraft, type EvaluationProblem } from '../lib/evaluation';
-import { figureDatum, figureText, formatNumber, formatPercent, shownText } from '../lib/figures';
+import { figureDatum, figureText, formatNumber, formatPercent, shownText, verdictText } from '../lib/figures';
 import { BREAKDOWNS, breakdownPhrase, categoryLabel, focusOptions, MEASURES, measureInfo, reasonText } from '../lib/labels';
 
 import { Caveats } from './dataset-layout';
@@ -55,7 +55,7 @@ function Results({ evaluation }: { evaluation: Evaluation }) {
             Did the gap for {categoryLabel(evaluation.by, gap.focus)} narrow?
           </h3>
           <p>
-            <strong>{gap.verdict}.</strong>
+            <strong>{verdictText(gap.verdict)}</strong>
           </p>
           <ul className="nhsuk-list">
             <li>Gap to everyone else before: {figureText(gap.before, (v) => change(v))}</li>

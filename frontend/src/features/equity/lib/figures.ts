@@ -128,3 +128,10 @@ export function representationRatios(representation: Representation): ChartDatum
 export function absentGroupNames(representation: Representation): string[] {
   return representation.absent_groups.map((code) => categoryLabel(representation.by, code));
 }
+
+/** The service's verdict on a gap as a sentence; a withheld one says why it cannot be shown. */
+export function verdictText(verdict: string): string {
+  const sentence = verdict.trim().replace(/\.+$/, '');
+  if (/^withheld:/i.test(sentence)) return `Whether the gap changed cannot be shown: ${reasonText(sentence).toLowerCase()}.`;
+  return `${sentence}.`;
+}
