@@ -27,13 +27,13 @@ from services.common.errors import (
     unexpected_error,
 )
 from services.common.http import make_http_client
+from services.common.metrics import Gauges, ServiceMetrics, metrics_router
 from services.common.observability import RequestContextMiddleware, configure_logging
+from services.common.rate_limit import TOO_MANY, ClientLimits, RateLimitMiddleware
 from services.common.request_text import refuse_control_characters
 from services.common.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
-# Measurements a service reports with its readiness (e.g. the aggregation feed's lag).
-Gauges = Callable[[FastAPI], Awaitable[dict[str, float]]]
 PROBLEM_REF = "#/components/schemas/Problem"
 REF_TEMPLATE = "#/components/schemas/{model}"
 
@@ -184,8 +184,20 @@ def build_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     app.state.settings = settings
     _serve_problems_as_problem_json(app)
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, unhandled=unexpected_error)
+    metrics = ServiceMetrics(spec.name, app, spec.readiness_gauges)
+    app.state.metrics = metrics
+    staff, systems = settings.rate_limits()
+    # Inside the request context (the last added runs first): a refusal has its request id,
+    # access-log line and metrics like any other answer.
+    app.add_middleware(
+        RateLimitMiddleware, limits=ClientLimits(staff, systems, settings.rate_limit_clients)
+    )
+    app.add_middleware(
+        RequestContextMiddleware, unhandled=unexpected_error, observe=metrics.observe
+    )
     app.include_router(health_router(spec))
+    # On the service's own port only: the gateway routes nothing there (decision 0044).
+    app.include_router(metrics_router(metrics))
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -211,6 +223,22 @@ def _serve_problems_as_problem_json(app: FastAPI) -> None:
                         "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}},
                     },
                 )
+                if operation.get("security"):
+                    # Whoever sends credentials is rate limited (rate_limit, decision 0043).
+                    operation["responses"].setdefault(
+                        "429",
+                        {
+                            "description": f"{TOO_MANY}: this client is over its rate limit; "
+                            "Retry-After says when to try again",
+                            "headers": {
+                                "Retry-After": {
+                                    "description": "Seconds to wait",
+                                    "schema": {"type": "integer"},
+                                }
+                            },
+                            "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}},
+                        },
+                    )
                 for response in operation.get("responses", {}).values():
                     content = response.get("content", {})
                     schema = content.get("application/json", {}).get("schema", {})

@@ -2,7 +2,7 @@
 
 The gateway sets ``X-Request-Id``; a request arriving without one gets a new id. The id is
 echoed on every response, errors included, and attached to every log record written while
-handling it.
+handling it, with the request's W3C trace id (``tracing``).
 
 Logs never hold personal data: no query strings, bodies or concrete paths (a request is
 logged by its route's template, ``/api/scoring/people/{person_id}``; the audit log, keyed
@@ -27,6 +27,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common.tracing import TRACEPARENT_HEADER, continue_trace, trace_var
+
 REQUEST_ID_HEADER = b"x-request-id"
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
@@ -36,11 +38,17 @@ _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message",
     "color_message",
 }
+TEXT_FORMAT = (
+    "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s trace_id=%(trace_id)s %(message)s"
+)
 access_log = logging.getLogger("equitas.access")
 log = logging.getLogger("equitas.errors")
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 # Answers a request whose handling raised: the service's 500 (or 503) problem.
 ErrorResponder = Callable[[Request, Exception], Awaitable[Response]]
+# Told of every answered request: method, route template (None: no route matched), status,
+# seconds taken (the service's metrics).
+RequestObserver = Callable[[str, str | None, int, float], None]
 
 
 def scrubbed_exception(exc_info: ExcInfo) -> str:
@@ -78,19 +86,28 @@ def route_of(scope: Scope) -> str | None:
     return path if isinstance(path, str) else None
 
 
+def _add_request_context(record: logging.LogRecord) -> None:
+    """The request and trace the record was written for (None outside a request), unless
+    the record already names them."""
+    trace = trace_var.get()
+    record.__dict__.setdefault("request_id", request_id_var.get())
+    record.__dict__.setdefault("trace_id", trace.trace_id if trace else None)
+    record.__dict__.setdefault("span_id", trace.span_id if trace else None)
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
 
     def format(self, record: logging.LogRecord) -> str:
+        _add_request_context(record)
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id_var.get(),
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info:
@@ -102,9 +119,11 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """Plain lines (``EQUITAS_LOG_JSON=false``), exceptions scrubbed as in JSON."""
+    """Plain lines (``EQUITAS_LOG_JSON=false``), exceptions scrubbed as in JSON; the format
+    may name ``%(request_id)s``, ``%(trace_id)s`` and ``%(span_id)s``."""
 
     def format(self, record: logging.LogRecord) -> str:
+        _add_request_context(record)
         record.exc_text = None  # logging caches the text; never use another formatter's
         return super().format(record)
 
@@ -117,7 +136,7 @@ def configure_logging(service: str, level: str, *, json_output: bool) -> None:
     if json_output:
         handler.setFormatter(JsonFormatter(service))
     else:
-        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(TextFormatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -133,24 +152,29 @@ def configure_logging(service: str, level: str, *, json_output: bool) -> None:
 
 
 class RequestContextMiddleware:
-    """Pure ASGI middleware (cheap on the hot path): request id + one access-log line.
+    """Pure ASGI middleware (cheap on the hot path): request id, trace context, one
+    access-log line, and the request told to ``observe`` (metrics).
 
     It also answers a request whose handling raised, with ``unhandled``'s response: the
     app's own handler for ``Exception`` runs outside every middleware (Starlette's
     ServerErrorMiddleware), where the request id is gone, its response would lack the
     ``X-Request-Id`` header, and the exception goes on to uvicorn, which logs it whole."""
 
-    def __init__(self, app: ASGIApp, unhandled: ErrorResponder) -> None:
+    def __init__(
+        self, app: ASGIApp, unhandled: ErrorResponder, observe: RequestObserver | None = None
+    ) -> None:
         self.app = app
         self.unhandled = unhandled
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER)
-        request_id = _safe_request_id(incoming) or uuid.uuid4().hex
+        headers = dict(scope["headers"])
+        request_id = _safe_request_id(headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        trace_token = trace_var.set(continue_trace(headers.get(TRACEPARENT_HEADER)))
         started = time.perf_counter()
         status = 500
         responded = False
@@ -173,15 +197,20 @@ class RequestContextMiddleware:
                 response = await self.unhandled(Request(scope, receive), exc)
                 await response(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
+            method, route = scope.get("method", ""), route_of(scope)
             access_log.info(
                 "request",
                 extra={
-                    "method": scope.get("method"),
-                    "route": route_of(scope),
+                    "method": method,
+                    "route": route,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                 },
             )
+            if self.observe is not None:
+                self.observe(method, route, status, seconds)
+            trace_var.reset(trace_token)
             request_id_var.reset(token)
 
 

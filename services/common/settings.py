@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.permissions import DEFAULT_ROLE_PERMISSIONS, Permission
+from services.common.token_bucket import RateLimit
 
 
 class Environment(StrEnum):
@@ -14,6 +15,17 @@ class Environment(StrEnum):
     test = "test"
     production = "production"
 
+
+# Requests per client and service process, when the settings name none (decision 0043):
+# (staff, systems). Production's let a member of staff open any page at once and keep
+# working, and an EPR push or a BI refresh run at full speed; development and test are
+# far above what `make bench`, `make load` and the test-suite ask of one client.
+_LOCAL_RATE_LIMIT = RateLimit(per_s=10_000, burst=100_000)
+DEFAULT_RATE_LIMITS = {
+    Environment.production: (RateLimit(per_s=20, burst=200), RateLimit(per_s=200, burst=2000)),
+    Environment.development: (_LOCAL_RATE_LIMIT, _LOCAL_RATE_LIMIT),
+    Environment.test: (_LOCAL_RATE_LIMIT, _LOCAL_RATE_LIMIT),
+}
 
 PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "development-only-secret-do-not-use-in-production"}
@@ -58,6 +70,13 @@ class ServiceSettings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_ROLE_PERMISSIONS)
     )
 
+    # Rate limits per client (JSON in the environment, e.g. {"per_s": 20, "burst": 200}):
+    # None takes the environment's default (DEFAULT_RATE_LIMITS).
+    rate_limit_staff: RateLimit | None = None
+    rate_limit_systems: RateLimit | None = None
+    # Limits of particular clients, by client id (systems) or subject (staff).
+    rate_limit_clients: dict[str, RateLimit] = Field(default_factory=dict)
+
     public_url: str = "http://127.0.0.1:8080"
     log_level: str = "INFO"
     log_json: bool = True
@@ -65,6 +84,11 @@ class ServiceSettings(BaseSettings):
     @property
     def jwks_url(self) -> str:
         return self.oidc_jwks_url or f"{self.oidc_issuer.rstrip('/')}/jwks"
+
+    def rate_limits(self) -> tuple[RateLimit, RateLimit]:
+        """(staff, systems): as set, else this environment's defaults."""
+        staff, systems = DEFAULT_RATE_LIMITS[self.environment]
+        return self.rate_limit_staff or staff, self.rate_limit_systems or systems
 
     def database_name_for(self, service: str) -> str:
         return self.database_name or f"equitas_{service}"
