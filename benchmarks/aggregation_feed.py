@@ -3,11 +3,14 @@ runs while clinicians submit.
 
 Throughput (``consumer_events_per_s``): synthetic feed pages as scoring serves them (whole
 HEFs with the engine's scores, pseudonymous keys; mostly submissions, some amendments,
-deletions and restores; about two assessments a person) are parsed from JSON and applied
-(``feed.apply.apply_page``: facts, ledger, people's first and latest, checkpoint, one
-transaction a page of 1,000) to a store of their own. A first batch fills the store, so
-the measured batch meets existing people and facts. No HTTP: this is the consumer's own
-cost. The process's garbage collection is set as the service sets it.
+deletions and restores; about two assessments a person) are consumed by the service's own
+``FeedConsumer.catch_up_from`` reading them from memory instead of HTTP: each page decoded
+and prepared while the one before is applied (``feed.apply.apply_page``: facts, ledger,
+people's first and latest, rollups, checkpoint, one transaction a page of 1,000), to a
+store of their own. A first batch fills the store, so the measured batch meets existing
+people and facts. No HTTP: this is the consumer's own cost. The process's garbage
+collection is set as the service sets it. Decoding and preparing the measured pages alone
+are timed afterwards (``decode_us_per_event``, ``prepare_us_per_event``).
 
 Lag (``feed_lag_s``): scoring takes submits at ``LOAD_RATE`` a second (open loop, over the
 seeded caseload of ``TEAM``) while a probe submits one more HEF every half second for
@@ -38,8 +41,10 @@ from equitas_stack.stack import REPO
 
 from benchmarks.harness import RESULTS_DIR, BenchContext, load_average, run_facts
 from benchmarks.load import LoadResult, Target, run_paced
-from services.aggregation.feed.apply import apply_page, ensure_checkpoint
-from services.aggregation.feed.contract import parse_page
+from services.aggregation.feed.apply import ensure_checkpoint
+from services.aggregation.feed.consumer import ConsumerOptions, FeedConsumer
+from services.aggregation.feed.contract import FeedPage, parse_page
+from services.aggregation.feed.facts import prepare_page
 from services.aggregation.tests.feed_events import HEF_SECTIONS, feed_items
 from services.common.database import prepare_database, service_database_url
 
@@ -76,25 +81,69 @@ def run(context: BenchContext) -> dict[str, Any]:
 # -- throughput ---------------------------------------------------------------------------
 
 
-def _pages(rng: random.Random, count: int, start: int, people: int) -> list[bytes]:
+Page = tuple[str, bytes]  # the page's next cursor, and the page as the feed serves it
+
+
+def _pages(rng: random.Random, count: int, start: int, people: int) -> list[Page]:
     items = list(feed_items(rng, count, start_txid=start, people=people))
-    return [
-        orjson.dumps(
-            {
-                "events": items[i : i + PAGE],
-                "next_cursor": items[i + PAGE - 1]["cursor"],
-                "remaining": max(0, count - i - PAGE),
-            }
+    pages = []
+    for i in range(0, count, PAGE):
+        body = {
+            "events": items[i : i + PAGE],
+            "next_cursor": items[i + PAGE - 1]["cursor"],
+            "remaining": max(0, count - i - PAGE),
+        }
+        pages.append((body["next_cursor"], orjson.dumps(body)))
+    return pages
+
+
+class _FeedInMemory(FeedConsumer):
+    """The service's consumer, reading pages from memory: by the cursor each is read after."""
+
+    def __init__(self, pages: dict[str, bytes]) -> None:
+        super().__init__(
+            dsn="",
+            scoring_url="http://feed.invalid",
+            http=httpx.AsyncClient(),
+            options=ConsumerOptions(page_size=PAGE),
         )
-        for i in range(0, count, PAGE)
-    ]
+        self.pages = pages
+
+    async def read_page(self, cursor: str) -> FeedPage:
+        raw = self.pages.get(cursor)
+        if raw is None:  # after the last page: nothing more, as the feed says when caught up
+            raw = orjson.dumps({"events": [], "next_cursor": cursor, "remaining": 0})
+        return parse_page(raw)
 
 
-async def _apply_all(conn: asyncpg.Connection, pages: list[bytes], cursor: str) -> str:
-    for raw in pages:
-        page = parse_page(raw)
-        cursor = (await apply_page(conn, page, after=cursor)).cursor
+async def _apply_all(conn: asyncpg.Connection, pages: list[Page], cursor: str) -> str:
+    by_cursor: dict[str, bytes] = {}
+    after = cursor
+    for next_cursor, raw in pages:
+        by_cursor[after] = raw
+        after = next_cursor
+    consumer = _FeedInMemory(by_cursor)
+    try:
+        cursor, _ = await consumer.catch_up_from(conn, cursor)
+    finally:
+        await consumer.http.aclose()
     return cursor
+
+
+def _python_alone(pages: list[Page]) -> dict[str, float]:
+    """CPU per event of decoding the pages, and of preparing them, without the database."""
+    started = time.process_time()
+    decoded = [parse_page(raw) for _, raw in pages]
+    decode = time.process_time() - started
+    started = time.process_time()
+    for page in decoded:
+        prepare_page(page)
+    prepare = time.process_time() - started
+    events = sum(len(page.events) for page in decoded)
+    return {
+        "decode_us_per_event": round(decode / events * 1e6, 1),
+        "prepare_us_per_event": round(prepare / events * 1e6, 1),
+    }
 
 
 async def _throughput(context: BenchContext) -> dict[str, Any]:
@@ -132,6 +181,7 @@ async def _throughput(context: BenchContext) -> dict[str, Any]:
         )
         facts = await conn.fetchval("SELECT count(*) FROM assessment_fact")
         people = await conn.fetchval("SELECT count(*) FROM person_fact")
+        alone = _python_alone(measured)
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
@@ -152,6 +202,7 @@ async def _throughput(context: BenchContext) -> dict[str, Any]:
         ),
         "facts_after": facts,
         "people_after": people,
+        **alone,
     }
 
 

@@ -26,6 +26,7 @@ import httpx
 
 from services.aggregation.feed.apply import FEED, BeforeCommit, apply_page, ensure_checkpoint
 from services.aggregation.feed.contract import FeedPage, parse_page
+from services.aggregation.feed.facts import PreparedPage, prepare_page
 from services.common.client_credentials import ClientCredentials
 
 log = logging.getLogger("equitas.feed")
@@ -115,20 +116,22 @@ class FeedConsumer:
     async def catch_up_from(self, conn: asyncpg.Connection, cursor: str) -> tuple[str, int]:
         """Apply pages from ``cursor`` until the feed has nothing more ready; the new
         cursor and the events applied. While a page is applied the next one is already
-        being read (scoring's work and ours overlap); it is applied only after."""
-        ahead: asyncio.Task[tuple[datetime, FeedPage]] | None = None
+        being read, decoded and prepared (scoring's work, ours and the database's overlap);
+        it is applied only after."""
+        ahead: asyncio.Task[tuple[datetime, PreparedPage]] | None = None
         total = 0
         try:
             while True:
-                read_at, page = await (ahead if ahead is not None else self._read(cursor))
+                read_at, prepared = await (ahead if ahead is not None else self._read(cursor))
                 ahead = None
+                page = prepared.page
                 more = bool(page.events) and (
                     page.remaining > 0 or len(page.events) >= self.options.page_size
                 )
                 if more:
                     ahead = asyncio.create_task(self._read(page.next_cursor))
                 applied = await apply_page(
-                    conn, page, after=cursor, read_at=read_at, before_commit=self.before_commit
+                    conn, prepared, after=cursor, read_at=read_at, before_commit=self.before_commit
                 )
                 cursor, total = applied.cursor, total + applied.events
                 if not more:
@@ -139,9 +142,11 @@ class FeedConsumer:
                 with contextlib.suppress(BaseException):
                     await ahead
 
-    async def _read(self, cursor: str) -> tuple[datetime, FeedPage]:
+    async def _read(self, cursor: str) -> tuple[datetime, PreparedPage]:
         read_at = datetime.now(UTC)
-        return read_at, await self.read_page(cursor)
+        page = await self.read_page(cursor)
+        await asyncio.sleep(0)  # let the page being applied go on between decoding and this
+        return read_at, prepare_page(page)
 
     async def read_page(self, cursor: str) -> FeedPage:
         response = await self.http.get(

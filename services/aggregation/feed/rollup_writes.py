@@ -3,7 +3,7 @@ transaction that changes the facts and moves the checkpoint, and a rebuild from 
 for bulk loads. The arithmetic is ``rollups`` (pure)."""
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
 
 import asyncpg
 
@@ -11,12 +11,11 @@ from services.aggregation.feed import rollups
 from services.aggregation.feed.rollups import FACT_FIELDS, GRAINS, PERIODS, RollupFact
 
 _FIELDS = ", ".join(f"f.{name}" for name in FACT_FIELDS)
-# Every fact of the people named, each probed by key between their first and latest dates
-# (person_fact, kept in the same transaction): index probes, never a scan.
+# Every fact of the people named, each probed by key between their own first and latest
+# dates (from person_fact, kept in the same transaction): index probes, never a scan.
 _FACTS_OF_PEOPLE = f"""
     SELECT {_FIELDS}
-    FROM (SELECT person_key, min(first_assessed_on) AS lo, max(latest_assessed_on) AS hi
-          FROM person_fact WHERE person_key = ANY($1::text[]) GROUP BY person_key) k
+    FROM unnest($1::text[], $2::date[], $3::date[]) AS k(person_key, lo, hi)
     CROSS JOIN LATERAL (
         SELECT {_FIELDS} FROM assessment_fact f
         WHERE f.person_key = k.person_key AND f.assessed_on BETWEEN k.lo AND k.hi
@@ -63,18 +62,32 @@ _DROP_EMPTY_PLACEMENTS = f"""
 """  # noqa: S608
 
 
-def rollup_fact(values: Sequence[Any]) -> RollupFact:
-    """A RollupFact from values in ``FACT_FIELDS`` order."""
-    return RollupFact(*values)
-
-
-async def facts_of_people(
-    conn: asyncpg.Connection, person_keys: Sequence[str], *, by_person_fact: bool = True
+async def facts_of_stored_people(
+    conn: asyncpg.Connection, stored: Sequence[asyncpg.Record]
 ) -> list[RollupFact]:
+    """Every fact of the people of ``stored`` (their ``person_fact`` rows, with
+    ``first_assessed_on`` and ``latest_assessed_on``): a person has no fact outside them."""
+    if not stored:
+        return []
+    bounds: dict[str, tuple[date, date]] = {}
+    for row in stored:
+        lo, hi = row["first_assessed_on"], row["latest_assessed_on"]
+        known = bounds.get(row["person_key"])
+        bounds[row["person_key"]] = (
+            (lo, hi) if known is None else (min(known[0], lo), max(known[1], hi))
+        )
+    keys = list(bounds)
+    rows = await conn.fetch(
+        _FACTS_OF_PEOPLE, keys, [bounds[k][0] for k in keys], [bounds[k][1] for k in keys]
+    )
+    return [RollupFact._make(r) for r in rows]
+
+
+async def facts_of_people(conn: asyncpg.Connection, person_keys: Sequence[str]) -> list[RollupFact]:
+    """Every fact of these people, straight from the facts (a scan of the key index)."""
     if not person_keys:
         return []
-    statement = _FACTS_OF_PEOPLE if by_person_fact else _FACTS_OF_PEOPLE_SCAN
-    return [rollup_fact(tuple(r)) for r in await conn.fetch(statement, list(person_keys))]
+    return [RollupFact._make(r) for r in await conn.fetch(_FACTS_OF_PEOPLE_SCAN, list(person_keys))]
 
 
 async def write_changes(
@@ -123,7 +136,7 @@ async def write_changes(
 async def add_new_people(conn: asyncpg.Connection, person_keys: Sequence[str]) -> None:
     """Roll up the facts of people who had none before (tests that write facts directly)."""
     async with conn.transaction():
-        after = await facts_of_people(conn, person_keys, by_person_fact=False)
+        after = await facts_of_people(conn, person_keys)
         await write_changes(conn, [], after)
 
 

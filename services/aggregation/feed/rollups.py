@@ -19,12 +19,14 @@ Each (instrument, team, trust, commissioner) combination met is also kept as a p
 with how many facts it has and the range of their dates, so a query can check that mapping.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
+from functools import lru_cache
 from math import sqrt
+from typing import NamedTuple
 
 GRAINS = ("team", "trust", "icb", "all")
 PERIODS = ("month", "quarter", "financial_year")
@@ -53,8 +55,8 @@ FACT_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class RollupFact:
+class RollupFact(NamedTuple):
+    # A tuple: facts are hashed and compared by the thousand per page.
     person_key: str
     assessment_key: str
     instrument: str
@@ -101,50 +103,47 @@ def exact(score: float) -> Decimal:
     return Decimal(format(score, ".15g"))
 
 
-def unit_of(fact: RollupFact, grain: str) -> str:
-    match grain:
-        case "team":
-            return fact.team_code
-        case "trust":
-            return fact.organisation_code
-        case "icb":
-            return fact.commissioner_code or ""
-        case _:
-            return ""
+# What decides a fact's cells: instrument, team, trust, commissioner ('' when none), month,
+# quarter, financial year, IMD quintile. Many facts share one; its cells are worked out once.
+Base = tuple[str, str, str, str, date, date, int, int | None]
 
 
-def period_start(fact: RollupFact, period: str) -> date:
-    match period:
-        case "month":
-            return fact.month_start
-        case "quarter":
-            return fact.quarter_start
-        case _:
-            return date(fact.financial_year, 4, 1)
+def base_of(fact: RollupFact) -> Base:
+    return (
+        fact.instrument,
+        fact.team_code,
+        fact.organisation_code,
+        fact.commissioner_code or "",
+        fact.month_start,
+        fact.quarter_start,
+        fact.financial_year,
+        fact.imd_quintile,
+    )
 
 
-def category_of(fact: RollupFact, breakdown: str) -> str:
-    if breakdown == "none":
-        return ""
-    return UNKNOWN if fact.imd_quintile is None else str(fact.imd_quintile)
+@lru_cache(maxsize=65536)
+def cells_of_base(base: Base) -> tuple[CellKey, ...]:
+    """Every cell of a base: one per grain, period and breakdown."""
+    instrument, team, trust, icb, month, quarter, year, quintile = base
+    units = {"team": team, "trust": trust, "icb": icb, "all": ""}
+    starts = {"month": month, "quarter": quarter, "financial_year": date(year, 4, 1)}
+    categories = {"none": "", "imd_quintile": UNKNOWN if quintile is None else str(quintile)}
+    return tuple(
+        (instrument, grain, units[grain], period, starts[period], breakdown, categories[breakdown])
+        for grain in GRAINS
+        for period in PERIODS
+        for breakdown in BREAKDOWNS
+    )
+
+
+@lru_cache(maxsize=16384)
+def _cell_set(bases: frozenset[Base]) -> frozenset[CellKey]:
+    return frozenset(key for base in bases for key in cells_of_base(base))
 
 
 def cells_of(fact: RollupFact) -> list[CellKey]:
     """Every cell the fact is in: one per grain, period and breakdown."""
-    return [
-        (
-            fact.instrument,
-            grain,
-            unit_of(fact, grain),
-            period,
-            period_start(fact, period),
-            breakdown,
-            category_of(fact, breakdown),
-        )
-        for grain in GRAINS
-        for period in PERIODS
-        for breakdown in BREAKDOWNS
-    ]
+    return list(cells_of_base(base_of(fact)))
 
 
 def contributions(facts: Iterable[RollupFact]) -> dict[CellKey, Totals]:
@@ -171,47 +170,62 @@ def cell_deltas(before: Iterable[RollupFact], after: Iterable[RollupFact]) -> di
 
     Both must hold *every* fact of the people concerned (not only those that changed):
     a person stays in a cell while any of their facts is in it. Counts and sums change by
-    the facts removed and added; people by the cells each person enters or leaves."""
+    the facts removed and added; people by the cells each person enters or leaves.
+
+    Worked out per base (facts with the same cells) rather than per fact and cell: sums
+    per base first, then each base's cells once; people by how their set of bases moved,
+    each distinct move once however many people made it."""
     before, after = list(before), list(after)
     kept_before, kept_after = set(before), set(after)
     removed = [f for f in before if f not in kept_after]
     added = [f for f in after if f not in kept_before]
-    cells: dict[int, list[CellKey]] = {}
-
-    def cells_once(fact: RollupFact) -> list[CellKey]:
-        found = cells.get(id(fact))
-        if found is None:
-            found = cells[id(fact)] = cells_of(fact)
-        return found
-
-    changes: dict[CellKey, Totals] = defaultdict(Totals)
+    sums: dict[Base, Totals] = {}
     for sign, facts in ((-1, removed), (1, added)):
         for fact in facts:
-            score = None if fact.overall_score is None else exact(fact.overall_score)
-            square = None if score is None else EXACT.multiply(score, score)
-            for key in cells_once(fact):
-                totals = changes[key]
-                totals.assessments += sign
-                if score is not None and square is not None:
-                    totals.scored += sign
-                    if sign > 0:
-                        totals.score_sum = EXACT.add(totals.score_sum, score)
-                        totals.score_squares = EXACT.add(totals.score_squares, square)
-                    else:
-                        totals.score_sum = EXACT.subtract(totals.score_sum, score)
-                        totals.score_squares = EXACT.subtract(totals.score_squares, square)
+            base = base_of(fact)
+            totals = sums.get(base)
+            if totals is None:
+                totals = sums[base] = Totals()
+            totals.assessments += sign
+            if fact.overall_score is not None:
+                score = exact(fact.overall_score)
+                square = EXACT.multiply(score, score)
+                totals.scored += sign
+                if sign > 0:
+                    totals.score_sum = EXACT.add(totals.score_sum, score)
+                    totals.score_squares = EXACT.add(totals.score_squares, square)
+                else:
+                    totals.score_sum = EXACT.subtract(totals.score_sum, score)
+                    totals.score_squares = EXACT.subtract(totals.score_squares, square)
+    changes: dict[CellKey, Totals] = defaultdict(Totals)
+    for base, delta in sums.items():
+        if delta.is_zero():
+            continue
+        for key in cells_of_base(base):
+            totals = changes[key]
+            totals.assessments += delta.assessments
+            totals.scored += delta.scored
+            if delta.score_sum or delta.score_squares:
+                totals.score_sum = EXACT.add(totals.score_sum, delta.score_sum)
+                totals.score_squares = EXACT.add(totals.score_squares, delta.score_squares)
     touched = {f.person_key for f in removed} | {f.person_key for f in added}
-    was: dict[str, set[CellKey]] = defaultdict(set)
-    now: dict[str, set[CellKey]] = defaultdict(set)
+    was: dict[str, set[Base]] = defaultdict(set)
+    now: dict[str, set[Base]] = defaultdict(set)
     for facts, into in ((before, was), (after, now)):
         for fact in facts:
             if fact.person_key in touched:
-                into[fact.person_key].update(cells_once(fact))
+                into[fact.person_key].add(base_of(fact))
+    moves: Counter[tuple[frozenset[Base], frozenset[Base]]] = Counter()
     for person in touched:
-        for key in now[person] - was[person]:
-            changes[key].people += 1
-        for key in was[person] - now[person]:
-            changes[key].people -= 1
+        move = (frozenset(was.get(person, ())), frozenset(now.get(person, ())))
+        if move[0] != move[1]:
+            moves[move] += 1
+    for (was_bases, now_bases), people in moves.items():
+        was_cells, now_cells = _cell_set(was_bases), _cell_set(now_bases)
+        for key in now_cells - was_cells:
+            changes[key].people += people
+        for key in was_cells - now_cells:
+            changes[key].people -= people
     return {key: delta for key, delta in changes.items() if not delta.is_zero()}
 
 

@@ -21,7 +21,7 @@ from services.aggregation.feed.consumer import (
     LeaseHeld,
     feed_http_client,
 )
-from services.aggregation.feed.contract import FeedEventType, FeedPage
+from services.aggregation.feed.contract import FeedEventType, parse_page
 from services.aggregation.tests.api.feed_support import (
     HEF_ITEMS,
     create_person,
@@ -205,7 +205,7 @@ async def test_every_event_the_feed_serves_matches_the_contract(
         body = page.json()
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
         assert errors == []
-        FeedPage.model_validate(body)
+        parse_page(page.content)  # aggregation's reading of the page accepts it too
         seen |= {e["event_type"] for e in body["events"] if e["payload"]["team_code"] == team}
         if not body["events"]:
             break

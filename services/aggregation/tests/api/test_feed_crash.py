@@ -17,7 +17,7 @@ import asyncpg
 import httpx
 from equitas_stack.stack import REPO, Stack
 
-from services.aggregation.feed.apply import rebuild_person_facts
+from services.aggregation.feed.people import rebuild_person_facts
 from services.aggregation.feed.rollup_writes import rebuild_rollups
 from services.aggregation.tests.api.feed_support import (
     HEF_ITEMS,

@@ -7,8 +7,8 @@ import orjson
 import pytest
 
 from services.aggregation import dimensions
-from services.aggregation.feed.apply import FACT_COLUMNS, fact_row
-from services.aggregation.feed.contract import FeedItem
+from services.aggregation.feed.contract import FeedItem, item_from
+from services.aggregation.feed.facts import FACT_COLUMNS, fact_row
 from services.aggregation.tests.feed_events import hef_payload
 
 
@@ -49,7 +49,7 @@ def test_not_stated_stays_apart_from_not_known() -> None:
 
 def _item(**changes: object) -> FeedItem:
     payload = {**hef_payload(random.Random(3), assessed_on=date(2026, 5, 20)), **changes}
-    return FeedItem.model_validate(
+    return item_from(
         {
             "cursor": "10.1",
             "event_type": payload["event"],
@@ -82,11 +82,11 @@ def test_an_event_becomes_a_fact_row_of_codes_and_numbers() -> None:
     }
     assert row["overall_score"] == scores["overall"]["total"]
     bands = orjson.loads(row["bands"])
-    for section, group in p.scores["sections"].items():
-        level = group["bands"]["impact"]
-        assert bands.get(section, {}).get("impact") == (level["code"] if level else None)
+    for section, group in p.scores.sections.items():
+        level = group.bands["impact"]
+        assert bands.get(section, {}).get("impact") == (level.code if level else None)
     values = orjson.loads(row["item_values"])
-    assert values == {item_id: answer["value"] for item_id, answer in p.answers.items()}
+    assert values == {item_id: answer.value for item_id, answer in p.answers.items()}
     assert all(isinstance(v, int | None) for v in values.values())  # numbers, never text
 
 

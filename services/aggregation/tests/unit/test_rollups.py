@@ -121,8 +121,8 @@ def test_deltas_one_change_at_a_time_equal_a_count_from_the_final_facts(
 
 def test_mean_and_sd_from_exact_sums() -> None:
     values = [3.0, 7.5, 11.25, 0.0, 42.0]
-    s = sum(Decimal(str(v)) for v in values)
-    ss = sum(Decimal(str(v)) ** 2 for v in values)
+    s = sum((Decimal(str(v)) for v in values), Decimal(0))
+    ss = sum((Decimal(str(v)) ** 2 for v in values), Decimal(0))
     mean, sd = mean_and_sd(len(values), s, ss)
     assert mean == statistics.fmean(values)
     assert abs((sd or 0) - statistics.stdev(values)) < 1e-12
@@ -163,3 +163,29 @@ def test_the_unit_map_is_one_to_one_or_nothing() -> None:
     assert unit_map([("R1", "Q1", True), ("R2", "Q1", True)]) is None
     # Unplaced is a unit of its own.
     assert unit_map([("R1", None, True)]) == {"R1": "(unplaced)"}
+
+
+def test_a_facts_cells_are_every_grain_period_and_breakdown() -> None:
+    cells = cells_of(fact("p1", "a", date(2027, 2, 14), quintile=None, icb=None))
+    assert len(cells) == len(set(cells)) == 24
+    assert ("hef", "team", "T1", "month", date(2027, 2, 1), "none", "") in cells
+    assert ("hef", "trust", "R1", "quarter", date(2027, 1, 1), "imd_quintile", "unknown") in cells
+    assert ("hef", "icb", "", "financial_year", date(2026, 4, 1), "none", "") in cells
+    assert ("hef", "all", "", "month", date(2027, 2, 1), "imd_quintile", "unknown") in cells
+
+
+def test_many_people_making_the_same_move_count_each() -> None:
+    # Twenty new people in one cell, one of two people leaving another: distinct counts.
+    new = [fact(f"n{i}", f"k{i}", date(2026, 4, 2)) for i in range(20)]
+    stays, leaves = fact("s", "x", date(2026, 8, 2)), fact("l", "y", date(2026, 8, 3))
+    deltas = cell_deltas([stays, leaves], [stays, *new])
+    assert deltas[("hef", "all", "", "month", date(2026, 4, 1), "none", "")].people == 20
+    august = deltas[("hef", "team", "T1", "month", date(2026, 8, 1), "none", "")]
+    assert (august.people, august.assessments) == (-1, -1)
+    year = deltas[("hef", "trust", "R1", "financial_year", date(2026, 4, 1), "none", "")]
+    assert (year.people, year.assessments, year.scored, year.score_sum) == (
+        19,
+        19,
+        19,
+        Decimal(190),
+    )
