@@ -64,12 +64,14 @@ def test_board_member_completes_a_self_assessment_and_adopts_an_objective(
     assert stored["status"] == "submitted"
 
     # Adopt the first suggested objective not yet adopted by EQA (other tests share it).
-    adopt = page.get_by_role("button", name=re.compile(r"^Adopt objective "))
-    expect(adopt.first).to_be_visible()
-    ref = (adopt.first.inner_text()).removeprefix("Adopt objective ").strip()
-    role_select = page.get_by_label(f"Board role to take objective {ref} forward")
-    role_select.select_option("non_executive_director")
-    adopt.first.click()
+    adoptable = page.locator("details[data-ref]").first
+    ref = adoptable.get_attribute("data-ref")
+    assert ref
+    adoptable.locator("summary").click()
+    page.get_by_label(f"Board role to take objective {ref} forward").select_option(
+        "non_executive_director"
+    )
+    page.get_by_role("button", name=f"Adopt objective {ref}").click()
     card = page.get_by_test_id(f"adopted-{ref}")
     expect(card).to_be_visible()
     expect(card).to_contain_text("Non-executive director")

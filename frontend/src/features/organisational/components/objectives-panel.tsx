@@ -43,32 +43,39 @@ export function AdoptObjective({
   const [role, setRole] = useState(objective.board_role ?? '');
   const id = `adopt-${objective.ref.replace(/\W/g, '-')}`;
   return (
-    <div className="nhsuk-u-margin-bottom-4">
-      {adopt.isError && <ProblemSummary error={adopt.error} />}
-      <Select
-        id={`${id}-role`}
-        label={`Board role to take objective ${objective.ref} forward`}
-        value={role}
-        options={roleOptions(objectives.data?.library ?? [], objective.board_role)}
-        onChange={(event) => {
-          setRole(event.target.value);
-        }}
-      />
-      <Button
-        small
-        variant="secondary"
-        disabled={adopt.isPending}
-        onClick={() => {
-          adopt.mutate({
-            ref: objective.ref,
-            board_role: role || null,
-            source_assessment_id: sourceAssessmentId,
-          });
-        }}
-      >
-        Adopt objective {objective.ref}
-      </Button>
-    </div>
+    <details className="nhsuk-details nhsuk-u-margin-bottom-4" data-ref={objective.ref}>
+      <summary className="nhsuk-details__summary">
+        <span className="nhsuk-details__summary-text">
+          Adopt this objective<span className="nhsuk-u-visually-hidden"> ({objective.ref})</span>
+        </span>
+      </summary>
+      <div className="nhsuk-details__text">
+        {adopt.isError && <ProblemSummary error={adopt.error} />}
+        <Select
+          id={`${id}-role`}
+          label={`Board role to take objective ${objective.ref} forward`}
+          value={role}
+          options={roleOptions(objectives.data?.library ?? [], objective.board_role)}
+          onChange={(event) => {
+            setRole(event.target.value);
+          }}
+        />
+        <Button
+          small
+          variant="secondary"
+          disabled={adopt.isPending}
+          onClick={() => {
+            adopt.mutate({
+              ref: objective.ref,
+              board_role: role || null,
+              source_assessment_id: sourceAssessmentId,
+            });
+          }}
+        >
+          Adopt objective {objective.ref}
+        </Button>
+      </div>
+    </details>
   );
 }
 
