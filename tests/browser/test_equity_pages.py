@@ -144,6 +144,13 @@ def test_team_lead_analyses_their_service(
     expect(page.get_by_test_id("analysis-empty")).to_be_visible()
     open_section(page, "Dataset and upload")
 
+    # Neither CSV nor XLSX: said before anything is sent.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an activity file", encoding="utf-8")
+    page.get_by_label("Activity file (CSV or Excel .xlsx)").set_input_files(str(notes))
+    page.get_by_role("button", name="Upload file").click()
+    expect(page.get_by_role("alert")).to_contain_text("The file must be a CSV or an Excel")
+
     # A bad file: the reject report, by row number and reason, and nothing imported.
     page.get_by_label("Activity file (CSV or Excel .xlsx)").set_input_files(str(bad))
     page.get_by_role("button", name="Upload file").click()

@@ -24,7 +24,7 @@ export type SendProgress = { sent: number; total: number };
  * and headers, the bearer token among them) is sent with XMLHttpRequest instead. The file
  * itself is sent, not the Request's stream: the browser then streams it from disk.
  */
-function sendWithProgress(file: File, onProgress: (progress: SendProgress) => void) {
+export function sendWithProgress(file: File, onProgress: (progress: SendProgress) => void) {
   return (request: Request): Promise<Response> =>
     new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
@@ -32,7 +32,8 @@ function sendWithProgress(file: File, onProgress: (progress: SendProgress) => vo
       request.headers.forEach((value, name) => {
         xhr.setRequestHeader(name, value);
       });
-      xhr.responseType = 'blob';
+      // The answer is JSON (the import, or a problem): text is all it needs.
+      xhr.responseType = 'text';
       xhr.upload.onprogress = (event) => {
         onProgress({ sent: event.loaded, total: event.lengthComputable ? event.total : file.size });
       };
@@ -42,7 +43,7 @@ function sendWithProgress(file: File, onProgress: (progress: SendProgress) => vo
           const at = line.indexOf(':');
           if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
         }
-        resolve(new Response(xhr.response as Blob, { status: xhr.status, headers }));
+        resolve(new Response(xhr.response as string, { status: xhr.status, headers }));
       };
       xhr.onerror = () => {
         reject(new TypeError('The file could not be sent'));
