@@ -15,6 +15,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.browser.conftest import StaffApi, check_axe, check_reflow, login
+from tests.browser.test_hef_form import tab_to
 
 Screenshot = Callable[[Page, str], Path]
 PRIVATE_ENDPOINT = "/api/scoring/private/board-self-assessment"
@@ -145,3 +146,26 @@ def test_opening_the_private_page_without_a_link_asks_to_log_in_to_answer(
     ).to_be_visible()
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     check_screen(page, "the private start (logged out)", screenshot, "logged-out")
+
+
+def test_the_private_self_assessment_with_the_keyboard_alone(
+    page: Page, public_url: str, staff_api: Callable[[str], StaffApi]
+) -> None:
+    """Tab, Space and Enter only: every question's first answer (Tab enters a radio group on
+    it), "Continue" on each step, "See your results" at the end."""
+    definition = latest_definition(staff_api("board.member"), "board-self-assessment")
+    login(page, public_url, "board.member", "/board/private")
+    for section in definition["sections"]:
+        heading = page.get_by_role("heading", level=1, name=section["title"])
+        expect(heading).to_be_focused()
+        for item in section["items"]:
+            tab_to(page, page.locator(f"#item-{item['id']}-not_in_place"))
+            page.keyboard.press("Space")
+        tab_to(page, page.get_by_role("button", name="Continue"))
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Check your answers")).to_be_focused()
+    tab_to(page, page.get_by_role("button", name="See your results"))
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", level=1, name=re.compile("Your results"))
+    expect(heading).to_be_focused()
+    expect(page.get_by_test_id("maturity-table")).to_contain_text("Not started")
