@@ -270,3 +270,14 @@ def test_a_dataset_that_is_not_yours_is_not_found(page: Page, public_url: str) -
         "This dataset was not found, or you do not have access"
     )
     check_axe(page, "a dataset not found")
+
+
+def test_an_administrator_keeps_the_trusts_data(page: Page, public_url: str) -> None:
+    """The administrator is a writer (decision 0032) though the menu offers service equity
+    to aggregate readers: the page is open to them by address, for the trust or its teams."""
+    login(page, public_url, "org.admin", "/equity")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Service equity")
+    expect(page.get_by_label("Whose activity is it?")).to_contain_text(
+        "Equitas Demo Trust A (the whole organisation)"
+    )
+    check_axe(page, "service equity for an administrator")
