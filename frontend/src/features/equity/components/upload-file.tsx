@@ -161,7 +161,8 @@ export function UploadFile({ datasetId }: { datasetId: number }) {
           <p className="nhsuk-body" role="status">
             {checking
               ? 'The file has been sent. Every row is being checked and imported: this can take a minute for a large file. Nothing is kept unless every row is right.'
-              : `Sending the file: ${String(percent)}%`}
+              : // In steps of 10%, so a screen reader is not told every byte.
+                `Sending the file: ${String(Math.floor(percent / 10) * 10)}%`}
           </p>
         </div>
       )}
