@@ -180,7 +180,9 @@ function StepForm({ idPrefix, initial, submitLabel, pending, error, onSubmit, on
   );
 }
 
-function ChangeStep({ dataset, step, onDone }: { dataset: Dataset; step: Step; onDone: () => void }) {
+type ChangeStepProps = { dataset: Dataset; step: Step; onSaved: () => void; onCancel: () => void };
+
+function ChangeStep({ dataset, step, onSaved, onCancel }: ChangeStepProps) {
   const change = useChangeStep(dataset.id);
   return (
     <section aria-labelledby={`step-${String(step.id)}-change`} className="nhsuk-u-margin-top-5">
@@ -194,9 +196,9 @@ function ChangeStep({ dataset, step, onDone }: { dataset: Dataset; step: Step; o
         pending={change.isPending}
         error={change.error}
         onSubmit={(body) => {
-          change.mutate({ stepId: step.id, body }, { onSuccess: onDone });
+          change.mutate({ stepId: step.id, body }, { onSuccess: onSaved });
         }}
-        onCancel={onDone}
+        onCancel={onCancel}
       />
     </section>
   );
@@ -208,6 +210,7 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
   const add = useAddStep(dataset.id);
   const [changing, setChanging] = useState<number | null>(null);
   const [added, setAdded] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
   const editing = steps.data?.find((s) => s.id === changing);
 
   return (
@@ -217,6 +220,12 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
         behind the data, make adjustments, evaluate, and develop staff. Each step has an owning
         role and dates, and can name the analysis that led to it.
       </p>
+      {message !== null && (
+        <div className="nhsuk-inset-text" role="status" data-testid="plan-saved">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{message}</p>
+        </div>
+      )}
       {steps.isPending && <Loading label="Loading the action plan…" />}
       {steps.isError && <AnalysisProblem error={steps.error} />}
       {steps.isSuccess && steps.data.length === 0 && (
@@ -249,6 +258,7 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
                         small
                         onClick={() => {
                           setChanging(s.id);
+                          setMessage(null);
                         }}
                       >
                         Change<span className="nhsuk-u-visually-hidden"> step: {labelOf(ACTIONS, s.action)}, {s.owner_role}</span>
@@ -269,7 +279,11 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
           key={editing.id}
           dataset={dataset}
           step={editing}
-          onDone={() => {
+          onSaved={() => {
+            setChanging(null);
+            setMessage('The step was changed.');
+          }}
+          onCancel={() => {
             setChanging(null);
           }}
         />
@@ -283,12 +297,6 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
             Notes are not kept here, so that nothing written about a person can reach the
             figures (decision 0033). Keep your reasoning in the service’s own documents.
           </p>
-          {add.isSuccess && (
-            <div className="nhsuk-inset-text" role="status">
-              <span className="nhsuk-u-visually-hidden">Information: </span>
-              <p>The step was added to the plan.</p>
-            </div>
-          )}
           <StepForm
             key={added}
             idPrefix="new-step"
@@ -300,6 +308,7 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
               add.mutate(body, {
                 onSuccess: () => {
                   setAdded((n) => n + 1);
+                  setMessage('The step was added to the plan.');
                 },
               });
             }}
