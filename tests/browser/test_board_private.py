@@ -114,6 +114,14 @@ def test_a_private_self_assessment_reopens_from_its_link_with_nothing_stored(
     assert writes == [f"POST {public_url}{PRIVATE_ENDPOINT}"], writes
     assert not any(code in url.split("#")[0] for url in urls)
 
+    # The PDF (signed in: the report needs a login), made from the code in a request body.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the results (PDF)").click()
+    assert download.value.suggested_filename == "board-self-assessment-private.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    assert writes[1:] == [f"POST {public_url}/api/reporting/private/board-self-assessment.pdf"]
+    assert not any(code in url.split("#")[0] for url in urls)
+
     # A new browser context (nobody logged in) opens the link: the same results.
     other = new_context().new_page()
     other_urls: list[str] = []
@@ -123,6 +131,7 @@ def test_a_private_self_assessment_reopens_from_its_link_with_nothing_stored(
     assert results_text(other) == (table, objectives)
     expect(other.get_by_test_id("private-link")).to_have_value(link)
     expect(other.get_by_role("link", name="Log out")).to_have_count(0)
+    expect(other.get_by_role("button", name="Download the results (PDF)")).to_have_count(0)
     assert not any(code in url.split("#")[0] for url in other_urls)
     check_screen(other, "the results reopened from the link", screenshot, "reopened")
 

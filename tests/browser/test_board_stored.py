@@ -89,6 +89,10 @@ def test_board_member_completes_a_self_assessment_and_adopts_an_objective(
     expect(card.get_by_role("table")).to_contain_text(description)
     expect(card.get_by_role("table")).to_contain_text("Chair")
 
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the results (PDF)").click()
+    assert download.value.suggested_filename == f"board-self-assessment-{stored['assessed_on']}.pdf"
+
     progress = page.get_by_test_id("progress-table")
     expect(progress).to_contain_text(str(date.today().year))
     check_screen(page, "the self-assessment results", screenshot, "results")

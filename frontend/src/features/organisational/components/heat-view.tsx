@@ -5,15 +5,18 @@ import { PageTitle } from '@/components/seo/page-title';
 import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
 import { Tag } from '@/components/ui/tag';
+import { useApiClients } from '@/lib/api';
 import { formatDate, todayInEngland } from '@/lib/format';
 import type { InstrumentDefinition } from '@/lib/instruments';
 
 import type { OrgAssessment } from '../api/assessments';
 import { useHeatActionChanges, useOrganisationActions, useStages } from '../api/heat';
+import { downloadReport } from '../api/reports';
 import { boardPaths, INSTRUMENTS } from '../paths';
 
 import { ActionTable, AddActionForm } from './action-list';
 import { AnswersBySection } from './answers-by-section';
+import { DownloadReport } from './download-report';
 import { SubjectLine } from './subject-line';
 
 /**
@@ -29,6 +32,7 @@ export function HeatView({
   definition: InstrumentDefinition;
   editable: boolean;
 }) {
+  const { reporting } = useApiClients();
   const stages = useStages(assessment.id);
   const actions = useOrganisationActions(assessment.organisation_code);
   const changes = useHeatActionChanges(assessment.organisation_code, assessment.id);
@@ -43,6 +47,11 @@ export function HeatView({
         HEAT assessment
       </h1>
       <SubjectLine assessment={assessment} />
+      <DownloadReport
+        label="Download the HEAT summary (PDF)"
+        fileName={`heat-summary-${assessment.assessed_on}.pdf`}
+        fetchPdf={() => downloadReport(reporting, 'heat-summary', assessment.id)}
+      />
       <p className="nhsuk-body" data-testid="review-due">
         {due === null ? (
           'No review date was set.'

@@ -13,12 +13,14 @@ import { useAuth } from '@/lib/auth';
 import { useInstrument, useInstruments } from '@/lib/instruments';
 
 import { getPrivateResults, type PrivateResults } from '../api/board';
+import { downloadPrivateReport } from '../api/reports';
 import { codeFromFragment, PRIVATE_PATH, privateLink } from '../lib/private-link';
 import { latestStandard } from '../lib/versions';
 import { INSTRUMENTS } from '../paths';
 
 import { AnswersBySection } from './answers-by-section';
 import { BoardResultsView } from './board-results-view';
+import { DownloadReport } from './download-report';
 import { OrganisationalForm } from './organisational-form';
 
 // Results live in this tab's memory only (never in storage): the link is the only copy.
@@ -211,12 +213,25 @@ function PrivateResultsView({ results, signedIn }: { results: PrivateResults; si
         {copied === 'yes' && 'The link is copied.'}
         {copied === 'no' && 'The link could not be copied: select it above and copy it.'}
       </p>
+      {signedIn && <PrivateReport code={results.code} />}
       <BoardResultsView results={results.results} />
       {signedIn && <PrivateAnswers responses={results.responses} version={results.results.instrument_version} />}
       <p className="nhsuk-body">
         <Link to={PRIVATE_PATH}>Start a new private self-assessment</Link>
       </p>
     </>
+  );
+}
+
+/** The PDF with the link in it, made on the spot and kept nowhere (needs a login, 0039). */
+function PrivateReport({ code }: { code: string }) {
+  const { reporting } = useApiClients();
+  return (
+    <DownloadReport
+      label="Download the results (PDF)"
+      fileName="board-self-assessment-private.pdf"
+      fetchPdf={() => downloadPrivateReport(reporting, code)}
+    />
   );
 }
 

@@ -7,10 +7,12 @@ import { PageTitle } from '@/components/seo/page-title';
 import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
 import { Tag } from '@/components/ui/tag';
+import { useApiClients } from '@/lib/api';
 import { formatDate } from '@/lib/format';
 import type { InstrumentDefinition } from '@/lib/instruments';
 
 import type { OrgAssessment } from '../api/assessments';
+import { downloadReport } from '../api/reports';
 import {
   useScorecard,
   useScorecardsOverTime,
@@ -23,6 +25,7 @@ import { tagColour } from '../lib/labels';
 import { countsInWords, gridOf, shortLabel } from '../lib/scorecard-grid';
 import { boardPaths } from '../paths';
 
+import { DownloadReport } from './download-report';
 import { SubjectLine } from './subject-line';
 
 /** A rating as a word in a coloured tag: the colour is never the only signal. */
@@ -44,6 +47,7 @@ export function ScorecardView({
   assessment: OrgAssessment;
   definition: InstrumentDefinition;
 }) {
+  const { reporting } = useApiClients();
   const card = useScorecard(assessment.id);
   return (
     <>
@@ -53,6 +57,11 @@ export function ScorecardView({
         Scorecard at a glance
       </h1>
       <SubjectLine assessment={assessment} />
+      <DownloadReport
+        label="Download the scorecard (PDF)"
+        fileName={`board-assurance-scorecard-${assessment.assessed_on}.pdf`}
+        fetchPdf={() => downloadReport(reporting, 'board-assurance-scorecard', assessment.id)}
+      />
       {card.isPending && <Loading label="Loading the scorecard…" />}
       {card.isError && <ProblemSummary error={card.error} />}
       {card.isSuccess && <ScorecardBody card={card.data} />}

@@ -3,14 +3,17 @@ import { Link } from 'react-router';
 import { ProblemSummary } from '@/components/errors';
 import { PageTitle } from '@/components/seo/page-title';
 import { Loading } from '@/components/ui/loading';
+import { useApiClients } from '@/lib/api';
 import type { InstrumentDefinition } from '@/lib/instruments';
 
 import type { OrgAssessment } from '../api/assessments';
 import { useBoardResults, useObjectives } from '../api/board';
+import { downloadReport } from '../api/reports';
 import { boardPaths } from '../paths';
 
 import { AnswersBySection } from './answers-by-section';
 import { BoardResultsView } from './board-results-view';
+import { DownloadReport } from './download-report';
 import { AdoptObjective, ObjectivesPanel } from './objectives-panel';
 import { ProgressByYear } from './progress-by-year';
 import { SubjectLine } from './subject-line';
@@ -29,6 +32,7 @@ export function SelfAssessmentView({
   definition: InstrumentDefinition;
   editable: boolean;
 }) {
+  const { reporting } = useApiClients();
   const results = useBoardResults(assessment.id);
   const objectives = useObjectives(assessment.organisation_code);
   const adopted = new Set(objectives.data?.adopted.map((o) => o.ref) ?? []);
@@ -40,6 +44,11 @@ export function SelfAssessmentView({
         Results
       </h1>
       <SubjectLine assessment={assessment} />
+      <DownloadReport
+        label="Download the results (PDF)"
+        fileName={`board-self-assessment-${assessment.assessed_on}.pdf`}
+        fetchPdf={() => downloadReport(reporting, 'board-self-assessment', assessment.id)}
+      />
       {results.isPending && <Loading label="Working out the results…" />}
       {results.isError && <ProblemSummary error={results.error} />}
       {results.isSuccess && (
