@@ -11,6 +11,7 @@ from services.aggregation.feed.routes import readiness_gauges
 from services.aggregation.hierarchy.load import load_reference_hierarchy
 from services.aggregation.organisational import lifecycle as board_rollups
 from services.aggregation.organisational.routes import router as board_rollups_router
+from services.aggregation.organisational.routes import with_board_feed_gauges
 from services.aggregation.settings import AggregationSettings
 from services.common.app import ServiceSpec, build_app
 
@@ -27,7 +28,7 @@ SPEC = ServiceSpec(
         board_rollups.start_organisational_consumer,
     ],
     on_shutdown=[stop_feed_consumer, board_rollups.stop_organisational_consumer],
-    readiness_gauges=readiness_gauges,
+    readiness_gauges=with_board_feed_gauges(readiness_gauges),
 )
 
 

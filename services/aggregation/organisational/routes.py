@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,6 +15,7 @@ from services.aggregation.metrics.query import CODE_PATTERN
 from services.aggregation.organisational import repository, service
 from services.aggregation.organisational.access import BoardReader
 from services.aggregation.organisational.consumer import WAKE_CHANNEL
+from services.aggregation.organisational.lifecycle import Running
 from services.aggregation.organisational.schemas import (
     BoardMaturity,
     BoardScorecards,
@@ -23,6 +24,7 @@ from services.aggregation.organisational.schemas import (
 from services.common.auth import Principal, require
 from services.common.direct import direct_connection
 from services.common.errors import problem_responses
+from services.common.metrics import Gauges
 from services.common.permissions import Permission
 
 router = APIRouter(
@@ -90,6 +92,30 @@ async def _status(engine: AsyncEngine) -> OrganisationalFeedStatus:
         checked_at=checked,
         last_event_at=row["last_event_at"],
     )
+
+
+async def board_feed_gauges(app: FastAPI) -> dict[str, float]:
+    """The organisational consumer for /readyz: how long ago it last read the feed to its end
+    (a consumer that stopped shows here) and whether this replica holds its lease."""
+    status = await _status(app.state.engine)
+    running: Running | None = getattr(app.state, "organisational_consumer", None)
+    checked = status.checked_at
+    return {
+        "board_feed_events_applied": float(status.events_applied),
+        "board_feed_checked_seconds_ago": (
+            round(time.time() - checked.timestamp(), 3) if checked else -1.0
+        ),
+        "board_feed_lease_held": 1.0 if running and running.consumer.holds_lease else 0.0,
+    }
+
+
+def with_board_feed_gauges(gauges: Gauges) -> Gauges:
+    """The service's readiness gauges with the organisational consumer's beside them."""
+
+    async def both(app: FastAPI) -> dict[str, float]:
+        return {**await gauges(app), **await board_feed_gauges(app)}
+
+    return both
 
 
 @router.post(

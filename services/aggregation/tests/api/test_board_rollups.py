@@ -194,6 +194,9 @@ async def test_an_icb_sees_its_trusts_side_by_side_never_ranked(
         gateway, tokens, read_maturity, lambda m: _year(m, "EQB", second) is not None
     )
     status = await sync(gateway, tokens)
+    gauges = ok(await gateway.get("/api/aggregation/readyz"))["gauges"]
+    assert gauges["board_feed_lease_held"] == 1.0  # one worker: it holds the lease
+    assert 0 <= gauges["board_feed_checked_seconds_ago"] < 60
     assert maturity["icb"] == "QZZ"
     assert maturity["order"] == "organisation_name"
     assert NO_RANKING in maturity["caveats"]
