@@ -180,6 +180,23 @@ def test_heat_assessment_of_a_new_project_with_an_action_and_the_audit(
     page.get_by_role("link", name="See the HEAT audit for your organisation").click()
     expect(page.get_by_role("heading", level=1, name=re.compile("HEAT audit"))).to_be_visible()
     expect(page.get_by_test_id("audit-figures")).to_be_visible()
+
+    # The project's audit return: reached the review, every group improved.
+    audit = latest_definition(staff_api("board.member"), "heat-audit")
+    page.get_by_role("link", name="Back to Board and HEAT").click()
+    start(page, "heat-audit")
+    page.get_by_label(project).check()
+    page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(ASSESSMENT_URL)
+    answers = {"stage_reached": "review", "yes_no": "yes", "impact": "improved"}
+    scales = {s["id"]: [o["code"] for o in s["options"]] for s in audit["response_scales"]}
+    by_codes = {tuple(codes): answers[scale] for scale, codes in scales.items()}
+    answer_every_question(page, audit, lambda _index, codes: by_codes[tuple(codes)])
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("link", name="See the HEAT audit for your organisation").click()
+    impact = page.get_by_test_id("audit-impact")
+    expect(impact.get_by_role("columnheader", name="Improved")).to_be_visible()
+    expect(impact.get_by_role("rowheader", name="Age", exact=True)).to_be_visible()
     check_screen(page, "the HEAT audit", screenshot, "heat-audit")
 
 

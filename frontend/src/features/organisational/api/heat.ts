@@ -99,8 +99,12 @@ export async function updateAction(
 export function useHeatActionChanges(ods: string, assessmentId: string) {
   const { scoring } = useApiClients();
   const queryClient = useQueryClient();
+  // The audit counts the actions too.
   const refresh = () =>
-    queryClient.invalidateQueries({ queryKey: heatKeys.actions(ods), exact: true });
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: heatKeys.actions(ods), exact: true }),
+      queryClient.invalidateQueries({ queryKey: heatKeys.audit(ods), exact: true }),
+    ]);
   const add = useMutation({
     mutationFn: async (body: ActionCreate) => {
       const { data, error, response } = await scoring.POST(

@@ -59,7 +59,9 @@ export function useStoredDraft(assessment: OrgAssessment) {
   const submit = useCallback(async () => {
     const submitted = await submitOrgAssessment(scoring, assessment.id, saved.current.version);
     queryClient.setQueryData(organisationalKeys.one(assessment.id), submitted);
-    void queryClient.invalidateQueries({ queryKey: organisationalKeys.list(), exact: true });
+    // A submission changes this feature's lists and roll-ups (progress, scorecards over
+    // time, the HEAT audit): only its own queries are read again.
+    void queryClient.invalidateQueries({ queryKey: organisationalKeys.all });
     return submitted;
   }, [scoring, assessment.id, queryClient]);
 
