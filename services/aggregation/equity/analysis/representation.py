@@ -35,19 +35,25 @@ def representation(
     """Each group's people in the service against the reference population's share.
 
     Only recorded categories count (not stated / not known are left out of both sides);
-    expected = recorded people x reference share; the ratio observed/expected has exact
+    expected = recorded people x reference share, from the total as published (rounded):
+    from the exact total it would give that total away, and with it a suppressed group
+    (the groups shown and the total differ by the hidden ones); the ratio observed/expected has exact
     (fewer than 10) or Byar's limits on the observed count. A group of the reference with
     nobody in the service is ``absent``.
     """
     categories = sorted(set(reference) | {c for c in observed if c not in UNRECORDED})
     counts = {c: observed.get(c, 0) for c in categories}
     table = count_table(dimension, counts)
-    people = sum(counts.values())
+    published_people = table.cell((None,)).shown
     reference_total = sum(reference.values())
     rows = []
     for c in categories:
         share = reference.get(c, 0) / reference_total if reference_total else 0.0
-        expected = people * share if reference_total else None
+        expected = (
+            published_people * share
+            if reference_total and published_people is not None
+            else None
+        )
         reason = table.withheld((c,)) or table.withheld((None,))
         if reason:
             ratio = observed_share = Figure.hidden(reason)

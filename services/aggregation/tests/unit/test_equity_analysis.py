@@ -129,6 +129,18 @@ def test_representation_against_a_reference_population() -> None:
     assert "not_known" not in rows
 
 
+def test_expected_counts_never_give_away_a_hidden_group() -> None:
+    # 100 + 100 + 3 = 203 recorded: from the exact total, expected = 203 x share would show
+    # the 3 hidden "other" as 203 minus the groups shown. Expected uses the published total.
+    observed = {"female": 100, "male": 100, "other": 3}
+    reference = {"female": 60, "male": 40}
+    rows = {r.category: r for r in representation("sex", observed, reference)}
+    assert rows["other"].observed.value is None
+    published_total = 205  # 203 rounded to the nearest 5
+    assert rows["female"].expected == pytest.approx(published_total * 0.6)
+    assert rows["male"].expected == pytest.approx(published_total * 0.4)
+
+
 def test_evaluation_before_and_after_with_the_gap() -> None:
     before = [
         GroupTotals("1", referrals=200, offered=400, dna=120),
