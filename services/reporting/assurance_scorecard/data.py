@@ -12,11 +12,10 @@ from services.reporting.machinery.charts import alt_text, bar_chart
 from services.reporting.machinery.organisational import (
     assessment_and_view,
     assessment_facts,
-    long_date,
     provisional_caveat,
 )
 from services.reporting.machinery.report import ReportDocument
-from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell
+from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell, long_date
 from services.reporting.upstream import Upstream
 
 TITLE = "Board assurance scorecard on health inequalities"

@@ -15,12 +15,11 @@ from services.reporting.machinery.instruments import Definition, definition_of
 from services.reporting.machinery.organisational import (
     assessment_and_view,
     assessment_facts,
-    long_date,
     provisional_caveat,
     words,
 )
 from services.reporting.machinery.report import ReportDocument
-from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell
+from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell, long_date
 from services.reporting.upstream import Upstream
 
 INSTRUMENT = "board-self-assessment"

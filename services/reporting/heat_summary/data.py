@@ -16,12 +16,11 @@ from services.reporting.machinery.instruments import Definition, latest_definiti
 from services.reporting.machinery.organisational import (
     assessment_and_view,
     assessment_facts,
-    long_date,
     provisional_caveat,
     words,
 )
 from services.reporting.machinery.report import ReportDocument
-from services.reporting.machinery.tables import Cell, Table, cell
+from services.reporting.machinery.tables import Cell, Table, cell, long_date
 from services.reporting.upstream import Upstream
 
 SCORING = "/api/scoring"

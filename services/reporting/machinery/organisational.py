@@ -4,11 +4,10 @@ printed at the top. No personal data: the subject is a trust's board or a projec
 
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
 
 from services.reporting.machinery.instruments import Definition, definition_of
-from services.reporting.machinery.tables import NO_VALUE
+from services.reporting.machinery.tables import long_date
 from services.reporting.upstream import Upstream
 
 ASSESSMENTS = "/api/scoring/organisational-assessments"
@@ -30,16 +29,6 @@ async def assessment_and_view(
         str(assessment["instrument_version"]),
     )
     return found, assessment, definition
-
-
-def long_date(value: str | None) -> str:
-    """An ISO date or moment in words: "1 March 2026", "1 March 2026 at 10:04 UTC"."""
-    if not value:
-        return NO_VALUE
-    if "T" in value:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return moment.strftime("%-d %B %Y at %H:%M") + (" UTC" if moment.tzinfo else "")
-    return date.fromisoformat(value).strftime("%-d %B %Y")
 
 
 def status_words(assessment: Mapping[str, Any]) -> str:

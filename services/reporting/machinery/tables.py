@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 Number = int | float
 # What a cell with no figure shows (an en dash).
@@ -109,3 +110,13 @@ def _numeric(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def long_date(value: str | None) -> str:
+    """An ISO date or moment in words: "1 March 2026", "1 March 2026 at 10:04 UTC"."""
+    if not value:
+        return NO_VALUE
+    if "T" in value:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return moment.strftime("%-d %B %Y at %H:%M") + (" UTC" if moment.tzinfo else "")
+    return date.fromisoformat(value).strftime("%-d %B %Y")

@@ -5,14 +5,13 @@ import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from services.common.errors import NotFound
 from services.reporting.machinery.charts import bar_chart
 from services.reporting.machinery.instruments import Definition, definition_of
 from services.reporting.machinery.report import ReportDocument
-from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell
+from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell, long_date
 from services.reporting.upstream import Upstream
 
 INSTRUMENT = "hef"
@@ -31,15 +30,6 @@ def nhs_number(value: str | None) -> str:
     if not value:
         return "not recorded"
     return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value
-
-
-def long_date(value: str | None) -> str:
-    if not value:
-        return NO_VALUE
-    if "T" in value:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return moment.strftime("%-d %B %Y at %H:%M") + (" UTC" if moment.tzinfo else "")
-    return date.fromisoformat(value).strftime("%-d %B %Y")
 
 
 def change_cell(now: float | None, then: float | None) -> Cell:

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 
 from services.reporting.machinery.charts import Chart, alt_text, bar_chart
-from services.reporting.machinery.organisational import long_date, words
+from services.reporting.machinery.organisational import words
 from services.reporting.machinery.report import ReportDocument
-from services.reporting.machinery.tables import Table
+from services.reporting.machinery.tables import Table, long_date
 from services.reporting.service_equity.tables import (
     BREAKDOWNS,
     completeness_table,

@@ -6,8 +6,16 @@ per cents. Pure: no I/O."""
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from services.reporting.machinery.organisational import long_date, words
-from services.reporting.machinery.tables import NO_VALUE, Cell, Table, cell, suppressed, withheld
+from services.reporting.machinery.organisational import words
+from services.reporting.machinery.tables import (
+    NO_VALUE,
+    Cell,
+    Table,
+    cell,
+    long_date,
+    suppressed,
+    withheld,
+)
 
 PROPORTIONS = ("opt_in", "dna", "drop_out")  # given as 0-1 by aggregation, shown as %
 MEASURES = (
