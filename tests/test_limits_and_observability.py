@@ -118,6 +118,22 @@ async def test_a_fhir_client_past_its_limit_gets_an_operation_outcome(
     assert [(i["severity"], i["code"]) for i in outcome["issue"]] == [("error", "throttled")]
 
 
+async def test_a_report_for_a_caller_past_scorings_limit_is_429_not_503(
+    limited: Stack, own_tokens: Tokens
+) -> None:
+    # Reporting forwards the caller's token, so scoring's refusal is the caller's own limit:
+    # it is passed on as 429 with scoring's Retry-After, never retried as an outage.
+    public = limited.config.public_url
+    headers = await own_tokens.headers("clinician.trustb")  # no other test here uses them
+    await _hammer(f"{public}/api/scoring/me", headers)
+    url = f"{public}/api/reporting/people/{uuid.uuid4()}/hef-profile.html"
+    async with httpx.AsyncClient(timeout=60) as http:
+        answer = await http.get(url, headers=headers)
+    assert answer.status_code == 429, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert int(answer.headers["retry-after"]) >= 1
+
+
 def _samples(text: str) -> list[tuple[str, dict[str, str], float]]:
     return [
         (sample.name, sample.labels, sample.value)

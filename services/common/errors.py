@@ -89,6 +89,10 @@ class PayloadTooLarge(ProblemError):
     status, title, slug = 413, "Request too large", "payload-too-large"
 
 
+class TooManyRequests(ProblemError):
+    status, title, slug = 429, "Too many requests", "too-many-requests"
+
+
 def problem_response(
     status: int,
     title: str,

@@ -28,11 +28,11 @@ from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common.auth import Principal, TokenVerifier
-from services.common.errors import ProblemError, problem_response
+from services.common.errors import ProblemError, TooManyRequests, problem_response
 from services.common.token_bucket import Buckets, RateLimit, retry_after_s
 
 AUTHORIZATION = b"authorization"
-TOO_MANY = "Too many requests"
+TOO_MANY = TooManyRequests.title
 FHIR_JSON = "application/fhir+json"
 
 

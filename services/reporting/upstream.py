@@ -17,6 +17,7 @@ from services.common.errors import (
     NotFound,
     ProblemError,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthorized,
 )
 from services.common.observability import request_id_var
@@ -25,8 +26,9 @@ from services.reporting.settings import ReportingSettings
 log = logging.getLogger("equitas.reporting.upstream")
 
 Service = Literal["scoring", "aggregation"]
-# Answers worth another try: the service is restarting, overloaded or busy.
-_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Answers worth another try: the service is restarting, overloaded or busy. Not 429: that
+# is the caller's own rate limit (their token is forwarded), so it is theirs to hear.
+_RETRY_STATUSES = frozenset({502, 503, 504})
 RETRY_AFTER_S = "5"
 
 
@@ -128,6 +130,9 @@ def _as_problem(service: Service, response: httpx.Response) -> ProblemError:
         return Forbidden(detail)
     if status == 401:
         return Unauthorized(detail)
+    if status == 429:
+        retry_after = response.headers.get("Retry-After", RETRY_AFTER_S)
+        return TooManyRequests(detail, headers={"Retry-After": retry_after})
     if status == 422:
         raw = body.get("errors", []) if isinstance(body, dict) else []
         errors = [
