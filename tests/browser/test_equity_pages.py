@@ -194,6 +194,17 @@ def test_team_lead_analyses_their_service(
     page.get_by_label("Break the figures down by").select_option("sex")
     expect(engagement).to_contain_text("Referrals, by sex")
     check_axe(page, "engagement by sex")
+    # Only the second half of the year: the figures say which records they cover.
+    page.get_by_text("Choose the period and clinical area").click()
+    page.locator("#engagement-from-day").fill("1")
+    page.locator("#engagement-from-month").fill("7")
+    page.locator("#engagement-from-year").fill("2025")
+    page.get_by_role("button", name="Show these figures").click()
+    expect(page.get_by_test_id("engagement-coverage")).to_have_text(
+        "Figures for referrals from 1 July 2025."
+    )
+    expect(engagement).to_contain_text("Referrals, by sex")
+    check_axe(page, "engagement for a period")
 
     open_section(page, "Representation")
     page.get_by_label("Compare with").select_option(label=f"{reference} (ethnic group, 2 areas)")

@@ -16,26 +16,34 @@ import type {
 
 const path = (id: number) => ({ dataset_id: id });
 
+/** Which records an analysis covers: referrals from and to (ISO dates), and a clinical area. */
+export type Coverage = { from: string | null; to: string | null; clinicalArea: ClinicalArea | null };
+
+export const EVERY_RECORD: Coverage = { from: null, to: null, clinicalArea: null };
+
+const coverageQuery = (w: Coverage) => ({ from: w.from, to: w.to, clinical_area: w.clinicalArea });
+
 export async function getCompleteness(
   client: AggregationClient,
   id: number,
   by: Breakdown | null,
+  coverage: Coverage,
   signal?: AbortSignal,
 ): Promise<Completeness> {
   const { data, error, response } = await client.GET(
     '/api/aggregation/equity/datasets/{dataset_id}/completeness',
-    { params: { path: path(id), query: by === null ? {} : { by } }, signal },
+    { params: { path: path(id), query: { ...coverageQuery(coverage), by } }, signal },
   );
   if (data === undefined) throw toApiError(response, error);
   return data;
 }
 
-export function useCompleteness(id: number, by: Breakdown | null, enabled = true) {
+export function useCompleteness(id: number, by: Breakdown | null, coverage: Coverage, enabled = true) {
   const { aggregation } = useApiClients();
   return useQuery(
     queryOptions({
-      queryKey: [...equityKeys.analyses(id), 'completeness', by],
-      queryFn: ({ signal }) => getCompleteness(aggregation, id, by, signal),
+      queryKey: [...equityKeys.analyses(id), 'completeness', by, coverage],
+      queryFn: ({ signal }) => getCompleteness(aggregation, id, by, coverage, signal),
       placeholderData: keepPreviousData,
       enabled,
     }),
@@ -46,24 +54,23 @@ export async function getEngagement(
   client: AggregationClient,
   id: number,
   by: Breakdown,
-  clinicalArea: ClinicalArea | null,
+  coverage: Coverage,
   signal?: AbortSignal,
 ): Promise<Engagement> {
   const { data, error, response } = await client.GET(
     '/api/aggregation/equity/datasets/{dataset_id}/engagement',
-    { params: { path: path(id), query: { by, clinical_area: clinicalArea } }, signal },
+    { params: { path: path(id), query: { ...coverageQuery(coverage), by } }, signal },
   );
   if (data === undefined) throw toApiError(response, error);
   return data;
 }
 
-/** `clinicalArea`: only records with that Core20PLUS5 tag (null: every record). */
-export function useEngagement(id: number, by: Breakdown, clinicalArea: ClinicalArea | null, enabled = true) {
+export function useEngagement(id: number, by: Breakdown, coverage: Coverage, enabled = true) {
   const { aggregation } = useApiClients();
   return useQuery(
     queryOptions({
-      queryKey: [...equityKeys.analyses(id), 'engagement', by, clinicalArea],
-      queryFn: ({ signal }) => getEngagement(aggregation, id, by, clinicalArea, signal),
+      queryKey: [...equityKeys.analyses(id), 'engagement', by, coverage],
+      queryFn: ({ signal }) => getEngagement(aggregation, id, by, coverage, signal),
       placeholderData: keepPreviousData,
       enabled,
     }),

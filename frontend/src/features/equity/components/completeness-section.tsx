@@ -6,7 +6,7 @@ import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable, type TableColumn } from '@/components/ui/responsive-table';
 import { Tag } from '@/components/ui/tag';
 
-import { useCompleteness } from '../api/analyses';
+import { EVERY_RECORD, useCompleteness, type Coverage } from '../api/analyses';
 import type { Breakdown, Dataset, FieldCompleteness } from '../api/types';
 import {
   byField,
@@ -19,6 +19,7 @@ import {
 } from '../lib/figures';
 import { BREAKDOWNS, breakdownPhrase, categoryLabel, fieldLabel } from '../lib/labels';
 
+import { CoverageFilter, coverageText } from './coverage-filter';
 import { Caveats } from './dataset-layout';
 import { AnalysisProblem, hasRecords, NoRecordsYet } from './figure-states';
 
@@ -75,7 +76,8 @@ function LeastComplete({ rows, by }: { rows: FieldCompleteness[]; by: Breakdown 
 /** How complete each field is (overall, per group, or over time by quarter). */
 export function CompletenessSection({ dataset }: { dataset: Dataset }) {
   const [by, setBy] = useState<Breakdown | null>(null);
-  const completeness = useCompleteness(dataset.id, by, hasRecords(dataset));
+  const [coverage, setCoverage] = useState<Coverage>(EVERY_RECORD);
+  const completeness = useCompleteness(dataset.id, by, coverage, hasRecords(dataset));
   const rows = completeness.data === undefined ? [] : completenessRows(completeness.data.rows);
   if (!hasRecords(dataset)) return <NoRecordsYet mayUpload={dataset.may_upload} />;
 
@@ -100,6 +102,8 @@ export function CompletenessSection({ dataset }: { dataset: Dataset }) {
           setBy(e.target.value === NONE ? null : (e.target.value as Breakdown));
         }}
       />
+      <CoverageFilter idPrefix="completeness" coverage={coverage} onApply={setCoverage} />
+      <p className="nhsuk-body">Figures for {coverageText(coverage)}.</p>
       {completeness.isPending && <Loading label="Loading completeness…" />}
       {completeness.isError && <AnalysisProblem error={completeness.error} />}
       {completeness.isSuccess && rows.length > 0 && (

@@ -5,8 +5,8 @@ import { Select } from '@/components/ui/form-fields';
 import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
 
-import { useEngagement } from '../api/analyses';
-import type { Breakdown, ClinicalArea, Dataset, Engagement } from '../api/types';
+import { EVERY_RECORD, useEngagement, type Coverage } from '../api/analyses';
+import type { Breakdown, Dataset, Engagement } from '../api/types';
 import {
   engagementCharts,
   figureText,
@@ -16,14 +16,13 @@ import {
   intervalText,
   referralData,
 } from '../lib/figures';
-import { BREAKDOWNS, breakdownPhrase, CLINICAL_AREAS, measureInfo } from '../lib/labels';
+import { BREAKDOWNS, breakdownPhrase, measureInfo } from '../lib/labels';
 
+import { CoverageFilter, coverageText } from './coverage-filter';
 import { Caveats } from './dataset-layout';
 import { AnalysisProblem, hasRecords, NoRecordsYet } from './figure-states';
 
 type Index = Engagement['inequality'][number];
-
-const ALL = 'all';
 
 /** SII and RII across IMD quintiles: the absolute and relative gap, most to least deprived. */
 function InequalityTable({ engagement }: { engagement: Engagement }) {
@@ -59,8 +58,8 @@ function InequalityTable({ engagement }: { engagement: Engagement }) {
 /** Opt-in, DNA, drop-out, length of stay and outcome change by the chosen group. */
 export function EngagementSection({ dataset }: { dataset: Dataset }) {
   const [by, setBy] = useState<Breakdown>('imd_quintile');
-  const [area, setArea] = useState<ClinicalArea | null>(null);
-  const engagement = useEngagement(dataset.id, by, area, hasRecords(dataset));
+  const [coverage, setCoverage] = useState<Coverage>(EVERY_RECORD);
+  const engagement = useEngagement(dataset.id, by, coverage, hasRecords(dataset));
   if (!hasRecords(dataset)) return <NoRecordsYet mayUpload={dataset.may_upload} />;
   const data = engagement.data;
   const phrase = data === undefined ? '' : breakdownPhrase(data.by);
@@ -82,19 +81,10 @@ export function EngagementSection({ dataset }: { dataset: Dataset }) {
           setBy(e.target.value as Breakdown);
         }}
       />
-      <Select
-        id="engagement-area"
-        label="Records"
-        hint="Core20PLUS5: only the records the service tagged with a clinical area"
-        value={area ?? ALL}
-        options={[
-          { value: ALL, label: 'All records' },
-          ...CLINICAL_AREAS.map((a) => ({ value: a.value, label: `Tagged: ${a.label}` })),
-        ]}
-        onChange={(e) => {
-          setArea(e.target.value === ALL ? null : (e.target.value as ClinicalArea));
-        }}
-      />
+      <CoverageFilter idPrefix="engagement" coverage={coverage} onApply={setCoverage} />
+      <p className="nhsuk-body" data-testid="engagement-coverage">
+        Figures for {coverageText(coverage)}.
+      </p>
       {engagement.isPending && <Loading label="Loading the figures…" />}
       {engagement.isError && <AnalysisProblem error={engagement.error} />}
       {data !== undefined && (
