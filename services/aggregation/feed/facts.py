@@ -14,7 +14,13 @@ from typing import Any
 import orjson
 
 from services.aggregation import dimensions
-from services.aggregation.feed.contract import PRESENT, FeedItem, FeedPage, FeedScores
+from services.aggregation.feed.contract import (
+    PRESENT,
+    FeedItem,
+    FeedPage,
+    FeedScores,
+    collector_paused,
+)
 from services.aggregation.feed.rollups import FACT_FIELDS, RollupFact
 
 OVERALL = "overall"  # the whole assessment's key beside the sections' in scores and bands
@@ -153,5 +159,6 @@ def prepare_page(page: FeedPage) -> PreparedPage:
     last: dict[str, FeedItem] = {}
     for item in page.events:
         last[item.payload.assessment_key] = item
-    rows = {key: fact_row(item) for key, item in last.items() if item.event_type in PRESENT}
+    with collector_paused():
+        rows = {key: fact_row(item) for key, item in last.items() if item.event_type in PRESENT}
     return PreparedPage(page, last, rows)

@@ -23,10 +23,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Context, Decimal
+from decimal import Context, Decimal, localcontext
 from functools import lru_cache
 from math import sqrt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 GRAINS = ("team", "trust", "icb", "all")
 PERIODS = ("month", "quarter", "financial_year")
@@ -121,7 +121,7 @@ def base_of(fact: RollupFact) -> Base:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def cells_of_base(base: Base) -> tuple[CellKey, ...]:
     """Every cell of a base: one per grain, period and breakdown."""
     instrument, team, trust, icb, month, quarter, year, quintile = base
@@ -136,9 +136,45 @@ def cells_of_base(base: Base) -> tuple[CellKey, ...]:
     )
 
 
-@lru_cache(maxsize=16384)
-def _cell_set(bases: frozenset[Base]) -> frozenset[CellKey]:
-    return frozenset(key for base in bases for key in cells_of_base(base))
+class _CellNumbers:
+    """Cells numbered in the order met, with each base's and each set of bases' cells as
+    numbers: sets and sums keyed by small ints are much cheaper than by 7-tuples (whose
+    hash is worked out anew each time). Forgotten whole when too many have been met."""
+
+    LIMIT = 500_000
+
+    def __init__(self) -> None:
+        self.keys: list[CellKey] = []
+        self.ids: dict[CellKey, int] = {}
+        self.of_base: dict[Base, tuple[int, ...]] = {}
+        self.of_bases: dict[frozenset[Base], frozenset[int]] = {}
+
+    def forget_if_full(self) -> None:
+        if len(self.keys) > self.LIMIT or len(self.of_bases) > self.LIMIT:
+            self.__init__()  # type: ignore[misc]
+
+    def base(self, base: Base) -> tuple[int, ...]:
+        found = self.of_base.get(base)
+        if found is None:
+            numbered = []
+            for key in cells_of_base(base):
+                number = self.ids.get(key)
+                if number is None:
+                    number = self.ids[key] = len(self.keys)
+                    self.keys.append(key)
+                numbered.append(number)
+            found = self.of_base[base] = tuple(numbered)
+        return found
+
+    def bases(self, bases: frozenset[Base]) -> frozenset[int]:
+        found = self.of_bases.get(bases)
+        if found is None:
+            found = frozenset(number for base in bases for number in self.base(base))
+            self.of_bases[bases] = found
+        return found
+
+
+_NUMBERS = _CellNumbers()
 
 
 def cells_of(fact: RollupFact) -> list[CellKey]:
@@ -179,35 +215,42 @@ def cell_deltas(before: Iterable[RollupFact], after: Iterable[RollupFact]) -> di
     kept_before, kept_after = set(before), set(after)
     removed = [f for f in before if f not in kept_after]
     added = [f for f in after if f not in kept_before]
-    sums: dict[Base, Totals] = {}
-    for sign, facts in ((-1, removed), (1, added)):
-        for fact in facts:
-            base = base_of(fact)
-            totals = sums.get(base)
-            if totals is None:
-                totals = sums[base] = Totals()
-            totals.assessments += sign
-            if fact.overall_score is not None:
-                score = exact(fact.overall_score)
-                square = EXACT.multiply(score, score)
-                totals.scored += sign
-                if sign > 0:
-                    totals.score_sum = EXACT.add(totals.score_sum, score)
-                    totals.score_squares = EXACT.add(totals.score_squares, square)
+    numbers = _NUMBERS
+    numbers.forget_if_full()
+    # Accumulators are lists [people, assessments, scored, sum, sum of squares]: this loop
+    # runs 24 times a base, and a list is cheaper to update than an object.
+    with localcontext(EXACT):  # exact: +, - and * below never round
+        sums: dict[Base, list[Any]] = {}
+        for sign, facts in ((-1, removed), (1, added)):
+            for fact in facts:
+                base = base_of(fact)
+                totals = sums.get(base)
+                if totals is None:
+                    totals = sums[base] = [0, 0, 0, _ZERO, _ZERO]
+                totals[1] += sign
+                if fact.overall_score is not None:
+                    score = exact(fact.overall_score)
+                    totals[2] += sign
+                    if sign > 0:
+                        totals[3] += score
+                        totals[4] += score * score
+                    else:
+                        totals[3] -= score
+                        totals[4] -= score * score
+        changes: dict[int, list[Any]] = {}
+        for base, (_, assessments, scored, total, squares) in sums.items():
+            if not (assessments or scored or total or squares):
+                continue
+            for key in numbers.base(base):
+                cell = changes.get(key)
+                if cell is None:
+                    changes[key] = [0, assessments, scored, total, squares]
                 else:
-                    totals.score_sum = EXACT.subtract(totals.score_sum, score)
-                    totals.score_squares = EXACT.subtract(totals.score_squares, square)
-    changes: dict[CellKey, Totals] = defaultdict(Totals)
-    for base, delta in sums.items():
-        if delta.is_zero():
-            continue
-        for key in cells_of_base(base):
-            totals = changes[key]
-            totals.assessments += delta.assessments
-            totals.scored += delta.scored
-            if delta.score_sum or delta.score_squares:
-                totals.score_sum = EXACT.add(totals.score_sum, delta.score_sum)
-                totals.score_squares = EXACT.add(totals.score_squares, delta.score_squares)
+                    cell[1] += assessments
+                    cell[2] += scored
+                    if total or squares:
+                        cell[3] += total
+                        cell[4] += squares
     touched = {f.person_key for f in removed} | {f.person_key for f in added}
     was: dict[str, set[Base]] = defaultdict(set)
     now: dict[str, set[Base]] = defaultdict(set)
@@ -221,12 +264,19 @@ def cell_deltas(before: Iterable[RollupFact], after: Iterable[RollupFact]) -> di
         if move[0] != move[1]:
             moves[move] += 1
     for (was_bases, now_bases), people in moves.items():
-        was_cells, now_cells = _cell_set(was_bases), _cell_set(now_bases)
-        for key in now_cells - was_cells:
-            changes[key].people += people
-        for key in was_cells - now_cells:
-            changes[key].people -= people
-    return {key: delta for key, delta in changes.items() if not delta.is_zero()}
+        was_cells, now_cells = numbers.bases(was_bases), numbers.bases(now_bases)
+        for sign, entered in ((people, now_cells - was_cells), (-people, was_cells - now_cells)):
+            for key in entered:
+                cell = changes.get(key)
+                if cell is None:
+                    changes[key] = [sign, 0, 0, _ZERO, _ZERO]
+                else:
+                    cell[0] += sign
+    keys = numbers.keys
+    return {keys[number]: Totals(*cell) for number, cell in changes.items() if any(cell)}
+
+
+_ZERO = Decimal(0)
 
 
 def placement_of(fact: RollupFact) -> PlacementKey:
