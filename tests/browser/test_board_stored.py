@@ -74,6 +74,8 @@ def test_board_member_completes_a_self_assessment_and_adopts_an_objective(
     page.get_by_role("button", name=f"Adopt objective {ref}").click()
     card = page.get_by_test_id(f"adopted-{ref}")
     expect(card).to_be_visible()
+    # The adopt control is gone: focus is on the adopted objective, not lost.
+    expect(card.get_by_role("heading", level=3)).to_be_focused()
     expect(card).to_contain_text("Non-executive director")
 
     # An action with an owner and a due date.

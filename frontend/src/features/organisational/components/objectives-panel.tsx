@@ -20,6 +20,19 @@ import { ActionTable, AddActionForm } from './action-list';
 
 const STATUSES: ObjectiveStatus[] = ['adopted', 'in_progress', 'achieved', 'dropped'];
 
+const adoptedHeadingId = (ref: string) => `adopted-objective-${ref.replace(/\W/g, '-')}`;
+
+/** Focuses an element that the next renders will show (tries for about a second). */
+function focusWhenShown(id: string, framesLeft = 60): void {
+  const element = document.getElementById(id);
+  if (element) element.focus();
+  else if (framesLeft > 0) {
+    requestAnimationFrame(() => {
+      focusWhenShown(id, framesLeft - 1);
+    });
+  }
+}
+
 /** The board roles the objectives library names, as choices (the library's order). */
 function roleOptions(library: readonly LibraryObjective[], current?: string | null) {
   const roles = [...new Set([...library.map((o) => o.board_role ?? ''), current ?? ''])].filter(
@@ -65,11 +78,20 @@ export function AdoptObjective({
           variant="secondary"
           disabled={adopt.isPending}
           onClick={() => {
-            adopt.mutate({
-              ref: objective.ref,
-              board_role: role || null,
-              source_assessment_id: sourceAssessmentId,
-            });
+            // Once adopted (and the list read again) this control goes: focus moves to the
+            // adopted objective's card rather than being lost.
+            adopt
+              .mutateAsync({
+                ref: objective.ref,
+                board_role: role || null,
+                source_assessment_id: sourceAssessmentId,
+              })
+              .then(
+                () => {
+                  focusWhenShown(adoptedHeadingId(objective.ref));
+                },
+                () => undefined,
+              );
           }}
         >
           Adopt objective {objective.ref}
@@ -126,7 +148,11 @@ function AdoptedCard({
   return (
     <div className="nhsuk-card" data-testid={`adopted-${objective.ref}`}>
       <div className="nhsuk-card__content">
-        <h3 className="nhsuk-card__heading nhsuk-heading-s">
+        <h3
+          className="nhsuk-card__heading nhsuk-heading-s"
+          id={adoptedHeadingId(objective.ref)}
+          tabIndex={-1}
+        >
           {objective.ref} {objective.text} {objective.priority && <Tag colour="blue">Priority</Tag>}
         </h3>
         <dl className="nhsuk-summary-list">
