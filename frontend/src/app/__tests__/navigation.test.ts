@@ -19,6 +19,7 @@ describe('role-aware navigation', () => {
 
   it('an organisation administrator sees the board tools and admin; an analyst dashboards', () => {
     expect(labels(clinicianMe({ permissions: ['organisation:admin', 'audit:read'], teams: [] }))).toEqual([
+      'Service equity',
       'Board and HEAT',
       'Admin',
       'Your account',

@@ -34,5 +34,6 @@ export const administers = (me: Me) => can(me, 'organisation:admin');
 /** Board members and organisation admins: the board tools and HEAT of their organisation. */
 export const usesBoardTools = (me: Me) => can(me, 'board:assess') || can(me, 'organisation:admin');
 
-/** Service equity: the same readers as the dashboards (aggregation decides per dataset). */
-export const seesServiceEquity = seesDashboards;
+/** Service equity: the dashboards' readers, and organisation admins, who upload their
+ * services' activity data (decision 0032; aggregation decides per dataset). */
+export const seesServiceEquity = (me: Me) => seesDashboards(me) || administers(me);
