@@ -176,7 +176,10 @@ def test_heat_assessment_of_a_new_project_with_an_action_and_the_audit(
     row = page.get_by_role("row").filter(has_text=description)
     expect(row).to_be_visible()
     row.get_by_role("button", name=re.compile("^Mark as done")).click()
-    expect(page.get_by_role("row").filter(has_text=description)).to_contain_text("Done")
+    done_row = page.get_by_role("row").filter(has_text=description)
+    expect(done_row).to_contain_text("Done")
+    # The button is gone: focus is on the action's status, not lost.
+    expect(done_row.locator("[id^=action-status-]")).to_be_focused()
     check_screen(page, "the HEAT assessment", screenshot, "heat")
 
     page.get_by_role("link", name="See the HEAT audit for your organisation").click()

@@ -12,6 +12,7 @@ import { Tag } from '@/components/ui/tag';
 import { formatDate } from '@/lib/format';
 
 import type { Action, ActionCreate } from '../api/heat';
+import { focusWhenShown } from '../lib/focus';
 import { statusLabel } from '../lib/labels';
 
 /** Actions with their owners and due dates; overdue ones say so in words, not only colour. */
@@ -24,7 +25,7 @@ export function ActionTable({
   actions: readonly Action[];
   caption: string;
   /** Who may change them: a "Mark as done" button on each open action. */
-  onDone?: (action: Action) => void;
+  onDone?: (action: Action) => Promise<unknown>;
   busy?: boolean;
 }) {
   if (actions.length === 0) return <p className="nhsuk-body">No actions yet.</p>;
@@ -46,10 +47,14 @@ export function ActionTable({
         },
         {
           header: 'Status',
-          cell: (action) =>
-            action.status === 'done'
-              ? `Done${action.done_on ? ` on ${formatDate(action.done_on)}` : ''}`
-              : statusLabel(action.status),
+          // Focus comes here once "Mark as done" (and its button) has gone.
+          cell: (action) => (
+            <span id={`action-status-${action.id}`} tabIndex={-1}>
+              {action.status === 'done'
+                ? `Done${action.done_on ? ` on ${formatDate(action.done_on)}` : ''}`
+                : statusLabel(action.status)}
+            </span>
+          ),
         },
         ...(onDone
           ? [
@@ -64,7 +69,12 @@ export function ActionTable({
                       variant="secondary"
                       disabled={busy}
                       onClick={() => {
-                        onDone(action);
+                        onDone(action).then(
+                          () => {
+                            focusWhenShown(`action-status-${action.id}`);
+                          },
+                          () => undefined,
+                        );
                       }}
                     >
                       Mark as done<span className="nhsuk-u-visually-hidden">: {action.description}</span>

@@ -105,9 +105,7 @@ export function HeatView({
           busy={changes.update.isPending}
           onDone={
             editable
-              ? (action) => {
-                  changes.update.mutate({ action, body: { status: 'done' } });
-                }
+              ? (action) => changes.update.mutateAsync({ action, body: { status: 'done' } })
               : undefined
           }
         />

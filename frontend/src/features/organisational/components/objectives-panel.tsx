@@ -14,6 +14,7 @@ import {
   type LibraryObjective,
   type ObjectiveStatus,
 } from '../api/board';
+import { focusWhenShown } from '../lib/focus';
 import { roleLabel, statusLabel } from '../lib/labels';
 
 import { ActionTable, AddActionForm } from './action-list';
@@ -22,16 +23,6 @@ const STATUSES: ObjectiveStatus[] = ['adopted', 'in_progress', 'achieved', 'drop
 
 const adoptedHeadingId = (ref: string) => `adopted-objective-${ref.replace(/\W/g, '-')}`;
 
-/** Focuses an element that the next renders will show (tries for about a second). */
-function focusWhenShown(id: string, framesLeft = 60): void {
-  const element = document.getElementById(id);
-  if (element) element.focus();
-  else if (framesLeft > 0) {
-    requestAnimationFrame(() => {
-      focusWhenShown(id, framesLeft - 1);
-    });
-  }
-}
 
 /** The board roles the objectives library names, as choices (the library's order). */
 function roleOptions(library: readonly LibraryObjective[], current?: string | null) {
@@ -206,7 +197,7 @@ function AdoptedCard({
         <ActionTable
           actions={objective.actions ?? []}
           caption={`Actions for objective ${objective.ref}`}
-          onDone={editable ? (action) => { markDone.mutate(action); } : undefined}
+          onDone={editable ? (action) => markDone.mutateAsync(action) : undefined}
           busy={markDone.isPending}
         />
         {editable && (
