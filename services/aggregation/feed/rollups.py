@@ -150,8 +150,9 @@ class _CellNumbers:
         self.of_bases: dict[frozenset[Base], frozenset[int]] = {}
 
     def forget_if_full(self) -> None:
+        """Called before a page's deltas, never during (its numbers must stay valid)."""
         if len(self.keys) > self.LIMIT or len(self.of_bases) > self.LIMIT:
-            self.__init__()  # type: ignore[misc]
+            self.keys, self.ids, self.of_base, self.of_bases = [], {}, {}, {}
 
     def base(self, base: Base) -> tuple[int, ...]:
         found = self.of_base.get(base)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.aggregation.feed import rollups
 from services.aggregation.feed.rollups import (
     EXACT,
     RollupFact,
@@ -189,3 +190,16 @@ def test_many_people_making_the_same_move_count_each() -> None:
         19,
         Decimal(190),
     )
+
+
+def test_deltas_are_the_same_after_the_cell_numbers_are_forgotten() -> None:
+    a, b = fact("p1", "a", date(2026, 4, 2)), fact("p1", "b", date(2026, 9, 2), quintile=None)
+    first = cell_deltas([a], [a, b])
+    rollups._NUMBERS.LIMIT = 0  # every call now starts from no numbers
+    try:
+        assert cell_deltas([a], [a, b]) == first
+        assert cell_deltas([a, b], [b]) == {k: Totals(-t.people, -t.assessments, -t.scored,
+                                                      -t.score_sum, -t.score_squares)
+                                            for k, t in cell_deltas([b], [a, b]).items()}  # fmt: skip
+    finally:
+        rollups._NUMBERS.LIMIT = rollups._CellNumbers.LIMIT
