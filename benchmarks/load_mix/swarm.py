@@ -26,6 +26,7 @@ monkey.patch_all()
 import itertools  # noqa: E402 - after the patching, as gevent requires
 import json  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -242,8 +243,9 @@ def _on_request(
 
 
 def _error_kind(exception: BaseException) -> str:
-    """Short and free of ids: the exception's class and its first words (a status line)."""
-    text = str(exception).split(" for url", 1)[0]
+    """Short and free of ids: the exception's class and its message without URLs (which
+    hold person and assessment ids), so errors of one kind count together."""
+    text = re.sub(r"(for )?(url:? ?)?https?://\S+", "<url>", str(exception), flags=re.I)
     return f"{type(exception).__name__}: {text}"
 
 
