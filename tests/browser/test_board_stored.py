@@ -214,3 +214,52 @@ def test_a_clinician_is_told_the_board_pages_are_not_for_their_role(
     ).to_be_visible()
     expect(page.get_by_role("link", name="Board and HEAT")).to_have_count(0)
     check_screen(page, "the board pages for a clinician", screenshot, "forbidden")
+
+
+def test_board_member_amends_a_submitted_self_assessment_with_a_reason(
+    page: Page,
+    public_url: str,
+    staff_api: Callable[[str], StaffApi],
+    screenshot: Screenshot,
+) -> None:
+    board = staff_api("board.member")
+    definition = latest_definition(board, "board-self-assessment")
+    every = {i["id"]: "planned" for s in definition["sections"] for i in s["items"]}
+    submitted = board.call(
+        "POST",
+        "/organisational-assessments?submit=true",
+        201,
+        json={
+            "instrument": "board-self-assessment",
+            "assessed_on": date.today().isoformat(),
+            "responses": every,
+        },
+    )
+    login(page, public_url, "board.member", f"/board/assessments/{submitted['id']}")
+    expect(page.get_by_test_id("maturity-table")).to_contain_text("Emerging")
+    page.get_by_role("link", name="Amend this assessment").click()
+
+    # All answered: it opens at "Check your answers", where the reason is asked for.
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("Check your answers"))
+    ).to_be_visible()
+    page.get_by_role("button", name="Amend the assessment").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter why you are amending it")
+    check_screen(page, "the amendment without a reason", screenshot, "amend-error")
+
+    first = definition["sections"][0]
+    page.get_by_role("link", name=re.compile(f"^Change.*{re.escape(first['title'])}")).click()
+    for item in first["items"]:
+        page.locator(f"#item-{item['id']}-embedded").check()
+    page.get_by_role("link", name=re.compile("Check your answers")).click()
+    page.get_by_label("Why are you amending it?").fill("Board development day evidence seen")
+    page.get_by_role("button", name="Amend the assessment").click()
+
+    expect(page.get_by_role("heading", level=1, name=re.compile("Results"))).to_be_visible()
+    expect(page.get_by_test_id("subject-line")).to_contain_text("revision 2")
+    first_row = page.get_by_test_id("maturity-table").get_by_role("row").nth(1)
+    expect(first_row).to_contain_text("Thriving")
+    revisions = board.call("GET", f"/organisational-assessments/{submitted['id']}/revisions", 200)
+    assert [r["amend_reason"] for r in revisions] == [None, "Board development day evidence seen"]

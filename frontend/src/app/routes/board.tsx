@@ -1,5 +1,6 @@
 import { Route, Routes, useParams } from 'react-router';
 
+import { AmendPage } from '@/features/organisational/components/amend-page';
 import { AssessmentPage } from '@/features/organisational/components/assessment-page';
 import { BoardHome } from '@/features/organisational/components/board-home';
 import { HeatAuditPage } from '@/features/organisational/components/heat-audit-page';
@@ -26,6 +27,15 @@ function AssessmentRoute() {
   );
 }
 
+function AmendRoute() {
+  const { assessmentId = '' } = useParams();
+  return (
+    <Guard allowed={readsBoardRecords}>
+      {(me) => <AmendPage key={assessmentId} assessmentId={assessmentId} me={me} />}
+    </Guard>
+  );
+}
+
 /**
  * Board tools and HEAT (issue 21), below /board. The private self-assessment needs no role:
  * its results open from a link without logging in, as NHS Providers' tool does (decision
@@ -42,6 +52,7 @@ export default function BoardRoute() {
       <Route path={boardPaths.private.route} element={<PrivateSelfAssessment />} />
       <Route path={boardPaths.start.route} element={<StartRoute />} />
       <Route path={boardPaths.assessment.route} element={<AssessmentRoute />} />
+      <Route path={boardPaths.amend.route} element={<AmendRoute />} />
       <Route
         path={boardPaths.heatAudit.route}
         element={<Guard allowed={readsBoardRecords}>{(me) => <HeatAuditPage me={me} />}</Guard>}

@@ -26,5 +26,9 @@ export const boardPaths = {
     route: 'assessments/:assessmentId',
     href: (assessmentId: string) => `/board/assessments/${id(assessmentId)}`,
   },
+  amend: {
+    route: 'assessments/:assessmentId/amend',
+    href: (assessmentId: string) => `/board/assessments/${id(assessmentId)}/amend`,
+  },
   heatAudit: { route: 'heat-audit', href: () => '/board/heat-audit' },
 } as const;

@@ -115,6 +115,24 @@ export async function submitOrgAssessment(
   return data;
 }
 
+/** POST .../amend with If-Match: a new revision with a reason; the history is kept. */
+export async function amendOrgAssessment(
+  client: ScoringClient,
+  assessmentId: string,
+  version: number,
+  body: components['schemas']['OrganisationalAssessmentAmend'],
+): Promise<OrgAssessment> {
+  const { data, error, response } = await client.POST(
+    '/api/scoring/organisational-assessments/{assessment_id}/amend',
+    {
+      params: { path: { assessment_id: assessmentId }, header: { 'if-match': etagFor(version) } },
+      body,
+    },
+  );
+  if (data === undefined) throw toApiError(response, error);
+  return data;
+}
+
 /** GET /api/scoring/projects: the projects and programmes assessed with HEAT. */
 export function useProjects(enabled = true) {
   const { scoring } = useApiClients();

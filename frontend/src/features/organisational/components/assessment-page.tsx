@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { NotFoundOrNoAccess, ProblemSummary } from '@/components/errors';
@@ -21,13 +22,22 @@ import { SubjectLine } from './subject-line';
 import { useStoredDraft } from './use-stored-draft';
 
 /** May this person change this assessment? The service decides; this only chooses the page. */
-function mayChange(me: Me, assessment: OrgAssessment): boolean {
+export function mayChange(me: Me, assessment: OrgAssessment): boolean {
   if (me.organisation?.ods_code !== assessment.organisation_code) return false;
   return assessment.subject_type === 'programme' || changesBoardRecords(me);
 }
 
-/** One assessment: its draft form for those who may change it, else what was submitted. */
-export function AssessmentPage({ assessmentId, me }: { assessmentId: string; me: Me }) {
+/**
+ * Loads an assessment with the definition of the version it was recorded with, and shows
+ * the loading, not found (or no access) and error states itself.
+ */
+export function LoadAssessment({
+  assessmentId,
+  children,
+}: {
+  assessmentId: string;
+  children: (assessment: OrgAssessment, definition: InstrumentDefinition) => ReactNode;
+}) {
   const assessment = useOrgAssessment(assessmentId);
   const definition = useInstrument(
     assessment.data && {
@@ -50,25 +60,35 @@ export function AssessmentPage({ assessmentId, me }: { assessmentId: string; me:
   if (!assessment.isSuccess || !definition.isSuccess) {
     return <Loading label="Loading the assessment…" />;
   }
-  const loaded = assessment.data;
-  const editable = mayChange(me, loaded);
-  if (loaded.status === 'draft') {
-    return editable ? (
-      <DraftPage assessment={loaded} definition={definition.data} />
-    ) : (
-      <ReadOnlyDraft assessment={loaded} definition={definition.data} />
-    );
-  }
-  switch (loaded.instrument) {
-    case INSTRUMENTS.selfAssessment:
-      return <SelfAssessmentView assessment={loaded} definition={definition.data} editable={editable} />;
-    case INSTRUMENTS.assurance:
-      return <ScorecardView assessment={loaded} definition={definition.data} />;
-    case INSTRUMENTS.heat:
-      return <HeatView assessment={loaded} definition={definition.data} editable={editable} />;
-    default:
-      return <SubmittedAnswers assessment={loaded} definition={definition.data} />;
-  }
+  return children(assessment.data, definition.data);
+}
+
+/** One assessment: its draft form for those who may change it, else what was submitted. */
+export function AssessmentPage({ assessmentId, me }: { assessmentId: string; me: Me }) {
+  return (
+    <LoadAssessment assessmentId={assessmentId}>
+      {(loaded, definition) => {
+        const editable = mayChange(me, loaded);
+        if (loaded.status === 'draft') {
+          return editable ? (
+            <DraftPage assessment={loaded} definition={definition} />
+          ) : (
+            <ReadOnlyDraft assessment={loaded} definition={definition} />
+          );
+        }
+        switch (loaded.instrument) {
+          case INSTRUMENTS.selfAssessment:
+            return <SelfAssessmentView assessment={loaded} definition={definition} editable={editable} />;
+          case INSTRUMENTS.assurance:
+            return <ScorecardView assessment={loaded} definition={definition} editable={editable} />;
+          case INSTRUMENTS.heat:
+            return <HeatView assessment={loaded} definition={definition} editable={editable} />;
+          default:
+            return <SubmittedAnswers assessment={loaded} definition={definition} editable={editable} />;
+        }
+      }}
+    </LoadAssessment>
+  );
 }
 
 function DraftPage({
@@ -125,15 +145,17 @@ function ReadOnlyDraft({
 function SubmittedAnswers({
   assessment,
   definition,
+  editable,
 }: {
   assessment: OrgAssessment;
   definition: InstrumentDefinition;
+  editable: boolean;
 }) {
   return (
     <>
       <PageTitle title={definition.title} />
       <h1 className="nhsuk-heading-l">{definition.title}</h1>
-      <SubjectLine assessment={assessment} />
+      <SubjectLine assessment={assessment} editable={editable} />
       <AnswersBySection definition={definition} responses={assessment.responses} />
       <p className="nhsuk-body">
         <Link to={boardPaths.heatAudit.href()}>See the HEAT audit for your organisation</Link>

@@ -46,7 +46,7 @@ export function HeatView({
         <span className="nhsuk-caption-m">{definition.title}</span>
         HEAT assessment
       </h1>
-      <SubjectLine assessment={assessment} />
+      <SubjectLine assessment={assessment} editable={editable} />
       <DownloadReport
         label="Download the HEAT summary (PDF)"
         fileName={`heat-summary-${assessment.assessed_on}.pdf`}

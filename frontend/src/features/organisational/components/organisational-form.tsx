@@ -22,7 +22,7 @@ import {
 } from '@/components/instrument-form';
 import { PageTitle } from '@/components/seo/page-title';
 import { Button } from '@/components/ui/button';
-import { ErrorSummary } from '@/components/ui/error-summary';
+import { ErrorSummary, type ErrorSummaryItem } from '@/components/ui/error-summary';
 import { Textarea } from '@/components/ui/form-fields';
 import { answerLabel, type InstrumentDefinition } from '@/lib/instruments';
 
@@ -53,6 +53,8 @@ type OrganisationalFormProps = {
   submitLabel: string;
   /** "Save and come back later" (stored) or "Start again" (private). */
   leave?: ReactNode;
+  /** A field of the check step checked before submitting (an amendment's reason). */
+  beforeSubmit?: { field: ReactNode; check: () => ErrorSummaryItem | null };
 };
 
 type Step = FormStep & { sectionIndex: number | null };
@@ -71,6 +73,7 @@ export function OrganisationalForm({
   submit,
   submitLabel,
   leave,
+  beforeSubmit,
 }: OrganisationalFormProps) {
   const navigate = useNavigate();
   const location = useLocation();
@@ -97,6 +100,9 @@ export function OrganisationalForm({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ attempt: number; error: unknown } | null>(null);
   const [missing, setMissing] = useState<{ attempt: number; items: string[] } | null>(null);
+  const [fieldError, setFieldError] = useState<{ attempt: number; item: ErrorSummaryItem } | null>(
+    null,
+  );
   const [clashes, setClashes] = useState<string[]>([]);
   // Answers given since the last save (stored) or not yet turned into results (private).
   const [dirty, setDirty] = useState(false);
@@ -176,6 +182,9 @@ export function OrganisationalForm({
       return;
     }
     setMissing(null);
+    const wrong = beforeSubmit?.check() ?? null;
+    setFieldError(wrong && { attempt: attempt(), item: wrong });
+    if (wrong !== null) return;
     setBusy(true);
     try {
       const saved = await saveNow();
@@ -209,7 +218,8 @@ export function OrganisationalForm({
   };
 
   const stillMissing = (missing?.items ?? []).filter((id) => draft.responses[id] === undefined);
-  const showsErrors = (step.id === CHECK && stillMissing.length > 0) || problem !== null;
+  const showsErrors =
+    (step.id === CHECK && (stillMissing.length > 0 || fieldError !== null)) || problem !== null;
   const itemText = (itemId: string) =>
     definition.sections.flatMap((s) => s.items).find((item) => item.id === itemId)?.text ?? itemId;
   const section = step.sectionIndex === null ? undefined : definition.sections[step.sectionIndex];
@@ -236,6 +246,9 @@ export function OrganisationalForm({
             ))}
           </ul>
         </ErrorSummary>
+      )}
+      {step.id === CHECK && fieldError !== null && (
+        <ErrorSummary key={fieldError.attempt} errors={[fieldError.item]} />
       )}
       {clashes.length > 0 && (
         <div className="nhsuk-inset-text" data-testid="clashes">
@@ -300,7 +313,10 @@ export function OrganisationalForm({
           </>
         )}
         {step.id === CHECK && (
-          <CheckAnswers definition={definition} draft={draft} withNotes={withNotes} missing={stillMissing} />
+          <>
+            <CheckAnswers definition={definition} draft={draft} withNotes={withNotes} missing={stillMissing} />
+            {beforeSubmit?.field}
+          </>
         )}
         <div className="equitas-button-row">
           {step.id === CHECK ? (

@@ -43,9 +43,11 @@ export function RatingTag({ rating }: { rating: Rating | null | undefined }) {
 export function ScorecardView({
   assessment,
   definition,
+  editable,
 }: {
   assessment: OrgAssessment;
   definition: InstrumentDefinition;
+  editable: boolean;
 }) {
   const { reporting } = useApiClients();
   const card = useScorecard(assessment.id);
@@ -56,7 +58,7 @@ export function ScorecardView({
         <span className="nhsuk-caption-m">{definition.title}</span>
         Scorecard at a glance
       </h1>
-      <SubjectLine assessment={assessment} />
+      <SubjectLine assessment={assessment} editable={editable} />
       <DownloadReport
         label="Download the scorecard (PDF)"
         fileName={`board-assurance-scorecard-${assessment.assessed_on}.pdf`}

@@ -43,7 +43,7 @@ export function SelfAssessmentView({
         <span className="nhsuk-caption-m">{definition.title}</span>
         Results
       </h1>
-      <SubjectLine assessment={assessment} />
+      <SubjectLine assessment={assessment} editable={editable} />
       <DownloadReport
         label="Download the results (PDF)"
         fileName={`board-self-assessment-${assessment.assessed_on}.pdf`}
