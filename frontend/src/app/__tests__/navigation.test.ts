@@ -27,6 +27,7 @@ describe('role-aware navigation', () => {
     expect(labels(clinicianMe({ permissions: ['aggregate:read'], teams: [] }))).toEqual([
       'Dashboards',
       'Service equity',
+      'Board and HEAT',
       'Your account',
     ]);
     expect(labels(clinicianMe({ permissions: ['board:assess', 'aggregate:read'], teams: [] }))).toEqual([

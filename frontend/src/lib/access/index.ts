@@ -31,8 +31,12 @@ export const seesDashboards = (me: Me) => leadsATeam(me) || can(me, 'aggregate:r
 
 export const administers = (me: Me) => can(me, 'organisation:admin');
 
-/** Board members and organisation admins: the board tools and HEAT of their organisation. */
-export const usesBoardTools = (me: Me) => can(me, 'board:assess') || can(me, 'organisation:admin');
+/** Board members and organisation admins keep their organisation's board tools and HEAT. */
+export const keepsBoardRecords = (me: Me) => can(me, 'board:assess') || can(me, 'organisation:admin');
+
+/** Who the board pages are for: those who keep the records, and aggregate readers, who read
+ * them (a commissioner their trusts', an analyst their organisation's HEAT). */
+export const usesBoardTools = (me: Me) => keepsBoardRecords(me) || can(me, 'aggregate:read');
 
 /** Service equity: the dashboards' readers, and organisation admins, who upload their
  * services' activity data (decision 0032; aggregation decides per dataset). */
