@@ -10,11 +10,13 @@ from fastapi import FastAPI
 from services.common.app import ServiceSpec, build_app
 from services.reporting.api import routers
 from services.reporting.jobs.runner import sweep_expired_jobs
-from services.reporting.machinery.render import warm_up
+from services.reporting.machinery.render import PDF_RENDERS, warm_up
 from services.reporting.settings import ReportingSettings
 
 
 async def _start(app: FastAPI) -> None:
+    settings: ReportingSettings = app.state.settings
+    PDF_RENDERS.configure(settings.pdf_renders_at_once, settings.pdf_renders_waiting)
     app.state.report_jobs = set()  # running jobs' tasks, so none is collected mid-way
     app.state.job_sweeper = asyncio.create_task(sweep_expired_jobs(app.state.sessionmaker))
     await warm_up()

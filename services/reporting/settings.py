@@ -18,5 +18,9 @@ class ReportingSettings(ServiceSettings):
     upstream_timeout_s: float = Field(15.0, gt=0)
     upstream_attempts: int = Field(3, ge=1, le=10)
     upstream_backoff_s: float = Field(0.1, ge=0)
+    # PDFs drawn at once, and PDF requests admitted to wait behind them; past both, a quick
+    # 503 with Retry-After (machinery.render.PdfRenders).
+    pdf_renders_at_once: int = Field(2, ge=1, le=32)
+    pdf_renders_waiting: int = Field(8, ge=0, le=1000)
     # A report job's result is kept this long for its requester, then deleted.
     job_ttl_s: int = Field(3600, ge=60)

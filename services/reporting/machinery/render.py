@@ -2,6 +2,8 @@
 headers, alternative text on every chart), drawn by WeasyPrint in a worker thread so the
 event loop keeps serving."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ import anyio
 import jinja2
 from weasyprint import HTML  # type: ignore[import-untyped]
 
+from services.common.errors import ServiceUnavailable
 from services.reporting.machinery.report import Report, ReportDocument
 
 _ROOT = Path(__file__).resolve().parents[1]  # services/reporting: each report's folder
@@ -38,9 +41,49 @@ def _pdf(html: str) -> bytes:
     return pdf
 
 
+BUSY = (
+    "Reports are busy just now, so this one was not started; try again in a few seconds "
+    "(a long report can be asked for as a job: POST /api/reporting/jobs)"
+)
+
+
+class PdfRenders:
+    """PDFs are drawn ``at_once`` at a time (WeasyPrint holds the GIL: more threads share one
+    core and each takes longer), and at most ``waiting`` more requests are admitted behind
+    them. Past that a request gets a quick 503 with Retry-After rather than queueing until
+    its client gives up: under load, 30 s timeouts piled up behind an unbounded queue
+    (``make load``). Report jobs are not refused; they wait their turn."""
+
+    def __init__(self, at_once: int = 2, waiting: int = 8) -> None:
+        self.configure(at_once, waiting)
+
+    def configure(self, at_once: int, waiting: int) -> None:
+        self._at_once, self._most, self._admitted = at_once, at_once + waiting, 0
+        self._limiter: anyio.CapacityLimiter | None = None  # made in the event loop
+
+    @contextmanager
+    def admitted(self) -> Iterator[None]:
+        """Hold a place for one PDF request (from before its data is fetched), or 503."""
+        if self._admitted >= self._most:
+            raise ServiceUnavailable(BUSY, headers={"Retry-After": "2"})
+        self._admitted += 1
+        try:
+            yield
+        finally:
+            self._admitted -= 1
+
+    async def draw(self, html: str) -> bytes:
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self._at_once)
+        return await anyio.to_thread.run_sync(_pdf, html, limiter=self._limiter)
+
+
+PDF_RENDERS = PdfRenders()
+
+
 async def render_pdf(report: Report[Any], document: ReportDocument) -> bytes:
     html = render_html(report, document, for_print=True)
-    return await anyio.to_thread.run_sync(_pdf, html)
+    return await PDF_RENDERS.draw(html)
 
 
 async def warm_up() -> None:

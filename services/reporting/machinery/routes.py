@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.common.auth import Principal
 from services.common.errors import NotFound, problem_responses
-from services.reporting.machinery.render import render_html, render_pdf
+from services.reporting.machinery.render import PDF_RENDERS, render_html, render_pdf
 from services.reporting.machinery.report import Report, ReportDocument
 from services.reporting.machinery.tables import to_csv
 from services.reporting.settings import ReportingSettings
@@ -19,7 +19,8 @@ from services.reporting.upstream import Upstream
 
 PDF = "application/pdf"
 CSV = "text/csv; charset=utf-8"
-# Upstream refusals pass through unchanged; 503 when an upstream cannot be reached.
+# Upstream refusals pass through unchanged; 503 when an upstream cannot be reached (or, for
+# a PDF, when too many are being drawn already).
 REPORT_PROBLEMS = problem_responses(401, 403, 404, 503)
 BINARY = {"type": "string", "format": "binary"}
 TEXT = {"type": "string"}
@@ -69,9 +70,10 @@ def report_routes(
     )
     async def pdf(request: Request, wanted: Params) -> Response:
         started = time.perf_counter()
-        doc = await document(request, wanted)
-        fetched = time.perf_counter()
-        body = await render_pdf(report, doc)
+        with PDF_RENDERS.admitted():
+            doc = await document(request, wanted)
+            fetched = time.perf_counter()
+            body = await render_pdf(report, doc)
         # Where the time went (W3C Server-Timing), for the benchmark and browser tools.
         timing = (
             f"fetch;dur={(fetched - started) * 1000:.1f}, "
