@@ -9,6 +9,7 @@ facts by a probe bounded by their own dates.
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -143,23 +144,38 @@ def _order(assessed_on: Any, submitted_at: Any, assessment_key: str) -> tuple[An
     return (assessed_on, submitted_at is not None, submitted_at or _EPOCH, assessment_key)
 
 
-def _row_order(row: dict[str, Any], which: str) -> tuple[Any, ...]:
-    return _order(
-        row[f"{which}_assessed_on"], row[f"{which}_submitted_at"], row[f"{which}_assessment_key"]
+# A person row as a list in PERSON_COLUMNS order: its halves are slices.
+_AT_COLUMN = {name: i for i, name in enumerate(PERSON_COLUMNS)}
+_FIRST_HALF = slice(_AT_COLUMN[_FIRST[0]], _AT_COLUMN[_FIRST[-1]] + 1)
+_LATEST_HALF = slice(_AT_COLUMN[_LATEST[0]], _AT_COLUMN[_LATEST[-1]] + 1)
+_DIMENSIONS = slice(_AT_COLUMN[PERSON_DIMENSIONS[0]], _AT_COLUMN[PERSON_DIMENSIONS[-1]] + 1)
+_COUNT = _AT_COLUMN["assessments"]
+_ORDER_OF = {
+    which: tuple(
+        _AT_COLUMN[f"{which}_{c}"] for c in ("assessed_on", "submitted_at", "assessment_key")
     )
+    for which in ("first", "latest")
+}
+_part_of = itemgetter(*_PART_AT)
+_dimensions_of = itemgetter(*_DIMENSIONS_AT)
 
 
-def _new_row(fact: FactRow) -> dict[str, Any]:
-    part = [fact[i] for i in _PART_AT]
-    return {
-        "person_key": fact[_P],
-        "instrument": fact[_I],
-        "variant": fact[_V],
-        "assessments": 1,
-        **dict(zip(_FIRST, part, strict=True)),
-        **dict(zip(_LATEST, part, strict=True)),
-        **{c: fact[i] for c, i in zip(PERSON_DIMENSIONS, _DIMENSIONS_AT, strict=True)},
-    }
+def _row_order(row: list[Any], which: str) -> tuple[Any, ...]:
+    on, submitted, key = _ORDER_OF[which]
+    return _order(row[on], row[submitted], row[key])
+
+
+def _new_row(fact: FactRow) -> list[Any]:
+    part = _part_of(fact)
+    return [fact[_P], fact[_I], fact[_V], 1, *part, *part, *_dimensions_of(fact)]
+
+
+def _stored_row(record: asyncpg.Record) -> list[Any]:
+    """What ``STORED_PEOPLE`` read, in place; the rest (not read) None."""
+    row: list[Any] = [None] * len(PERSON_COLUMNS)
+    for name, value in record.items():
+        row[_AT_COLUMN[name]] = value
+    return row
 
 
 class _Change:
@@ -167,7 +183,7 @@ class _Change:
 
     __slots__ = ("first", "latest", "new", "row")
 
-    def __init__(self, row: dict[str, Any], *, new: bool = False) -> None:
+    def __init__(self, row: list[Any], *, new: bool = False) -> None:
         self.row = row
         self.new = new
         self.first = False
@@ -186,22 +202,20 @@ async def update_people(
     by_group = {(r["person_key"], r["instrument"], r["variant"]): r for r in stored}
     changes: dict[Group, _Change] = {}
     remake: set[str] = set()
+    first_key, latest_key = _ORDER_OF["first"][2], _ORDER_OF["latest"][2]
 
     def change(group: Group) -> _Change | None:
         if group not in changes and group in by_group:
-            changes[group] = _Change(dict(by_group[group]))
+            changes[group] = _Change(_stored_row(by_group[group]))
         return changes.get(group)
 
     for r in removed:
         now = change((r["person_key"], r["instrument"], r["variant"]))
         key = r["assessment_key"]
-        if now is None or key in (
-            now.row["first_assessment_key"],
-            now.row["latest_assessment_key"],
-        ):
+        if now is None or key in (now.row[first_key], now.row[latest_key]):
             remake.add(r["person_key"])
         else:
-            now.row["assessments"] -= 1
+            now.row[_COUNT] -= 1
     for fact in facts:
         group = (fact[_P], fact[_I], fact[_V])
         if group[0] in remake:
@@ -210,31 +224,25 @@ async def update_people(
         if now is None:
             changes[group] = _Change(_new_row(fact), new=True)
             continue
-        now.row["assessments"] += 1
+        now.row[_COUNT] += 1
         order = _order(fact[_ON], fact[_SUBMITTED], fact[_KEY])
         if order < _row_order(now.row, "first"):
-            now.row.update(zip(_FIRST, (fact[i] for i in _PART_AT), strict=True))
+            now.row[_FIRST_HALF] = _part_of(fact)
             now.first = True
         if order > _row_order(now.row, "latest"):
-            now.row.update(zip(_LATEST, (fact[i] for i in _PART_AT), strict=True))
-            now.row.update(zip(PERSON_DIMENSIONS, (fact[i] for i in _DIMENSIONS_AT), strict=True))
+            now.row[_LATEST_HALF] = _part_of(fact)
+            now.row[_DIMENSIONS] = _dimensions_of(fact)
             now.latest = True
     kept = [c for g, c in changes.items() if g[0] not in remake]
-    added = [c.row for c in kept if c.new]
+    added = [tuple(c.row) for c in kept if c.new]
     if added:
-        await conn.copy_records_to_table(
-            "person_fact",
-            records=[tuple(row[c] for c in PERSON_COLUMNS) for row in added],
-            columns=PERSON_COLUMNS,
-        )
-    updated = [c for c in kept if not c.new]
+        await conn.copy_records_to_table("person_fact", records=added, columns=PERSON_COLUMNS)
+    updated = [(*c.row, c.first, c.latest) for c in kept if not c.new]
     if updated:
         await conn.execute(_CHANGED_TABLE)
         await conn.copy_records_to_table(
             _CHANGED,
-            records=[
-                (*(c.row.get(name) for name in PERSON_COLUMNS), c.first, c.latest) for c in updated
-            ],
+            records=updated,
             columns=(*PERSON_COLUMNS, "first_changed", "latest_changed"),
         )
         await conn.execute(_UPDATE_PEOPLE)  # fmt: skip
