@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ScorecardSchema } from '../api/scorecard';
+import { ScorecardSchema } from '../api/scorecards';
 import { countsInWords, gridOf, shortLabel } from '../lib/scorecard-grid';
 
 const green = { code: 'assured', label: 'Assured', colour: 'green' };

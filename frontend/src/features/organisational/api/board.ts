@@ -5,7 +5,7 @@ import type { components } from '@/api/generated/scoring';
 import { toApiError, useApiClients, type ScoringClient } from '@/lib/api';
 
 import { etagFor, organisationalKeys } from './assessments';
-import { updateAction } from './heat';
+import { updateAction } from './heat-assessments';
 
 /*
  * The board self-assessment's results, progress and objectives. The contract types the

@@ -11,7 +11,7 @@ import { ResponsiveTable } from '@/components/ui/responsive-table';
 import { Tag } from '@/components/ui/tag';
 import { formatDate } from '@/lib/format';
 
-import type { Action, ActionCreate } from '../api/heat';
+import type { Action, ActionCreate } from '../api/heat-assessments';
 import { focusWhenShown } from '../lib/focus';
 import { statusLabel } from '../lib/labels';
 

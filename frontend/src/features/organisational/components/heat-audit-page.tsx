@@ -14,7 +14,7 @@ import {
   type InstrumentSummary,
 } from '@/lib/instruments';
 
-import { useHeatAudit, type HeatAudit } from '../api/heat';
+import { useHeatAudit, type HeatAudit } from '../api/heat-assessments';
 import { latestStandard } from '../lib/versions';
 import { boardPaths, INSTRUMENTS } from '../paths';
 

@@ -10,7 +10,7 @@ import { formatDate, todayInEngland } from '@/lib/format';
 import type { InstrumentDefinition } from '@/lib/instruments';
 
 import type { OrgAssessment } from '../api/assessments';
-import { useHeatActionChanges, useOrganisationActions, useStages } from '../api/heat';
+import { useHeatActionChanges, useOrganisationActions, useStages } from '../api/heat-assessments';
 import { downloadReport } from '../api/reports';
 import { boardPaths, INSTRUMENTS } from '../paths';
 

@@ -20,7 +20,7 @@ import {
   type RollUp,
   type Scorecard,
   type ScorecardOverTime,
-} from '../api/scorecard';
+} from '../api/scorecards';
 import { tagColour } from '../lib/labels';
 import { countsInWords, gridOf, shortLabel } from '../lib/scorecard-grid';
 import { boardPaths } from '../paths';

@@ -1,4 +1,4 @@
-import type { Cell, RollUp, Scorecard } from '../api/scorecard';
+import type { Cell, RollUp, Scorecard } from '../api/scorecards';
 
 /*
  * The at-a-glance scorecard: key lines of enquiry down, national priorities across, each
