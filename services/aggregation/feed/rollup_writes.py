@@ -8,6 +8,7 @@ from datetime import date
 import asyncpg
 
 from services.aggregation.feed import rollups
+from services.aggregation.feed.contract import collector_paused
 from services.aggregation.feed.rollups import FACT_FIELDS, GRAINS, PERIODS, RollupFact
 
 _FIELDS = ", ".join(f"f.{name}" for name in FACT_FIELDS)
@@ -102,7 +103,9 @@ async def write_changes(
 ) -> None:
     """Move the rollups from ``before`` to ``after``: every fact of the people concerned,
     before and after the change. Run inside the caller's transaction."""
-    cells = rollups.cell_deltas(before, after)
+    with collector_paused():  # many short-lived objects, none in a cycle
+        cells = rollups.cell_deltas(before, after)
+        placements = rollups.placement_deltas(before, after)
     if cells:
         await conn.execute(_CELL_CHANGES)
         await conn.copy_records_to_table(
@@ -128,7 +131,6 @@ async def write_changes(
         )
         await conn.execute(_ADD_CELLS)
         await conn.execute(_DROP_EMPTY_CELLS)
-    placements = rollups.placement_deltas(before, after)
     if placements:
         await conn.execute(_PLACEMENT_CHANGES)
         await conn.copy_records_to_table(
