@@ -2,8 +2,8 @@ import { useMutation } from '@tanstack/react-query';
 
 import { ProblemSummary } from '@/components/errors';
 import { Button } from '@/components/ui/button';
+import { saveFile } from '@/lib/save-file';
 
-import { saveFile } from '../api/reports';
 
 /** "Download … (PDF)": made by the reporting service with the user's token, then saved. */
 export function DownloadReport({

@@ -1,6 +1,7 @@
 import { ProblemSummary } from '@/components/errors';
+import { saveFile } from '@/lib/save-file';
 
-import { saveFile, useDownloadHefProfilePdf } from '../api/download-hef-profile-pdf';
+import { useDownloadHefProfilePdf } from '../api/download-hef-profile-pdf';
 
 type DownloadPdfProps = {
   personId: string;
