@@ -4,7 +4,6 @@ import { ProblemSummary } from '@/components/errors';
 import { Button } from '@/components/ui/button';
 import { saveFile } from '@/lib/save-file';
 
-
 /** "Download … (PDF)": made by the reporting service with the user's token, then saved. */
 export function DownloadReport({
   label,
