@@ -50,9 +50,7 @@ def representation(
     for c in categories:
         share = reference.get(c, 0) / reference_total if reference_total else 0.0
         expected = (
-            published_people * share
-            if reference_total and published_people is not None
-            else None
+            published_people * share if reference_total and published_people is not None else None
         )
         reason = table.withheld((c,)) or table.withheld((None,))
         if reason:
