@@ -43,7 +43,7 @@ from benchmarks.harness import RESULTS_DIR, BenchContext, load_average, run_fact
 from benchmarks.load import LoadResult, Target, run_paced
 from services.aggregation.feed.apply import ensure_checkpoint
 from services.aggregation.feed.consumer import ConsumerOptions, FeedConsumer
-from services.aggregation.feed.contract import parse_page
+from services.aggregation.feed.contract import FeedPage, parse_page
 from services.aggregation.feed.facts import prepare_page
 from services.aggregation.tests.feed_events import HEF_SECTIONS, feed_items
 from services.common.database import prepare_database, service_database_url
@@ -109,11 +109,11 @@ class _FeedInMemory(FeedConsumer):
         )
         self.pages = pages
 
-    async def read_page(self, cursor: str) -> bytes:
+    async def read_page(self, cursor: str) -> FeedPage:
         raw = self.pages.get(cursor)
         if raw is None:  # after the last page: nothing more, as the feed says when caught up
             raw = orjson.dumps({"events": [], "next_cursor": cursor, "remaining": 0})
-        return raw
+        return parse_page(raw)
 
 
 async def _apply_all(conn: asyncpg.Connection, pages: list[Page], cursor: str) -> str:

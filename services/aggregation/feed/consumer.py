@@ -25,8 +25,8 @@ import asyncpg
 import httpx
 
 from services.aggregation.feed.apply import FEED, BeforeCommit, apply_page, ensure_checkpoint
-from services.aggregation.feed.contract import Steps, T, parse_page_in_steps
-from services.aggregation.feed.facts import PreparedPage, prepare_page_in_steps
+from services.aggregation.feed.contract import FeedPage, parse_page
+from services.aggregation.feed.facts import PreparedPage, prepare_page
 from services.common.client_credentials import ClientCredentials
 
 log = logging.getLogger("equitas.feed")
@@ -143,22 +143,18 @@ class FeedConsumer:
                     await ahead
 
     async def _read(self, cursor: str) -> tuple[datetime, PreparedPage]:
-        """Read, decode and prepare a page a step at a time: between steps the page being
-        applied goes on as soon as the database answers it (else it would wait for the
-        whole decode, and the database with it)."""
         read_at = datetime.now(UTC)
-        raw = await self.read_page(cursor)
-        page = await _in_steps(parse_page_in_steps(raw))
-        return read_at, await _in_steps(prepare_page_in_steps(page))
+        page = await self.read_page(cursor)
+        await asyncio.sleep(0)  # let the page being applied go on between decoding and this
+        return read_at, prepare_page(page)
 
-    async def read_page(self, cursor: str) -> bytes:
-        """The feed's page after ``cursor``, as it answered it (JSON)."""
+    async def read_page(self, cursor: str) -> FeedPage:
         response = await self.http.get(
             self.feed_url, params={"after": cursor, "limit": self.options.page_size}
         )
         if response.status_code != 200:
             raise FeedUnavailable(response.status_code)
-        return response.content
+        return parse_page(response.content)
 
     # -- once, until caught up (tests, tools) ---------------------------------------------
     async def catch_up(self) -> int:
@@ -183,15 +179,6 @@ class FeedConsumer:
         taken = bool(await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", LEASE))
         self.holds_lease = taken
         return taken
-
-
-async def _in_steps(steps: Steps[T]) -> T:
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        await asyncio.sleep(0)
 
 
 def feed_http_client(credentials: ClientCredentials, timeout_s: float = 30.0) -> httpx.AsyncClient:

@@ -11,10 +11,10 @@ groups, are cheaper still than dicts).
 """
 
 import gc
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import msgspec
 
@@ -27,7 +27,6 @@ FeedEventType = Literal[
 # Events after which the assessment counts (a deletion removes it until restored).
 PRESENT = frozenset({"assessment.submitted", "assessment.amended", "assessment.restored"})
 Number = int | float
-T = TypeVar("T")
 
 
 # The parts repeated within an event are objects the collector need not track (they hold
@@ -94,18 +93,8 @@ class FeedPage(msgspec.Struct, frozen=True, gc=False):
     remaining: int = 0
 
 
-class _PageOutline(msgspec.Struct, frozen=True, gc=False):
-    events: list[msgspec.Raw]  # each event's JSON, decoded a step at a time
-    next_cursor: str
-    remaining: int = 0
-
-
 FeedError = msgspec.ValidationError  # a page or event not of the contract's shape
 _PAGE = msgspec.json.Decoder(FeedPage)
-_OUTLINE = msgspec.json.Decoder(_PageOutline)
-_ITEM = msgspec.json.Decoder(FeedItem)
-STEP = 100  # events decoded or prepared between two chances for other work to run
-Steps = Generator[None, None, T]
 
 
 @contextmanager
@@ -125,28 +114,6 @@ def parse_page(raw: bytes) -> FeedPage:
     """A page from the feed's JSON (``FeedError`` if it is not of the contract's shape)."""
     with collector_paused():
         return _PAGE.decode(raw)
-
-
-def parse_page_in_steps(raw: bytes, step: int = STEP) -> Steps[FeedPage]:
-    """``parse_page`` a ``step`` of events at a time, pausing (yielding) between steps: the
-    consumer lets the page being applied go on there (decision 0045)."""
-    with collector_paused():
-        outline = _OUTLINE.decode(raw)
-    events: list[FeedItem] = []
-    for start in range(0, len(outline.events), step):
-        with collector_paused():
-            events.extend(_ITEM.decode(event) for event in outline.events[start : start + step])
-        yield
-    return FeedPage(events=events, next_cursor=outline.next_cursor, remaining=outline.remaining)
-
-
-def finish(steps: Steps[T]) -> T:
-    """Run work written in steps to its end at once."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
 
 
 def item_from(value: dict[str, Any]) -> FeedItem:

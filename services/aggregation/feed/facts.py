@@ -16,13 +16,10 @@ import orjson
 from services.aggregation import dimensions
 from services.aggregation.feed.contract import (
     PRESENT,
-    STEP,
     FeedItem,
     FeedPage,
     FeedScores,
-    Steps,
     collector_paused,
-    finish,
 )
 from services.aggregation.feed.rollups import FACT_FIELDS, RollupFact
 
@@ -158,19 +155,10 @@ class PreparedPage:
     rows: dict[str, FactRow]  # assessment key -> its fact, where the last event keeps one
 
 
-def prepare_page_in_steps(page: FeedPage, step: int = STEP) -> Steps[PreparedPage]:
-    """The page prepared, ``step`` fact rows at a time (yielding between steps)."""
+def prepare_page(page: FeedPage) -> PreparedPage:
     last: dict[str, FeedItem] = {}
     for item in page.events:
         last[item.payload.assessment_key] = item
-    present = [(key, item) for key, item in last.items() if item.event_type in PRESENT]
-    rows: dict[str, FactRow] = {}
-    for start in range(0, len(present), step):
-        with collector_paused():
-            rows.update((key, fact_row(item)) for key, item in present[start : start + step])
-        yield
+    with collector_paused():
+        rows = {key: fact_row(item) for key, item in last.items() if item.event_type in PRESENT}
     return PreparedPage(page, last, rows)
-
-
-def prepare_page(page: FeedPage) -> PreparedPage:
-    return finish(prepare_page_in_steps(page))

@@ -104,14 +104,3 @@ def test_an_event_missing_a_field_is_refused() -> None:
     del raw["events"][0]["payload"]["sex"]
     with pytest.raises(contract.FeedError):
         contract.parse_page(orjson.dumps(raw))
-
-
-def test_a_page_read_in_steps_is_the_page_read_at_once() -> None:
-    items = [orjson.loads(_page())["events"][0] for _ in range(5)]
-    raw = orjson.dumps({"events": items, "next_cursor": "7.1", "remaining": 3})
-    steps = contract.parse_page_in_steps(raw, step=2)
-    assert contract.finish(steps) == contract.parse_page(raw)
-    bad = orjson.loads(raw)
-    bad["events"][4]["payload"]["revision"] = "2"
-    with pytest.raises(contract.FeedError):
-        contract.finish(contract.parse_page_in_steps(orjson.dumps(bad), step=2))
