@@ -21,6 +21,6 @@ class ReportingSettings(ServiceSettings):
     # PDFs drawn at once, and PDF requests admitted to wait behind them; past both, a quick
     # 503 with Retry-After (machinery.render.PdfRenders).
     pdf_renders_at_once: int = Field(2, ge=1, le=32)
-    pdf_renders_waiting: int = Field(8, ge=0, le=1000)
+    pdf_renders_waiting: int = Field(32, ge=0, le=1000)
     # A report job's result is kept this long for its requester, then deleted.
     job_ttl_s: int = Field(3600, ge=60)

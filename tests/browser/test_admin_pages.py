@@ -127,11 +127,13 @@ def test_pages_a_role_does_not_use_say_so(
     check_reflow(page, "the forbidden page")
     screenshot(page, "forbidden")
 
-    # An analyst keeps no caseload; the menu offers the dashboards instead.
+    # An analyst keeps no caseload; the menu offers what they read instead.
     login(page, public_url, "analyst", path="/caseload")
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
     menu = page.get_by_role("navigation", name="Menu")
-    expect(menu.get_by_role("link")).to_have_text(["Dashboards", "Your account"])
+    expect(menu.get_by_role("link")).to_have_text(
+        ["Dashboards", "Service equity", "Board and HEAT", "Your account"]
+    )
 
 
 def test_team_leads_see_the_dashboards_and_their_caseload(

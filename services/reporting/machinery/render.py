@@ -54,7 +54,7 @@ class PdfRenders:
     its client gives up: under load, 30 s timeouts piled up behind an unbounded queue
     (``make load``). Report jobs are not refused; they wait their turn."""
 
-    def __init__(self, at_once: int = 2, waiting: int = 8) -> None:
+    def __init__(self, at_once: int = 2, waiting: int = 32) -> None:
         self.configure(at_once, waiting)
 
     def configure(self, at_once: int, waiting: int) -> None:
@@ -63,7 +63,7 @@ class PdfRenders:
 
     @contextmanager
     def admitted(self) -> Iterator[None]:
-        """Hold a place for one PDF request (from before its data is fetched), or 503."""
+        """Hold a place for one PDF to draw, or 503."""
         if self._admitted >= self._most:
             raise ServiceUnavailable(BUSY, headers={"Retry-After": "2"})
         self._admitted += 1

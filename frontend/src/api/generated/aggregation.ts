@@ -5695,6 +5695,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             401: {
                 headers: {
                     [name: string]: unknown;

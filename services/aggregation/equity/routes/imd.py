@@ -120,7 +120,7 @@ async def get_dataset_imd_vintage(
 @router.put(
     "/datasets/{dataset_id}/imd-vintage",
     summary="Say which IMD vintage a dataset's LSOA codes are on (for its later imports)",
-    responses=problem_responses(404),
+    responses=problem_responses(400, 404),
 )
 async def set_dataset_imd_vintage(
     caller: EquityCaller, dataset_id: DatasetId, body: DatasetImdVintage, request: Request
