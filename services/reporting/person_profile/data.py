@@ -152,11 +152,12 @@ def _document(
     action_table = _actions_table(definition, actions) if actions is not None else None
     if action_table is not None:
         tables.append(action_table)
-    recorder = assessment.get("created_by")
-    recorded_by = (
+    # By name as their team lists them; a member of staff no team lists any more is not
+    # named by an id that means nothing on paper.
+    recorded_by = assessment.get("recorded_by_name") or (
         request.caller_name or "you"
-        if recorder == request.caller_subject
-        else f"staff member {recorder}"
+        if assessment.get("created_by") == request.caller_subject
+        else "a member of staff no longer in a team"
     )
     facts = [
         ("Name", name),

@@ -34,6 +34,7 @@ from services.scoring.assessments.service import Loaded, load_assessment
 from services.scoring.audit.refusals import AuditedRoute
 from services.scoring.db.base import utcnow
 from services.scoring.organisations.models import Organisation
+from services.scoring.organisations.repository import staff_name
 from services.scoring.people.access import CurrentPerson
 
 router = APIRouter(
@@ -137,7 +138,9 @@ async def get_assessment(
 ) -> AssessmentRead:
     loaded = await load_assessment(session, principal, assessment_id)
     service.audit(session, principal, request, "read", loaded.assessment)
-    return _respond(loaded, response)
+    response.headers["ETag"] = etag_for(loaded.assessment.version)
+    name = await staff_name(session, loaded.assessment.created_by, loaded.team)
+    return service.assessment_read(loaded.assessment, loaded.team.code, name)
 
 
 @router.patch(

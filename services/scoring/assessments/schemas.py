@@ -76,6 +76,11 @@ class AssessmentRead(BaseModel):
     free_text_flags: list[FreeTextFlagRead]
     scores: dict[str, Any] | None
     created_by: str
+    recorded_by_name: str | None = Field(
+        None,
+        description="Who started it, by name as their team lists them (in the read of one "
+        "assessment; null elsewhere, or when no team lists them now)",
+    )
     updated_at: datetime
     submitted_at: datetime | None
     deleted: bool

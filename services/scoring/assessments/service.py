@@ -328,7 +328,9 @@ def assessment_json(a: Assessment, team_code: str) -> bytes:
     return orjson.dumps(values, option=orjson.OPT_UTC_Z)
 
 
-def assessment_read(a: Assessment, team_code: str) -> AssessmentRead:
+def assessment_read(
+    a: Assessment, team_code: str, recorded_by_name: str | None = None
+) -> AssessmentRead:
     # Built from our own rows, so not validated again (the hot path answers with this).
     return AssessmentRead.model_construct(
         id=a.id,
@@ -347,6 +349,7 @@ def assessment_read(a: Assessment, team_code: str) -> AssessmentRead:
         free_text_flags=[FreeTextFlagRead(**f) for f in a.free_text_flags],
         scores=a.scores,
         created_by=a.created_by,
+        recorded_by_name=recorded_by_name,
         updated_at=a.updated_at,
         submitted_at=a.submitted_at,
         deleted=a.deleted_at is not None,

@@ -74,3 +74,19 @@ async def callers_team(session: AsyncSession, principal: Principal, code: str, f
 
 async def team_ids_of(session: AsyncSession, principal: Principal) -> list[uuid.UUID]:
     return [team.id for team, _ in await teams_of(session, principal)]
+
+
+async def staff_name(session: AsyncSession, subject: str, team: Team) -> str | None:
+    """A member of staff's name as their teams of ``team``'s organisation list them (that
+    team's first): who recorded an assessment, in words. None when no team lists them."""
+    found: str | None = await session.scalar(
+        select(col(Membership.display_name))
+        .join(Team, col(Team.id) == col(Membership.team_id))
+        .where(
+            col(Membership.subject) == subject,
+            col(Team.organisation_id) == team.organisation_id,
+        )
+        .order_by((col(Membership.team_id) == team.id).desc(), col(Membership.display_name))
+        .limit(1)
+    )
+    return found

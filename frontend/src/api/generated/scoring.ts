@@ -1002,6 +1002,11 @@ export interface components {
             /** Created By */
             created_by: string;
             /**
+             * Recorded By Name
+             * @description Who started it, by name as their team lists them (in the read of one assessment; null elsewhere, or when no team lists them now)
+             */
+            recorded_by_name?: string | null;
+            /**
              * Updated At
              * Format: date-time
              */

@@ -95,6 +95,20 @@ async def test_profile_pdf_holds_the_figures_and_only_this_person(
     assert figures == 1  # the totals at each assessment, with alt text
 
 
+async def test_the_report_names_who_recorded_the_assessment(
+    gateway: httpx.AsyncClient, tokens: Tokens, two_people: dict[str, object]
+) -> None:
+    # Read by the team's lead: the recorder is named as the team lists them, never by an id.
+    answer = await gateway.get(
+        f"/api/reporting/people/{two_people['person']}/hef-profile.html",
+        headers=await tokens.headers("team.lead"),
+    )
+    assert answer.status_code == 200, answer.text
+    text = " ".join(answer.text.split())
+    assert "Asha Patel, team" in text
+    assert "staff member" not in text
+
+
 async def test_an_earlier_assessment_and_the_html_and_csv(
     gateway: httpx.AsyncClient, tokens: Tokens, two_people: dict[str, object]
 ) -> None:

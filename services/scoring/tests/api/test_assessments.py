@@ -25,6 +25,21 @@ async def _setup(
     return team, person, headers
 
 
+async def test_one_assessment_names_who_recorded_it(
+    gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
+) -> None:
+    _, person, headers = await _setup(gateway, tokens, new_team, nhs_number())
+    created = await submit_complete(gateway, headers, person["id"], "low")
+    assert created.status_code == 201, created.text
+    assert created.json()["recorded_by_name"] is None  # named in the read of one only
+    read = await gateway.get(
+        f"/api/scoring/assessments/{created.json()['id']}",
+        headers=await tokens.headers("team.lead"),
+    )
+    assert read.status_code == 200, read.text
+    assert read.json()["recorded_by_name"] == "Asha Patel"  # clinician.a, as the team lists
+
+
 async def test_draft_edit_submit_and_profile(
     gateway: httpx.AsyncClient, tokens: Tokens, new_team: NewTeam, nhs_number: Any
 ) -> None:
