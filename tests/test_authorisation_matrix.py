@@ -317,6 +317,22 @@ def _fixed(**kwargs: Any) -> Recipe:
     return lambda _w: _static(Call(**kwargs))
 
 
+# BI exports read rows the caller may see: the matrix asks for none (a period to come), so
+# each cell checks who may read the table, not how fast the whole test store exports (24 at
+# once took ~55 s each and held every connection of aggregation's pool).
+_NO_ROWS = {"$filter": "period_start ge 2099-01-01"}
+BI_EXPORT_RECIPES: dict[str, Recipe] = {
+    f"GET /api/aggregation/bi/{path}": _fixed(params=_NO_ROWS)
+    for path in (
+        "tables/{table}",
+        "tables/{table}.csv",
+        "tables/{table}.json",
+        "tables/{table}.parquet",
+        "odata/{table}",
+    )
+}
+
+
 # Reports on the board tools, HEAT and service equity (decisions 0039, 0040): each asks for
 # the record its owning service's row is about; a CSV for one of the report's tables.
 _REPORTS = (
@@ -493,6 +509,7 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "PATCH /api/scoring/actions/{action_id}": _action_edit,
     "POST /api/scoring/private/board-self-assessment": _fixed(json={"responses": {}}),
     **REPORT_RECIPES,
+    **BI_EXPORT_RECIPES,
 }
 
 

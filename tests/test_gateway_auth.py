@@ -4,6 +4,7 @@ answers, and every way a token can be wrong gets 401 (problem+json) or 403."""
 import asyncio
 import base64
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -257,4 +258,6 @@ async def test_gateway_access_log_never_holds_query_strings(
     assert "[redacted]" in log
     assert number not in log
     assert name not in log
-    assert "eyJ" not in log  # no JWT (Authorization is redacted by Caddy)
+    # No JWT (Authorization is redacted by Caddy): a token's header and payload, not any "eyJ"
+    # (the contract fuzz's random header values hold those letters now and then).
+    assert not re.search(r"eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.", log)
