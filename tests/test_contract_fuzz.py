@@ -199,7 +199,9 @@ def test_answers_follow_the_contract(label: str, fuzzing: Fuzzing, http: request
             len(k) + len(str(v)) + 4 for k, v in sent["headers"].items()
         )
         assume(head < GATEWAY_HEADER_LIMIT)
-        response = http.request(**sent, timeout=30)
+        # Answers, not speed (as in the authorisation matrix): under a full run's load a
+        # PDF report once took longer than 30 s, while every answer was as documented.
+        response = http.request(**sent, timeout=120)
         case.validate_response(
             response, checks=CHECKS, headers=sent["headers"], transport_kwargs=sent
         )
