@@ -26,7 +26,6 @@ from services.aggregation.organisational.apply import (
     ensure_checkpoint,
 )
 from services.aggregation.organisational.contract import OrganisationalPage
-from services.common.client_credentials import ClientCredentials
 
 log = logging.getLogger("equitas.feed.organisational")
 
@@ -149,12 +148,3 @@ class OrganisationalConsumer:
         taken = bool(await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", LEASE))
         self.holds_lease = taken
         return taken
-
-
-def feed_http_client(credentials: ClientCredentials, timeout_s: float = 30.0) -> httpx.AsyncClient:
-    """The consumer's HTTP client: every request carries a current token (renewed on 401)."""
-    return httpx.AsyncClient(
-        auth=credentials.auth(),
-        timeout=httpx.Timeout(timeout_s, connect=3.0),
-        transport=httpx.AsyncHTTPTransport(retries=2),
-    )

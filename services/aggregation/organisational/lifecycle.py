@@ -8,24 +8,14 @@ import logging
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from sqlalchemy.engine import make_url
 
-from services.aggregation.organisational.consumer import (
-    ConsumerOptions,
-    OrganisationalConsumer,
-    feed_http_client,
-)
+from services.aggregation.feed.consumer import feed_http_client
+from services.aggregation.feed.lifecycle import consumer_dsn
+from services.aggregation.organisational.consumer import ConsumerOptions, OrganisationalConsumer
 from services.aggregation.settings import AggregationSettings
 from services.common.client_credentials import ClientCredentials
-from services.common.database import service_database_url
 
 log = logging.getLogger("equitas.feed.organisational")
-
-
-def consumer_dsn(settings: AggregationSettings) -> str:
-    """A libpq URL of the service's own database, for the consumer's connection."""
-    url = service_database_url(settings.database_url, settings.database_name_for("aggregation"))
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @dataclass
