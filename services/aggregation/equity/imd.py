@@ -1,12 +1,12 @@
 """IMD deciles from LSOA codes (pure: no I/O): reading the published lookup file, and
 finding each activity row's decile from its LSOA code (decision 0046).
 
-The lookup is the English Indices of Deprivation's File 7 (or File 1) CSV, one row per LSOA:
-of its many columns only ``LSOA code (2011)`` (``(2021)`` for IoD2025) and ``Index of
-Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)`` are read, each
-found by the start of its header (wording moves between editions; the files quote fields
-with commas, so they are read with a CSV parser). The census year in the LSOA header must
-be the vintage's, so a file is never loaded as the wrong vintage.
+The lookup is the English Indices of Deprivation's File 7 (or File 1) CSV, one row per LSOA,
+whose format (vintages, columns found by the start of their header, the census year the
+LSOA header must share with the vintage) is ``services.common.imd_file``'s, as scoring reads
+the same files. Of its many columns only the LSOA code and the IMD decile are read, and each
+is checked as an activity row's would be (``values``); every problem is listed, each naming
+its row and column.
 
 An activity row with an LSOA code and no decile gets the decile of its vintage: the row's
 ``imd_vintage``, else the dataset's, else the file's codes say: the newest vintage that
@@ -14,21 +14,26 @@ knows every code of the file (most codes are the same in 2011 and 2021 LSOAs; th
 merged ones tell the boundaries apart). A code no vintage in play knows refuses the row.
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from services.aggregation.equity.codes import IMD_VINTAGES
 from services.aggregation.equity.header import HeaderProblem
 from services.aggregation.equity.records import RowProblem
 from services.aggregation.equity.values import Refused, imd_decile, lsoa
+from services.common.imd_file import (
+    IMD_DECILE,
+    IMD_VINTAGES,
+    LSOA_CODE,
+    clean_header,
+    find_column,
+    has_cells_for,
+    is_blank,
+    other_lsoa_year,
+)
 
-LSOA_HEADER: Final = "LSOA code"
-DECILE_HEADER: Final = "Index of Multiple Deprivation (IMD) Decile"
 # England has 32,844 (2011) and 33,755 (2021) LSOAs: a longer file is not a lookup.
 MAX_LSOAS: Final = 40_000
-_YEAR: Final = re.compile(r"\((\d{4})\)")
 
 
 @dataclass(frozen=True)
@@ -39,33 +44,28 @@ class LookupColumns:
     decile_label: str
 
 
-def _find(headers: Sequence[str], prefix: str) -> int | None:
-    wanted = prefix.casefold()
-    return next((at for at, h in enumerate(headers) if h.casefold().startswith(wanted)), None)
-
-
 def read_lookup_header(raw: Sequence[str], vintage: str) -> LookupColumns | list[HeaderProblem]:
     """The two columns read from an IoD file's header, or what is wrong with it."""
-    headers = [h.lstrip("\ufeff").strip() for h in raw]
-    lsoa_at, decile_at = _find(headers, LSOA_HEADER), _find(headers, DECILE_HEADER)
+    headers = clean_header(raw)
+    lsoa_at, decile_at = find_column(headers, [LSOA_CODE]), find_column(headers, [IMD_DECILE])
     problems = []
     if lsoa_at is None:
         problems.append(
-            HeaderProblem(LSOA_HEADER, f"is required and missing (e.g. {LSOA_HEADER} (2011))")
+            HeaderProblem(LSOA_CODE, f"is required and missing (e.g. {LSOA_CODE} (2011))")
         )
     else:
-        year = _YEAR.search(headers[lsoa_at])
-        boundaries = IMD_VINTAGES[vintage]
-        if year is not None and int(year.group(1)) != boundaries:
+        ranks = IMD_VINTAGES[vintage]
+        year = other_lsoa_year(headers[lsoa_at], ranks)
+        if year is not None:
             problems.append(
                 HeaderProblem(
                     headers[lsoa_at],
-                    f"names {year.group(1)} LSOAs, but {vintage} ranks {boundaries} LSOAs: "
+                    f"names {year} LSOAs, but {vintage} ranks {ranks.lsoa_year} LSOAs: "
                     "load the file as the vintage it is",
                 )
             )
     if decile_at is None:
-        problems.append(HeaderProblem(DECILE_HEADER, "is required and missing"))
+        problems.append(HeaderProblem(IMD_DECILE, "is required and missing"))
     if problems or lsoa_at is None or decile_at is None:
         return problems
     return LookupColumns(lsoa_at, decile_at, headers[lsoa_at], headers[decile_at])
@@ -84,9 +84,9 @@ class LookupReader:
 
     def read(self, cells: Sequence[str], row: int) -> None:
         c = self.columns
-        if not any(cell.strip() for cell in cells):
-            return  # exported files end with blank lines
-        if len(cells) <= max(c.lsoa_at, c.decile_at):
+        if is_blank(cells):
+            return
+        if not has_cells_for(cells, (c.lsoa_at, c.decile_at)):
             self._refuse(row, "*", f"has {len(cells)} cells: too few for the columns read")
             return
         problems = []
@@ -171,4 +171,4 @@ class DecileFinder:
 
 
 def _named(vintage: str) -> str:
-    return f"{vintage} ({IMD_VINTAGES[vintage]} LSOAs)"
+    return f"{vintage} ({IMD_VINTAGES[vintage].lsoa_year} LSOAs)"

@@ -13,6 +13,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from services.common import imd_file
+from services.common.imd_file import clean_header
+
+__all__ = [
+    "CsvSource",
+    "ReferenceFileError",
+    "clean_header",
+    "find_column",
+    "find_optional_column",
+    "open_rows",
+]
+
 CsvSource = str | os.PathLike[str] | Iterable[str]
 """A path (``str`` or ``PathLike``) to a UTF-8 CSV file, or the file's lines."""
 
@@ -32,10 +44,6 @@ def open_rows(source: CsvSource) -> Iterator[Iterator[list[str]]]:
         yield csv.reader(iter(source))
 
 
-def clean_header(headers: Sequence[str]) -> list[str]:
-    return [h.lstrip("\ufeff").strip() for h in headers]
-
-
 def find_column(headers: Sequence[str], prefixes: Sequence[str], *, what: str) -> int:
     """Index of the first header starting with one of ``prefixes`` (tried in order)."""
     index = find_optional_column(headers, prefixes)
@@ -48,10 +56,5 @@ def find_column(headers: Sequence[str], prefixes: Sequence[str], *, what: str) -
 
 def find_optional_column(headers: Sequence[str], prefixes: Sequence[str]) -> int | None:
     """Like ``find_column`` but None when no header matches."""
-    folded = [h.casefold() for h in headers]
-    for prefix in prefixes:
-        wanted = prefix.casefold()
-        for index, header in enumerate(folded):
-            if header.startswith(wanted):
-                return index
-    return None
+    # The matching the IoD files need, stated once in common: the other files read alike.
+    return imd_file.find_column(headers, prefixes)

@@ -1,22 +1,34 @@
 """English Indices of Deprivation: load the LSOA-level IMD score, rank and decile.
 
-Source: Ministry of Housing, Communities and Local Government, "English indices of
-deprivation 2019", File 7 "All IoD2019 Scores, Ranks, Deciles and Population Denominators"
-(CSV, one row per 2011 LSOA, 32,844 rows), and the equivalent IoD2025 file on 2021 LSOAs
-(33,755 rows). Rank 1 is the most deprived LSOA; decile 1 is the most deprived 10% of
-LSOAs in England.
-
-Columns read (matched by prefix, see ``csv_source``):
-``LSOA code (2011|2021)``, ``LSOA name``, ``Local Authority District code``,
-``Local Authority District name``, ``Index of Multiple Deprivation (IMD) Score``,
-``... Rank (where 1 is most deprived)``, ``... Decile (where 1 is most deprived 10% of
-LSOAs)``. Every other column is ignored. Each entry records its vintage, because deciles
-from different vintages are on different LSOA boundaries and must never be mixed silently.
+The file's format (vintages, columns, how its header and rows are read) is stated in
+``services.common.imd_file``, which aggregation reads the same files with. Here: scoring's
+entries (name, local authority, score, rank and decile of each LSOA, with its vintage) and
+its errors, which stop the load at the first problem and name its line. Columns are matched
+by prefix through ``csv_source``; every column other than the seven read is ignored.
 """
 
-import re
 from dataclasses import dataclass
 
+from services.common.imd_file import (
+    DECILES,
+    FIRST_ROW,
+    IMD_DECILE,
+    IMD_RANK,
+    IMD_SCORE,
+    IMD_VINTAGES,
+    IOD2019,
+    IOD2025,
+    LAD_CODE,
+    LAD_NAME,
+    LSOA_CODE,
+    LSOA_NAME,
+    ImdVintage,
+    UnknownImdVintage,
+    has_cells_for,
+    imd_vintage,
+    is_blank,
+    other_lsoa_year,
+)
 from services.scoring.reference_data.csv_source import (
     CsvSource,
     ReferenceFileError,
@@ -25,33 +37,18 @@ from services.scoring.reference_data.csv_source import (
     open_rows,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class ImdVintage:
-    """One release of the indices: which LSOA boundaries it uses and how many LSOAs."""
-
-    name: str
-    lsoa_year: int
-    lsoa_count: int
-
-
-IOD2019 = ImdVintage(name="IoD2019", lsoa_year=2011, lsoa_count=32_844)
-IOD2025 = ImdVintage(name="IoD2025", lsoa_year=2021, lsoa_count=33_755)
-IMD_VINTAGES: dict[str, ImdVintage] = {v.name: v for v in (IOD2019, IOD2025)}
-"""Known vintages, oldest first (a later entry is a newer release)."""
-
-
-class UnknownImdVintage(ValueError):
-    def __init__(self, vintage: str) -> None:
-        self.vintage = vintage
-        super().__init__(f"unknown IMD vintage {vintage!r}; known: {sorted(IMD_VINTAGES)}")
-
-
-def imd_vintage(name: str) -> ImdVintage:
-    try:
-        return IMD_VINTAGES[name]
-    except KeyError:
-        raise UnknownImdVintage(name) from None
+# The vintages are the format's (services.common.imd_file); named here too for scoring's
+# callers, which read them beside the loader.
+__all__ = [
+    "IMD_VINTAGES",
+    "IOD2019",
+    "IOD2025",
+    "ImdEntry",
+    "ImdVintage",
+    "UnknownImdVintage",
+    "imd_vintage",
+    "load_imd_file",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +61,6 @@ class ImdEntry:
     rank: int  # 1 = most deprived in England
     decile: int  # 1 = most deprived 10% of LSOAs
     vintage: str
-
-
-_YEAR_IN_HEADER = re.compile(r"\((\d{4})\)")
-
-_IMD = "Index of Multiple Deprivation (IMD)"
 
 
 def load_imd_file(path_or_lines: CsvSource, *, vintage: str) -> dict[str, ImdEntry]:
@@ -85,22 +77,21 @@ def load_imd_file(path_or_lines: CsvSource, *, vintage: str) -> dict[str, ImdEnt
         if header_row is None:
             raise ReferenceFileError("IMD file is empty")
         headers = clean_header(header_row)
-        code_col = find_column(headers, ["LSOA code"], what="LSOA code")
+        code_col = find_column(headers, [LSOA_CODE], what="LSOA code")
         _check_lsoa_year(headers[code_col], spec)
         columns = (
             code_col,
-            find_column(headers, ["LSOA name"], what="LSOA name"),
-            find_column(headers, ["Local Authority District code"], what="LAD code"),
-            find_column(headers, ["Local Authority District name"], what="LAD name"),
-            find_column(headers, [f"{_IMD} Score"], what="IMD score"),
-            find_column(headers, [f"{_IMD} Rank"], what="IMD rank"),
-            find_column(headers, [f"{_IMD} Decile"], what="IMD decile"),
+            find_column(headers, [LSOA_NAME], what="LSOA name"),
+            find_column(headers, [LAD_CODE], what="LAD code"),
+            find_column(headers, [LAD_NAME], what="LAD name"),
+            find_column(headers, [IMD_SCORE], what="IMD score"),
+            find_column(headers, [IMD_RANK], what="IMD rank"),
+            find_column(headers, [IMD_DECILE], what="IMD decile"),
         )
-        width = max(columns) + 1
-        for line_number, row in enumerate(rows, start=2):
-            if not row or not any(cell.strip() for cell in row):
-                continue  # trailing blank lines in exported files
-            if len(row) < width:
+        for line_number, row in enumerate(rows, start=FIRST_ROW):
+            if is_blank(row):
+                continue
+            if not has_cells_for(row, columns):
                 raise ReferenceFileError(f"IMD file line {line_number}: too few columns")
             code, name, lad_code, lad_name, score, rank, decile = (row[i].strip() for i in columns)
             entry = _entry(line_number, spec, code, name, lad_code, lad_name, score, rank, decile)
@@ -111,10 +102,10 @@ def load_imd_file(path_or_lines: CsvSource, *, vintage: str) -> dict[str, ImdEnt
 
 
 def _check_lsoa_year(header: str, spec: ImdVintage) -> None:
-    year = _YEAR_IN_HEADER.search(header)
-    if year is not None and int(year.group(1)) != spec.lsoa_year:
+    year = other_lsoa_year(header, spec)
+    if year is not None:
         raise ReferenceFileError(
-            f"the file's LSOAs are {year.group(1)} boundaries but {spec.name} uses "
+            f"the file's LSOAs are {year} boundaries but {spec.name} uses "
             f"{spec.lsoa_year} LSOAs: check the vintage"
         )
 
@@ -139,7 +130,7 @@ def _entry(
         parsed_decile = int(decile)
     except ValueError:
         raise ReferenceFileError(f"{where}: score, rank or decile is not a number") from None
-    if not 1 <= parsed_decile <= 10:
+    if parsed_decile not in DECILES:
         raise ReferenceFileError(f"{where}: decile {parsed_decile} is not 1-10")
     if not 1 <= parsed_rank <= spec.lsoa_count:
         raise ReferenceFileError(f"{where}: rank {parsed_rank} is not 1-{spec.lsoa_count}")

@@ -10,6 +10,7 @@ from services.aggregation.equity.imd import DecileFinder, LookupColumns, read_lo
 from services.aggregation.equity.imd_lookup import LookupRefused, read_lookup
 from services.aggregation.equity.records import RowProblem, check_row
 from services.aggregation.equity.schemas import ImdVintage
+from services.common import imd_file
 
 DECILE = "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"
 IOD_HEADER = [
@@ -28,6 +29,11 @@ LOOKUP = {
 
 def test_the_contract_lists_every_vintage() -> None:
     assert set(get_args(ImdVintage)) == set(IMD_VINTAGES)
+
+
+def test_the_activity_codes_vintages_are_the_published_ones() -> None:
+    published = [(v.name, v.lsoa_year) for v in imd_file.IMD_VINTAGES.values()]
+    assert list(IMD_VINTAGES.items()) == published
 
 
 def test_the_published_files_columns_are_found_by_their_start() -> None:
