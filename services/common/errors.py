@@ -227,13 +227,50 @@ class UnexpectedError(ProblemError):
     status, title, slug = 500, "Unexpected error", "unexpected"
 
 
+def _type_name(exc: BaseException) -> str:
+    kind = type(exc)
+    module = "" if kind.__module__ == "builtins" else kind.__module__ + "."
+    return module + kind.__qualname__
+
+
+def database_fault(exc: BaseException) -> tuple[str, str | None]:
+    """What kind of database fault ``exc`` is, for the log: its type and the types it wraps
+    (``sqlalchemy.exc.DBAPIError <- asyncpg.exceptions.TooManyConnectionsError``), and the
+    SQLSTATE where the server gave one. Types and codes only: a message may quote SQL
+    parameters, a socket path or a value, so none is kept."""
+    names: list[str] = []
+    state: str | None = None
+    current: BaseException | None = exc
+    seen: list[BaseException] = []
+    while current is not None and all(current is not s for s in seen) and len(seen) < 6:
+        seen.append(current)
+        name = _type_name(current)
+        if not names or names[-1] != name:
+            names.append(name)
+        found = getattr(current, "sqlstate", None)
+        if state is None and isinstance(found, str):
+            state = found
+        # SQLAlchemy's DBAPIError holds the driver's error in .orig, the asyncpg adapter's
+        # errors hold asyncpg's as __cause__ (as database._chain follows them).
+        current = getattr(current, "orig", None) or current.__cause__
+    return " <- ".join(names), state
+
+
 def unexpected_problem(request: Request, exc: Exception) -> ProblemError:
     """What to answer for an exception no handler knows, logged: 503 when the database
     cannot be reached, else 500. Both name the request id and say nothing of the fault;
-    the log line holds the exception's types and frames only (``observability``)."""
+    the log line holds the exception's types and frames only (``observability``), and the
+    503's names the kind of fault (``database_fault``) so an operator can tell a restart
+    from a full pool or a server out of connections."""
     route = route_of(request.scope)
     if database_unavailable(exc):
-        log.warning("database unavailable", extra={"route": route})
+        kind, state = database_fault(exc)
+        log.warning(
+            "database unavailable: %s%s",
+            kind,
+            f" [SQLSTATE {state}]" if state else "",
+            extra={"route": route, "error_type": kind, "sqlstate": state},
+        )
         return ServiceUnavailable(DATABASE_UNAVAILABLE, headers={"Retry-After": "1"})
     log.exception("unexpected error", extra={"route": route})
     return UnexpectedError(
