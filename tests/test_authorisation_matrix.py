@@ -444,6 +444,7 @@ RECIPES: dict[str, Callable[[World], Awaitable[Call]]] = {
     "GET /api/aggregation/equity/datasets/{dataset_id}/imports/{import_id}": _equity_call(
         "dataset_id", "import_id"
     ),
+    "GET /api/aggregation/equity/datasets/{dataset_id}/imports": _equity_call("dataset_id"),
     "GET /api/aggregation/equity/datasets/{dataset_id}/engagement": _equity_call("dataset_id"),
     "GET /api/aggregation/equity/datasets/{dataset_id}/completeness": _equity_call("dataset_id"),
     "GET /api/aggregation/equity/datasets/{dataset_id}/representation": _equity_call(

@@ -8,8 +8,9 @@ row the staging table's rows move to ``equity_activity`` and the import is recor
 reported (row numbers as a spreadsheet shows them: the header is row 1). A row's LSOA code
 without a decile is looked up as it is checked (``imd.DecileFinder``); rows whose IMD
 vintage the file's codes decide get their deciles once the last row is read. Progress
-(``rows_read``) is written to the import's record between batches on a separate connection,
-so ``GET .../imports/{id}`` shows it while the file is read.
+(``rows_read``, ``rows_rejected``) is written to the import's record between batches on a
+separate connection, so ``GET .../imports`` shows it while the file is read; the record is
+made before the upload is received, under the key its client chose (decision 0050).
 """
 
 import asyncio
@@ -18,11 +19,12 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
+from uuid import UUID
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,6 +40,7 @@ PROBLEMS_KEPT = 100
 MAX_ROWS = 2_000_000
 SPOOL_MEMORY = 1 << 20
 COPY_COLUMNS = ("dataset_id", "import_id", "row_no", *STORED_COLUMNS)
+Rows = Generator[list[str], None, None]  # a file's rows, closed when the import stops early
 
 
 class FileUnreadable(ValueError):
@@ -69,7 +72,7 @@ async def spool(chunks: AsyncIterator[bytes], limit: int) -> IO[bytes]:
     return file
 
 
-def csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
+def csv_rows(file: IO[bytes]) -> Rows:
     text = io.TextIOWrapper(file, encoding="utf-8-sig", errors="strict", newline="")
     try:
         sample = text.read(4096)
@@ -98,7 +101,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def xlsx_rows(path: Path) -> Iterator[list[str]]:
+def xlsx_rows(path: Path) -> Rows:
     """The first worksheet's rows as text (dates as ISO dates, whole numbers without .0)."""
     from python_calamine import CalamineError, load_workbook
 
@@ -111,7 +114,7 @@ def xlsx_rows(path: Path) -> Iterator[list[str]]:
         raise FileUnreadable("The file is not a readable XLSX workbook") from exc
 
 
-def json_rows(rows: Sequence[dict[str, Any]]) -> Iterator[list[str]]:
+def json_rows(rows: Sequence[dict[str, Any]]) -> Rows:
     """Pushed rows as a file: a header of every key used, then each row's cells."""
     headers = sorted({k for r in rows for k in r})
     yield headers
@@ -211,18 +214,51 @@ class Checker:
         return Batch("".join(out).encode(), rows, problems, rejected, done)
 
 
+class ImportKeyUsed(Exception):
+    """The client's import key was already used on this dataset (by ``import_id``)."""
+
+    def __init__(self, import_id: int) -> None:
+        super().__init__(import_id)
+        self.import_id = import_id
+
+
 async def start_import(
-    conn: asyncpg.Connection, dataset_id: int, source: str, started_by: str
+    conn: asyncpg.Connection,
+    dataset_id: int,
+    source: str,
+    started_by: str,
+    import_key: UUID | None = None,
 ) -> int:
+    """The new import's id; ``ImportKeyUsed`` when the dataset has an import with this key
+    (a retried upload is refused, never imported twice)."""
     found = await conn.fetchval(
-        "INSERT INTO equity_import (dataset_id, source, status, started_by, started_at) "
-        "VALUES ($1, $2, 'reading', $3, $4) RETURNING id",
+        "INSERT INTO equity_import (dataset_id, source, status, started_by, started_at, "
+        "import_key) VALUES ($1, $2, 'reading', $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
         dataset_id,
         source,
         started_by,
         datetime.now(UTC),
+        import_key,
     )
+    if found is None:
+        used = await conn.fetchval(
+            "SELECT id FROM equity_import WHERE dataset_id = $1 AND import_key = $2",
+            dataset_id,
+            import_key,
+        )
+        raise ImportKeyUsed(int(used))
     return int(found)
+
+
+async def finish_failed(engine: AsyncEngine, import_id: int) -> None:
+    """An import stopped by something other than its rows (the upload broke off, too large,
+    the database went): recorded as failed, so no one waits for it."""
+    async with direct_connection(engine) as conn:
+        await conn.execute(
+            "UPDATE equity_import SET status = 'failed', finished_at = $2 WHERE id = $1",
+            import_id,
+            datetime.now(UTC),
+        )
 
 
 def _problems_json(problems: Sequence[RowProblem]) -> str:
@@ -326,9 +362,11 @@ async def run_import(
                             progress = await later.enter_async_context(direct_connection(engine))
                         assert progress is not None
                         await progress.execute(
-                            "UPDATE equity_import SET rows_read = $2 WHERE id = $1",
+                            "UPDATE equity_import SET rows_read = $2, rows_rejected = $3 "
+                            "WHERE id = $1",
                             import_id,
                             outcome.rows_read,
+                            outcome.rows_rejected,
                         )
             finally:
                 if pending is not None:  # stopped early: let the reading thread finish

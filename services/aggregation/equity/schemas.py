@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,11 +51,17 @@ class RowRefusal(BaseModel):
     message: str
 
 
+ImportStatus = Literal["reading", "imported", "rejected", "failed"]
+
+
 class ImportRead(BaseModel):
     id: int
     dataset_id: int
+    import_key: UUID | None = Field(
+        default=None, description="The key its client sent it with (decision 0050)"
+    )
     source: Literal["csv", "xlsx", "json"]
-    status: Literal["reading", "imported", "rejected", "failed"]
+    status: ImportStatus
     rows_read: int
     rows_imported: int
     rows_rejected: int

@@ -2,11 +2,13 @@
 found only among those the caller may read (404 otherwise), and changed only by those who
 may write it (decision 0032)."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import asyncpg
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import Field
 
 from services.aggregation.access.auth import scope_of
 from services.aggregation.access.scope import ReaderScope
@@ -16,10 +18,32 @@ from services.aggregation.statistics import suppress_count
 from services.common.auth import Credentials, Principal, current_principal, require
 from services.common.errors import Forbidden, NotFound, ProblemError, problem_responses
 from services.common.input_rules import BIGINT_MAX
+from services.common.pagination import CursorPosition, Page, encode_cursor
 from services.common.permissions import Permission
 
 CSV_TYPE = "text/csv"
 DatasetId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
+Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the page before")]
+
+
+class AfterId(CursorPosition):
+    """Where a page of an equity list ended: every one is ordered by its rows' ids."""
+
+    id: int = Field(ge=0, le=BIGINT_MAX)
+
+
+Item = TypeVar("Item")
+
+
+def page_of(
+    rows: Sequence[asyncpg.Record], limit: int, read: Callable[[asyncpg.Record], Item]
+) -> Page[Item]:
+    """A page of rows fetched with ``LIMIT limit + 1`` (one more says there is a next page)."""
+    more = len(rows) > limit
+    return Page(
+        items=[read(r) for r in rows[:limit]],
+        next_cursor=encode_cursor(AfterId(id=rows[limit - 1]["id"])) if more else None,
+    )
 
 
 def equity_router() -> APIRouter:

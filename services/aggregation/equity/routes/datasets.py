@@ -4,11 +4,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Query, Request
-from pydantic import Field
 
 from services.aggregation.equity import access, queries
 from services.aggregation.equity.routes.caller import (
     DATASET_SELECT,
+    AfterId,
+    Cursor,
     DatasetId,
     EquityCaller,
     dataset_read,
@@ -18,14 +19,9 @@ from services.aggregation.equity.routes.caller import (
 from services.aggregation.equity.schemas import DatasetCreate, DatasetRead
 from services.common.direct import direct_connection
 from services.common.errors import FieldProblem, Forbidden, InvalidInput, problem_responses
-from services.common.input_rules import BIGINT_MAX
-from services.common.pagination import CursorPosition, Page, decode_cursor, encode_cursor
+from services.common.pagination import Page, decode_cursor, encode_cursor
 
 router = equity_router()
-
-
-class AfterId(CursorPosition):
-    id: int = Field(ge=0, le=BIGINT_MAX)
 
 
 @router.post(
@@ -70,7 +66,7 @@ async def list_datasets(
     caller: EquityCaller,
     request: Request,
     unit: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9\-]+$")] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[DatasetRead]:
     after = decode_cursor(cursor, AfterId)

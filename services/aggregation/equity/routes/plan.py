@@ -5,12 +5,15 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import asyncpg
-from fastapi import Path, Request
+from fastapi import Path, Query, Request
 
 from services.aggregation.equity.routes.caller import (
+    AfterId,
+    Cursor,
     DatasetId,
     EquityCaller,
     equity_router,
+    page_of,
     readable_dataset,
     writable,
 )
@@ -18,6 +21,7 @@ from services.aggregation.equity.schemas import EquityStepRead, EquityStepWrite
 from services.common.direct import direct_connection
 from services.common.errors import FieldProblem, InvalidInput, NotFound, problem_responses
 from services.common.input_rules import BIGINT_MAX
+from services.common.pagination import Page, decode_cursor
 
 router = equity_router()
 
@@ -57,18 +61,27 @@ def _check_step(body: EquityStepWrite) -> None:
 
 @router.get(
     "/datasets/{dataset_id}/steps",
-    summary="The service's health-inequalities action plan, step by step",
+    summary="The service's health-inequalities action plan, step by step (oldest first)",
     responses=problem_responses(404),
 )
 async def list_steps(
-    caller: EquityCaller, dataset_id: DatasetId, request: Request
-) -> list[EquityStepRead]:
+    caller: EquityCaller,
+    dataset_id: DatasetId,
+    request: Request,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[EquityStepRead]:
+    after = decode_cursor(cursor, AfterId)
     async with direct_connection(request.app.state.engine) as conn:
         await readable_dataset(conn, caller, dataset_id)
         rows = await conn.fetch(
-            "SELECT * FROM equity_action_step WHERE dataset_id = $1 ORDER BY id", dataset_id
+            "SELECT * FROM equity_action_step WHERE dataset_id = $1 AND id > $2 ORDER BY id "
+            "LIMIT $3",
+            dataset_id,
+            after.id if after else 0,
+            limit + 1,
         )
-    return [_step_read(r) for r in rows]
+    return page_of(rows, limit, _step_read)
 
 
 @router.post(

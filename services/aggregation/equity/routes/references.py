@@ -2,19 +2,24 @@
 administrator loads, and any aggregate reader uses for representation."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import asyncpg
-from fastapi import Request
+from fastapi import Query, Request
 
 from services.aggregation.equity import queries
 from services.aggregation.equity.routes.caller import (
+    AfterId,
+    Cursor,
     EquityCaller,
     OrganisationAdmin,
     equity_router,
+    page_of,
 )
 from services.aggregation.equity.schemas import EquityReferenceCreate, EquityReferenceRead
 from services.common.direct import direct_connection
 from services.common.errors import FieldProblem, InvalidInput, problem_responses
+from services.common.pagination import Page, decode_cursor
 
 router = equity_router()
 
@@ -89,9 +94,21 @@ def _reference_read(row: asyncpg.Record) -> EquityReferenceRead:
 
 @router.get(
     "/reference-populations",
-    summary="Reference populations (published census figures: any reader may use any)",
+    summary="Reference populations, newest first (published census figures: any reader may "
+    "use any)",
 )
-async def list_references(caller: EquityCaller, request: Request) -> list[EquityReferenceRead]:
+async def list_references(
+    caller: EquityCaller,
+    request: Request,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[EquityReferenceRead]:
+    after = decode_cursor(cursor, AfterId)
     async with direct_connection(request.app.state.engine) as conn:
-        rows = await conn.fetch(REFERENCE_SELECT + " ORDER BY p.id DESC LIMIT 200")
-    return [_reference_read(r) for r in rows]
+        rows = await conn.fetch(
+            REFERENCE_SELECT + " WHERE ($1::bigint IS NULL OR p.id < $1) ORDER BY p.id DESC "
+            "LIMIT $2",
+            after.id if after else None,
+            limit + 1,
+        )
+    return page_of(rows, limit, _reference_read)

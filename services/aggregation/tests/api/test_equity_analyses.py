@@ -241,7 +241,7 @@ async def test_the_action_plan(gateway: httpx.AsyncClient, tokens: Tokens, datas
     listed = await gateway.get(
         f"{BASE}/datasets/{dataset}/steps", headers=await tokens.headers("commissioner")
     )
-    assert [s["status"] for s in listed.json()][:1] == ["done"]
+    assert [s["status"] for s in listed.json()["items"]][:1] == ["done"]
     refused = await gateway.post(
         f"{BASE}/datasets/{dataset}/steps", json=step, headers=await tokens.headers("commissioner")
     )
@@ -250,6 +250,71 @@ async def test_the_action_plan(gateway: httpx.AsyncClient, tokens: Tokens, datas
         f"{BASE}/datasets/{dataset}/steps", json=step | {"due_on": "2025-01-01"}, headers=analyst
     )
     assert backwards.json()["errors"][0]["field"] == "body.due_on"
+
+
+async def _every_page(
+    gateway: httpx.AsyncClient, path: str, headers: dict[str, str], limit: int
+) -> list[dict[str, object]]:
+    """Every item of a list, asked ``limit`` at a time by following ``next_cursor``."""
+    items: list[dict[str, object]] = []
+    params: dict[str, str | int] = {"limit": limit}
+    while True:
+        page = await gateway.get(path, params=params, headers=headers)
+        assert page.status_code == 200, page.text
+        assert len(page.json()["items"]) <= limit
+        items.extend(page.json()["items"])
+        if page.json()["next_cursor"] is None:
+            return items
+        params = {"limit": limit, "cursor": page.json()["next_cursor"]}
+
+
+async def test_the_plan_and_the_reference_populations_come_a_page_at_a_time(
+    gateway: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    admin = await tokens.headers("org.admin")
+    made = await gateway.post(
+        f"{BASE}/datasets", json={"unit_code": "EQA", "title": "Paged plan"}, headers=admin
+    )
+    steps_path = f"{BASE}/datasets/{made.json()['id']}/steps"
+    added = []
+    for owner in ("Service manager", "Team lead", "Data officer"):
+        step = {"stage": "focus", "action": "improve_recording", "owner_role": owner}
+        sent = await gateway.post(steps_path, json=step, headers=admin)
+        assert sent.status_code == 201, sent.text
+        added.append(sent.json()["id"])
+    steps = await _every_page(gateway, steps_path, await tokens.headers("commissioner"), 2)
+    assert [s["id"] for s in steps] == added  # oldest first, each once
+    titles = []
+    for n in range(3):
+        title = f"Paged reference {n} {made.json()['id']}"
+        loaded = await gateway.post(
+            f"{BASE}/reference-populations",
+            json={
+                "title": title,
+                "dimension": "sex",
+                "counts": [{"area_code": "E01000001", "category": "female", "people": 50}],
+            },
+            headers=admin,
+        )
+        assert loaded.status_code == 201, loaded.text
+        titles.append(title)
+    references = await _every_page(
+        gateway, f"{BASE}/reference-populations", await tokens.headers("analyst"), 2
+    )
+    ids = [r["id"] for r in references]
+    assert ids == sorted(ids, reverse=True)  # newest first, each once
+    assert [r["title"] for r in references if r["title"] in titles] == titles[::-1]
+    for path in (steps_path, f"{BASE}/reference-populations"):
+        for forged in ("bm90IGEgY3Vyc29y", "e30", "%%%"):
+            refused = await gateway.get(path, params={"cursor": forged}, headers=admin)
+            assert refused.status_code == 422, (path, forged, refused.text)
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert refused.json()["errors"] == [
+                {"field": "query.cursor", "message": "not a cursor this list issued"}
+            ]
+    too_many = await gateway.get(steps_path, params={"limit": 201}, headers=admin)
+    assert too_many.status_code == 422
+    assert too_many.json()["errors"][0]["field"] == "query.limit"
 
 
 async def test_a_dataset_with_no_rows_yet_answers_with_nothing_in_it(
