@@ -492,6 +492,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/aggregation/equity/datasets/{dataset_id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dataset's imports, newest first: the one sent with an import key (to follow it while it is read), or those still reading */
+        get: operations["equity-list_imports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/aggregation/equity/datasets/{dataset_id}/imports/{import_id}": {
         parameters: {
             query?: never;
@@ -601,7 +618,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reference populations (published census figures: any reader may use any) */
+        /** Reference populations, newest first (published census figures: any reader may use any) */
         get: operations["equity-list_references"];
         put?: never;
         /** Load a census-style reference population (area x group counts) for a catchment */
@@ -619,7 +636,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service's health-inequalities action plan, step by step */
+        /** The service's health-inequalities action plan, step by step (oldest first) */
         get: operations["equity-list_steps"];
         put?: never;
         /** Add a step to the action plan (structured fields only: decision 0033) */
@@ -1615,6 +1632,11 @@ export interface components {
             /** Dataset Id */
             dataset_id: number;
             /**
+             * Import Key
+             * @description The key its client sent it with (decision 0050)
+             */
+            import_key?: string | null;
+            /**
              * Source
              * @enum {string}
              */
@@ -1917,6 +1939,27 @@ export interface components {
         Page_DatasetRead_: {
             /** Items */
             items: components["schemas"]["DatasetRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[EquityReferenceRead] */
+        Page_EquityReferenceRead_: {
+            /** Items */
+            items: components["schemas"]["EquityReferenceRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[EquityStepRead] */
+        Page_EquityStepRead_: {
+            /** Items */
+            items: components["schemas"]["EquityStepRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ImportRead] */
+        Page_ImportRead_: {
+            /** Items */
+            items: components["schemas"]["ImportRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3309,6 +3352,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Exports are busy: try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-table_json": {
@@ -3417,6 +3471,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Exports are busy: try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-table_parquet": {
@@ -3501,6 +3566,17 @@ export interface operations {
             };
             /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
             429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exports are busy: try again after Retry-After seconds */
+            503: {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
@@ -3611,6 +3687,17 @@ export interface operations {
             };
             /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
             429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exports are busy: try again after Retry-After seconds */
+            503: {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
@@ -3839,6 +3926,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Exports are busy: try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "bi-odata_count": {
@@ -3903,6 +4001,17 @@ export interface operations {
             };
             /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
             429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Exports are busy: try again after Retry-After seconds */
+            503: {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
@@ -4249,6 +4358,7 @@ export interface operations {
         parameters: {
             query?: {
                 unit?: string | null;
+                /** @description next_cursor of the page before */
                 cursor?: string | null;
                 limit?: number;
             };
@@ -4449,7 +4559,10 @@ export interface operations {
     };
     "equity-import_file": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A UUID the client chooses for this upload (e.g. crypto.randomUUID()): GET .../imports?import_key= then shows the import's progress while the upload is sent and read. A key already used on this dataset is refused (409), so a retried upload is never imported twice. */
+                import_key?: string | null;
+            };
             header?: {
                 "content-type"?: string;
             };
@@ -4503,6 +4616,15 @@ export interface operations {
                 };
             };
             /** @description Problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4544,7 +4666,10 @@ export interface operations {
     };
     "equity-push_rows": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A UUID the client chooses for this upload (e.g. crypto.randomUUID()): GET .../imports?import_key= then shows the import's progress while the upload is sent and read. A key already used on this dataset is refused (409), so a retried upload is never imported twice. */
+                import_key?: string | null;
+            };
             header?: never;
             path: {
                 dataset_id: number;
@@ -4573,6 +4698,91 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "equity-list_imports": {
+        parameters: {
+            query?: {
+                /** @description The key the upload was sent with */
+                import_key?: string | null;
+                status?: ("reading" | "imported" | "rejected" | "failed") | null;
+                /** @description next_cursor of the page before */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ImportRead_"];
                 };
             };
             /** @description Problem details */
@@ -5087,7 +5297,11 @@ export interface operations {
     };
     "equity-list_references": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description next_cursor of the page before */
+                cursor?: string | null;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5100,7 +5314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EquityReferenceRead"][];
+                    "application/json": components["schemas"]["Page_EquityReferenceRead_"];
                 };
             };
             /** @description Problem details */
@@ -5216,7 +5430,11 @@ export interface operations {
     };
     "equity-list_steps": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description next_cursor of the page before */
+                cursor?: string | null;
+                limit?: number;
+            };
             header?: never;
             path: {
                 dataset_id: number;
@@ -5231,7 +5449,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EquityStepRead"][];
+                    "application/json": components["schemas"]["Page_EquityStepRead_"];
                 };
             };
             /** @description Problem details */

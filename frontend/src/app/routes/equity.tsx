@@ -4,6 +4,7 @@ import { NotFoundOrNoAccess } from '@/components/errors';
 import { PageTitle } from '@/components/seo/page-title';
 import { DatasetPage } from '@/features/equity/components/dataset-page';
 import { DatasetsPage } from '@/features/equity/components/datasets-page';
+import { ReferenceDataPage } from '@/features/equity/components/reference-data-page';
 import { datasetIdFrom, SECTIONS, type Section } from '@/features/equity/paths';
 import { administers, seesServiceEquity, type Me } from '@/lib/access';
 
@@ -19,7 +20,8 @@ function Dataset({ me, section }: { me: Me; section: Section }) {
 // menu offers service equity to aggregate readers only: the page lets them in by address.
 const usesServiceEquity = (me: Me) => seesServiceEquity(me) || administers(me);
 
-// Service equity (issue 22): the datasets, then each dataset's pages (features/equity/paths).
+// Service equity (issue 22): the datasets, the reference data they are compared with, then
+// each dataset's pages (features/equity/paths).
 export default function EquityRoute() {
   return (
     <Guard allowed={usesServiceEquity}>
@@ -31,6 +33,15 @@ export default function EquityRoute() {
               <>
                 <PageTitle title="Service equity" />
                 <DatasetsPage me={me} />
+              </>
+            }
+          />
+          <Route
+            path="reference-data"
+            element={
+              <>
+                <PageTitle title="Reference data – Service equity" />
+                <ReferenceDataPage me={me} />
               </>
             }
           />

@@ -14,6 +14,7 @@ export type Section = (typeof SECTIONS)[number]['value'];
 
 export const equityPaths = {
   datasets: () => '/equity',
+  referenceData: () => '/equity/reference-data',
   dataset: (datasetId: number | string, section: Section = 'overview') => {
     const found = SECTIONS.find((s) => s.value === section);
     const tail = found === undefined || found.path === '' ? '' : `/${found.path}`;

@@ -10,7 +10,6 @@ import type {
   Engagement,
   Evaluation,
   EvaluationParams,
-  ReferencePopulation,
   Representation,
 } from './types';
 
@@ -74,24 +73,6 @@ export function useEngagement(id: number, by: Breakdown, coverage: Coverage, ena
       placeholderData: keepPreviousData,
       enabled,
     }),
-  );
-}
-
-export async function getReferences(
-  client: AggregationClient,
-  signal?: AbortSignal,
-): Promise<ReferencePopulation[]> {
-  const { data, error, response } = await client.GET('/api/aggregation/equity/reference-populations', {
-    signal,
-  });
-  if (data === undefined) throw toApiError(response, error);
-  return data;
-}
-
-export function useReferences() {
-  const { aggregation } = useApiClients();
-  return useQuery(
-    queryOptions({ queryKey: equityKeys.references, queryFn: ({ signal }) => getReferences(aggregation, signal) }),
   );
 }
 

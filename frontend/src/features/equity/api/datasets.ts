@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 
 import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
 
+import { everyPage, PAGE } from './pages';
 import type { Dataset, DatasetCreate, Unit } from './types';
 
 export const equityKeys = {
@@ -11,26 +12,23 @@ export const equityKeys = {
   /** Everything computed from one dataset's records (changes when an import commits). */
   analyses: (id: number) => ['aggregation', 'equity', 'dataset', id, 'analysis'] as const,
   steps: (id: number) => ['aggregation', 'equity', 'dataset', id, 'steps'] as const,
+  /** One upload's import, followed while it is read (decision 0050). */
+  importByKey: (id: number, key: string) => ['aggregation', 'equity', 'dataset', id, 'import', key] as const,
   references: ['aggregation', 'equity', 'reference-populations'] as const,
+  imdLookups: ['aggregation', 'equity', 'imd-lookups'] as const,
   teamsOf: (organisation: string) => ['aggregation', 'hierarchy', 'teams', organisation] as const,
 };
 
-const PAGE = 200;
-
 /** GET /equity/datasets: every dataset the caller may read, newest first (all pages). */
 export async function getDatasets(client: AggregationClient, signal?: AbortSignal): Promise<Dataset[]> {
-  const found: Dataset[] = [];
-  let cursor: string | undefined;
-  do {
+  return everyPage(async (cursor) => {
     const { data, error, response } = await client.GET('/api/aggregation/equity/datasets', {
       params: { query: { limit: PAGE, cursor } },
       signal,
     });
     if (data === undefined) throw toApiError(response, error);
-    found.push(...data.items);
-    cursor = data.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  return found;
+    return data;
+  });
 }
 
 export function useDatasets() {

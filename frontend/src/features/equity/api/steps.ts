@@ -3,15 +3,19 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
 
 import { equityKeys } from './datasets';
+import { everyPage, PAGE } from './pages';
 import type { Step, StepWrite } from './types';
 
+/** GET /equity/datasets/{id}/steps: the whole action plan, oldest step first (all pages). */
 export async function getSteps(client: AggregationClient, id: number, signal?: AbortSignal): Promise<Step[]> {
-  const { data, error, response } = await client.GET('/api/aggregation/equity/datasets/{dataset_id}/steps', {
-    params: { path: { dataset_id: id } },
-    signal,
+  return everyPage(async (cursor) => {
+    const { data, error, response } = await client.GET('/api/aggregation/equity/datasets/{dataset_id}/steps', {
+      params: { path: { dataset_id: id }, query: { limit: PAGE, cursor } },
+      signal,
+    });
+    if (data === undefined) throw toApiError(response, error);
+    return data;
   });
-  if (data === undefined) throw toApiError(response, error);
-  return data;
 }
 
 export function useSteps(id: number) {

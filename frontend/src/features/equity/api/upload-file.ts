@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
 
@@ -61,17 +61,18 @@ export function sendWithProgress(file: File, onProgress: (progress: SendProgress
 /**
  * POST /equity/datasets/{id}/files: the whole file, imported whole or not at all. Answers
  * only when every row has been checked: 201 with the import, or a 422 whose errors list the
- * refused rows (nothing imported).
+ * refused rows (nothing imported). `importKey` (a UUID chosen here) lets `useImportProgress`
+ * find the import while the request is open (decision 0050).
  */
 export async function uploadActivityFile(
   client: AggregationClient,
   datasetId: number,
-  file: File,
-  mediaType: string,
+  upload: Upload,
   onProgress: (progress: SendProgress) => void,
 ): Promise<ImportRecord> {
+  const { file, mediaType, importKey } = upload;
   const { data, error, response } = await client.POST('/api/aggregation/equity/datasets/{dataset_id}/files', {
-    params: { path: { dataset_id: datasetId } },
+    params: { path: { dataset_id: datasetId }, query: { import_key: importKey } },
     // The body is the file itself, as it is on disk (the contract types it as a string).
     body: '',
     bodySerializer: () => file,
@@ -82,14 +83,18 @@ export async function uploadActivityFile(
   return data;
 }
 
-export type Upload = { file: File; mediaType: string };
+export type Upload = { file: File; mediaType: string; importKey: string };
+
+/** A new upload of `file`, under a key of its own. */
+export function newUpload(file: File, mediaType: string): Upload {
+  return { file, mediaType, importKey: crypto.randomUUID() };
+}
 
 export function useUploadActivityFile(datasetId: number, onProgress: (progress: SendProgress) => void) {
   const { aggregation } = useApiClients();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ file, mediaType }: Upload) =>
-      uploadActivityFile(aggregation, datasetId, file, mediaType, onProgress),
+    mutationFn: (upload: Upload) => uploadActivityFile(aggregation, datasetId, upload, onProgress),
     onSuccess: async () => {
       // New records: the dataset's count and every analysis of it change.
       await Promise.all([
@@ -99,4 +104,36 @@ export function useUploadActivityFile(datasetId: number, onProgress: (progress: 
       ]);
     },
   });
+}
+
+/** GET /equity/datasets/{id}/imports?import_key=: the upload's import, or null before the service has begun it. */
+export async function getImportByKey(
+  client: AggregationClient,
+  datasetId: number,
+  importKey: string,
+  signal?: AbortSignal,
+): Promise<ImportRecord | null> {
+  const { data, error, response } = await client.GET('/api/aggregation/equity/datasets/{dataset_id}/imports', {
+    params: { path: { dataset_id: datasetId }, query: { import_key: importKey, limit: 1 } },
+    signal,
+  });
+  if (data === undefined) throw toApiError(response, error);
+  return data.items[0] ?? null;
+}
+
+export const PROGRESS_EVERY_MS = 1000;
+
+/** The rows checked so far of the upload sent with `importKey`, asked every second while `following`. */
+export function useImportProgress(datasetId: number, importKey: string | null, following: boolean) {
+  const { aggregation } = useApiClients();
+  return useQuery(
+    queryOptions({
+      queryKey: equityKeys.importByKey(datasetId, importKey ?? ''),
+      queryFn: ({ signal }) => getImportByKey(aggregation, datasetId, importKey ?? '', signal),
+      enabled: following && importKey !== null,
+      refetchInterval: following ? PROGRESS_EVERY_MS : false,
+      // A missed answer is shown by the next one; the upload's own answer is what counts.
+      retry: false,
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import { ErrorSummary } from '@/components/ui/error-summary';
 import { Select, TextInput } from '@/components/ui/form-fields';
 import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
-import type { Me } from '@/lib/access';
+import { administers, type Me } from '@/lib/access';
 import { isApiError } from '@/lib/api';
 import { formatDate } from '@/lib/format';
 
@@ -148,6 +148,10 @@ export function DatasetsPage({ me }: { me: Me }) {
         compared with the population you serve, who does not attend or drops out, and whether a
         change you made narrowed the gap. Figures never identify anyone: small numbers are hidden
         and the rest rounded.
+      </p>
+      <p className="nhsuk-body">
+        <Link to={equityPaths.referenceData()}>Reference data</Link>: the IMD lookups and the
+        reference populations the analyses use{administers(me) ? ', which you load' : ''}.
       </p>
       <h2 className="nhsuk-heading-m">Datasets</h2>
       {datasets.isPending && <Loading label="Loading datasets…" />}

@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useState, type ChangeEvent, type SyntheticEvent } from 'react';
 
 import { ProblemSummary } from '@/components/errors';
 import { Button } from '@/components/ui/button';
@@ -6,7 +6,7 @@ import { DateInput } from '@/components/ui/date-input';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Select, TextInput } from '@/components/ui/form-fields';
 import { Loading } from '@/components/ui/loading';
-import { ResponsiveTable } from '@/components/ui/responsive-table';
+import { ResponsiveTable, type TableColumn } from '@/components/ui/responsive-table';
 import { Tag, type TagColour } from '@/components/ui/tag';
 import { formatDate } from '@/lib/format';
 
@@ -36,6 +36,8 @@ const STATUS_COLOUR: Record<string, TagColour> = {
   stopped: 'red',
 };
 
+const NOT_GIVEN = { value: '', label: 'Not given' };
+
 function motivatedBy(step: Step): string {
   if (step.analysis === null || step.analysis === undefined) return 'Not linked';
   const parts = [labelOf(ANALYSES, step.analysis)];
@@ -43,6 +45,10 @@ function motivatedBy(step: Step): string {
   if (step.category) parts.push(`(${categoryLabel(step.breakdown, step.category)})`);
   return parts.join(' ');
 }
+
+const dateOrNotSet = (value: string | null | undefined) => (value ? formatDate(value) : 'Not set');
+
+const stepName = (step: Step) => labelOf(ACTIONS, step.action);
 
 type StepFormProps = {
   idPrefix: string;
@@ -58,112 +64,68 @@ type StepFormProps = {
 function StepForm({ idPrefix, initial, submitLabel, pending, error, onSubmit, onCancel }: StepFormProps) {
   const [draft, setDraft] = useState(initial);
   const [problems, setProblems] = useState<StepProblem[]>([]);
-  const set = (change: Partial<StepDraft>) => {
-    setDraft((now) => ({ ...now, ...change }));
-  };
   const id = (name: string) => `${idPrefix}-${name}`;
+  /** A select or text field's id, value and change handler for one field of the draft. */
+  const field = <K extends 'stage' | 'action' | 'owner_role' | 'status' | 'analysis' | 'breakdown' | 'category'>(
+    name: K,
+    also: Partial<StepDraft> = {},
+  ) => ({
+    id: id(name),
+    value: draft[name],
+    onChange: (e: ChangeEvent<HTMLSelectElement | HTMLInputElement>) => {
+      setDraft((now) => ({ ...now, [name]: e.target.value, ...also }));
+    },
+  });
+  const date = (name: 'starts_on' | 'due_on') => ({
+    value: draft[name],
+    onChange: (value: string) => {
+      setDraft((now) => ({ ...now, [name]: value }));
+    },
+  });
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     const found = checkStep(draft);
     setProblems(found);
     if (found.length === 0) onSubmit(stepBody(draft));
   };
-  const targets: Record<StepProblem['field'], string> = { owner_role: `#${id('owner')}`, due_on: `#${id('due')}-day` };
-  const errorOf = (field: StepProblem['field']) => problems.find((p) => p.field === field)?.text;
+  const targets: Record<StepProblem['field'], string> = {
+    owner_role: `#${id('owner_role')}`,
+    due_on: `#${id('due')}-day`,
+  };
+  const errorOf = (name: StepProblem['field']) => problems.find((p) => p.field === name)?.text;
+  const groups = focusOptions(draft.breakdown);
   return (
     <form onSubmit={submit} noValidate aria-label={submitLabel}>
       {problems.length > 0 && <ErrorSummary errors={problems.map((p) => ({ text: p.text, href: targets[p.field] }))} />}
       {error !== null && error !== undefined && (
         <ProblemSummary error={error} fieldTargets={{ 'body.owner_role': targets.owner_role, 'body.due_on': targets.due_on }} />
       )}
-      <Select
-        id={id('stage')}
-        label="Stage"
-        value={draft.stage}
-        options={STAGES}
-        onChange={(e) => {
-          set({ stage: e.target.value as StepDraft['stage'] });
-        }}
-      />
-      <Select
-        id={id('action')}
-        label="Action"
-        value={draft.action}
-        options={ACTIONS}
-        onChange={(e) => {
-          set({ action: e.target.value as StepDraft['action'] });
-        }}
-      />
+      <Select {...field('stage')} label="Stage" options={STAGES} />
+      <Select {...field('action')} label="Action" options={ACTIONS} />
       <TextInput
-        id={id('owner')}
+        {...field('owner_role')}
         label="Owner (a role, not a person’s name)"
         hint="For example, Service manager"
-        value={draft.owner_role}
         maxLength={80}
         autoComplete="off"
         error={errorOf('owner_role')}
-        onChange={(e) => {
-          set({ owner_role: e.target.value });
-        }}
       />
-      <DateInput
-        id={id('starts')}
-        legend="Starts (optional)"
-        value={draft.starts_on}
-        onChange={(value) => {
-          set({ starts_on: value });
-        }}
-      />
-      <DateInput
-        id={id('due')}
-        legend="Due (optional)"
-        value={draft.due_on}
-        error={errorOf('due_on')}
-        onChange={(value) => {
-          set({ due_on: value });
-        }}
-      />
-      <Select
-        id={id('status')}
-        label="Status"
-        value={draft.status}
-        options={STATUSES}
-        onChange={(e) => {
-          set({ status: e.target.value as StepDraft['status'] });
-        }}
-      />
-      <Select
-        id={id('analysis')}
-        label="The analysis that led to this step (optional)"
-        value={draft.analysis}
-        options={ANALYSES}
-        onChange={(e) => {
-          set({ analysis: e.target.value as StepDraft['analysis'] });
-        }}
-      />
+      <DateInput id={id('starts')} legend="Starts (optional)" {...date('starts_on')} />
+      <DateInput id={id('due')} legend="Due (optional)" error={errorOf('due_on')} {...date('due_on')} />
+      <Select {...field('status')} label="Status" options={STATUSES} />
+      <Select {...field('analysis')} label="The analysis that led to this step (optional)" options={ANALYSES} />
       {draft.analysis !== '' && (
         <Select
-          id={id('breakdown')}
+          {...field('breakdown', { category: '' })}
           label="Which groups it looked at (optional)"
-          value={draft.breakdown}
-          options={[{ value: '', label: 'Not given' }, ...BREAKDOWNS.map((b) => ({ value: b.value, label: b.label }))]}
-          onChange={(e) => {
-            set({ breakdown: e.target.value, category: '' });
-          }}
+          options={[NOT_GIVEN, ...BREAKDOWNS.map((b) => ({ value: b.value, label: b.label }))]}
         />
       )}
-      {draft.analysis !== '' && focusOptions(draft.breakdown).length > 0 && (
+      {draft.analysis !== '' && groups.length > 0 && (
         <Select
-          id={id('category')}
+          {...field('category')}
           label="Which group (optional)"
-          value={draft.category}
-          options={[
-            { value: '', label: 'Not given' },
-            ...focusOptions(draft.breakdown).map((code) => ({ value: code, label: categoryLabel(draft.breakdown, code) })),
-          ]}
-          onChange={(e) => {
-            set({ category: e.target.value });
-          }}
+          options={[NOT_GIVEN, ...groups.map((code) => ({ value: code, label: categoryLabel(draft.breakdown, code) }))]}
         />
       )}
       <div className="nhsuk-button-group">
@@ -180,26 +142,25 @@ function StepForm({ idPrefix, initial, submitLabel, pending, error, onSubmit, on
   );
 }
 
-type ChangeStepProps = { dataset: Dataset; step: Step; onSaved: () => void; onCancel: () => void };
+type StepEditorProps = {
+  headingId: string;
+  heading: string;
+  /** Said under the heading, before the fields. */
+  intro?: string;
+  className: string;
+  form: Omit<StepFormProps, 'pending' | 'error' | 'onSubmit'>;
+  mutation: { isPending: boolean; error: unknown; save: (body: StepWrite) => void };
+};
 
-function ChangeStep({ dataset, step, onSaved, onCancel }: ChangeStepProps) {
-  const change = useChangeStep(dataset.id);
+/** A heading and a step's form: adding a step and changing one are the same but for these. */
+function StepEditor({ headingId, heading, intro, className, form, mutation }: StepEditorProps) {
   return (
-    <section aria-labelledby={`step-${String(step.id)}-change`} className="nhsuk-u-margin-top-5">
-      <h2 className="nhsuk-heading-m" id={`step-${String(step.id)}-change`}>
-        Change step: {labelOf(ACTIONS, step.action)}
+    <section aria-labelledby={headingId} className={className}>
+      <h2 className="nhsuk-heading-m" id={headingId}>
+        {heading}
       </h2>
-      <StepForm
-        idPrefix={`step-${String(step.id)}`}
-        initial={draftOf(step)}
-        submitLabel="Save changes"
-        pending={change.isPending}
-        error={change.error}
-        onSubmit={(body) => {
-          change.mutate({ stepId: step.id, body }, { onSuccess: onSaved });
-        }}
-        onCancel={onCancel}
-      />
+      {intro !== undefined && <p className="nhsuk-body-s">{intro}</p>}
+      <StepForm {...form} pending={mutation.isPending} error={mutation.error} onSubmit={mutation.save} />
     </section>
   );
 }
@@ -208,10 +169,41 @@ function ChangeStep({ dataset, step, onSaved, onCancel }: ChangeStepProps) {
 export function PlanSection({ dataset }: { dataset: Dataset }) {
   const steps = useSteps(dataset.id);
   const add = useAddStep(dataset.id);
+  const change = useChangeStep(dataset.id);
   const [changing, setChanging] = useState<number | null>(null);
   const [added, setAdded] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
   const editing = steps.data?.find((s) => s.id === changing);
+  const edit = (stepId: number | null, said: string | null) => {
+    setChanging(stepId);
+    setMessage(said);
+  };
+
+  const columns: TableColumn<Step>[] = [
+    { header: 'Action', cell: stepName },
+    { header: 'Stage', cell: (s) => labelOf(STAGES, s.stage) },
+    { header: 'Owner', cell: (s) => s.owner_role },
+    { header: 'Starts', cell: (s) => dateOrNotSet(s.starts_on) },
+    { header: 'Due', cell: (s) => dateOrNotSet(s.due_on) },
+    { header: 'Status', cell: (s) => <Tag colour={STATUS_COLOUR[s.status]}>{labelOf(STATUSES, s.status)}</Tag> },
+    { header: 'Led by', cell: motivatedBy },
+  ];
+  if (dataset.may_upload) {
+    columns.push({
+      header: 'Change',
+      cell: (s) => (
+        <Button
+          variant="secondary"
+          small
+          onClick={() => {
+            edit(s.id, null);
+          }}
+        >
+          Change<span className="nhsuk-u-visually-hidden"> step: {stepName(s)}, {s.owner_role}</span>
+        </Button>
+      ),
+    });
+  }
 
   return (
     <>
@@ -237,37 +229,7 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
         <ResponsiveTable
           caption="Steps of the action plan"
           captionHidden
-          columns={[
-            { header: 'Action', cell: (s: Step) => labelOf(ACTIONS, s.action) },
-            { header: 'Stage', cell: (s: Step) => labelOf(STAGES, s.stage) },
-            { header: 'Owner', cell: (s: Step) => s.owner_role },
-            { header: 'Starts', cell: (s: Step) => (s.starts_on ? formatDate(s.starts_on) : 'Not set') },
-            { header: 'Due', cell: (s: Step) => (s.due_on ? formatDate(s.due_on) : 'Not set') },
-            {
-              header: 'Status',
-              cell: (s: Step) => <Tag colour={STATUS_COLOUR[s.status]}>{labelOf(STATUSES, s.status)}</Tag>,
-            },
-            { header: 'Led by', cell: motivatedBy },
-            ...(dataset.may_upload
-              ? [
-                  {
-                    header: 'Change',
-                    cell: (s: Step) => (
-                      <Button
-                        variant="secondary"
-                        small
-                        onClick={() => {
-                          setChanging(s.id);
-                          setMessage(null);
-                        }}
-                      >
-                        Change<span className="nhsuk-u-visually-hidden"> step: {labelOf(ACTIONS, s.action)}, {s.owner_role}</span>
-                      </Button>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
+          columns={columns}
           rows={steps.data}
           rowKey={(s) => String(s.id)}
           firstCellIsHeader
@@ -275,45 +237,49 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
         />
       )}
       {editing !== undefined && (
-        <ChangeStep
+        <StepEditor
           key={editing.id}
-          dataset={dataset}
-          step={editing}
-          onSaved={() => {
-            setChanging(null);
-            setMessage('The step was changed.');
+          headingId={`step-${String(editing.id)}-change`}
+          heading={`Change step: ${stepName(editing)}`}
+          className="nhsuk-u-margin-top-5"
+          form={{
+            idPrefix: `step-${String(editing.id)}`,
+            initial: draftOf(editing),
+            submitLabel: 'Save changes',
+            onCancel: () => {
+              edit(null, null);
+            },
           }}
-          onCancel={() => {
-            setChanging(null);
+          mutation={{
+            isPending: change.isPending,
+            error: change.error,
+            save: (body) => {
+              change.mutate({ stepId: editing.id, body }, { onSuccess: () => { edit(null, 'The step was changed.'); } });
+            },
           }}
         />
       )}
       {dataset.may_upload && editing === undefined && (
-        <section aria-labelledby="add-step-heading" className="nhsuk-u-margin-top-7">
-          <h2 className="nhsuk-heading-m" id="add-step-heading">
-            Add a step
-          </h2>
-          <p className="nhsuk-body-s">
-            Notes are not kept here, so that nothing written about a person can reach the
-            figures (decision 0033). Keep your reasoning in the service’s own documents.
-          </p>
-          <StepForm
-            key={added}
-            idPrefix="new-step"
-            initial={EMPTY_STEP}
-            submitLabel="Add step"
-            pending={add.isPending}
-            error={add.error}
-            onSubmit={(body) => {
+        <StepEditor
+          key={added}
+          headingId="add-step-heading"
+          heading="Add a step"
+          intro="Notes are not kept here, so that nothing written about a person can reach the figures (decision 0033). Keep your reasoning in the service’s own documents."
+          className="nhsuk-u-margin-top-7"
+          form={{ idPrefix: 'new-step', initial: EMPTY_STEP, submitLabel: 'Add step' }}
+          mutation={{
+            isPending: add.isPending,
+            error: add.error,
+            save: (body) => {
               add.mutate(body, {
                 onSuccess: () => {
                   setAdded((n) => n + 1);
                   setMessage('The step was added to the plan.');
                 },
               });
-            }}
-          />
-        </section>
+            },
+          }}
+        />
       )}
     </>
   );

@@ -1,11 +1,13 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 
 import { ChartWithTable } from '@/components/charts';
 import { Select } from '@/components/ui/form-fields';
 import { Loading } from '@/components/ui/loading';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
 
-import { useReferences, useRepresentation } from '../api/analyses';
+import { useRepresentation } from '../api/analyses';
+import { useReferences } from '../api/reference-tables';
 import type { Dataset, ReferencePopulation, RepresentationRow } from '../api/types';
 import {
   absentGroupNames,
@@ -17,6 +19,7 @@ import {
   shownText,
 } from '../lib/figures';
 import { breakdownPhrase, categoryLabel } from '../lib/labels';
+import { equityPaths } from '../paths';
 
 import { Caveats } from './dataset-layout';
 import { AnalysisProblem, hasRecords, NoRecordsYet } from './figure-states';
@@ -101,7 +104,8 @@ export function RepresentationSection({ dataset }: { dataset: Dataset }) {
       <p className="nhsuk-body" data-testid="no-references">
         No reference population has been loaded yet. An administrator of your organisation
         loads census figures for the service’s catchment (for example, ONS Census 2021 ethnic
-        group by area); the comparison appears here once one is loaded.
+        group by area); the comparison appears here once one is loaded. See{' '}
+        <Link to={equityPaths.referenceData()}>reference data</Link>.
       </p>
     );
   }

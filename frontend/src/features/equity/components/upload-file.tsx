@@ -1,73 +1,37 @@
-import './equity.scss';
-
 import { useRef, useState, type SyntheticEvent } from 'react';
 
 import { ProblemSummary } from '@/components/errors';
 import { Button } from '@/components/ui/button';
 import { ErrorSummary } from '@/components/ui/error-summary';
-import { ResponsiveTable } from '@/components/ui/responsive-table';
 import { isApiError } from '@/lib/api';
 
-import { mediaTypeOf, useUploadActivityFile, type SendProgress } from '../api/upload-file';
-import { percentSent, rejectReport, type Refusal } from '../lib/refusals';
+import {
+  mediaTypeOf,
+  newUpload,
+  useImportProgress,
+  useUploadActivityFile,
+  type SendProgress,
+  type Upload,
+} from '../api/upload-file';
+import { checkingText } from '../lib/refusals';
+
+import { FileField, RejectReport, SendingProgress } from './file-parts';
 
 const WHOLE_OR_NOTHING =
   'A file is imported whole or not at all: if any row is wrong, nothing from the file is imported, and every problem is listed with its row number.';
 
-function RejectReport({ error, fileName }: { error: unknown; fileName: string }) {
-  const report = rejectReport(isApiError(error) ? error.problem : null);
-  return (
-    <section aria-labelledby="reject-report-heading" data-testid="reject-report">
-      <ErrorSummary title={`${fileName} was not imported`}>
-        <p>
-          <strong>Nothing from this file was imported.</strong> {report.summary}
-        </p>
-        <p>Correct the rows listed, then upload the whole file again.</p>
-      </ErrorSummary>
-      <h2 className="nhsuk-heading-m" id="reject-report-heading">
-        Why the file was refused
-      </h2>
-      {report.headerProblems.length > 0 && (
-        <ResponsiveTable
-          caption="Problems with the file or its header row (row 1)"
-          columns={[
-            { header: 'Column', cell: (r: Refusal) => r.column },
-            { header: 'Reason', cell: (r: Refusal) => r.reason },
-          ]}
-          rows={report.headerProblems}
-          rowKey={(r) => `${r.column} ${r.reason}`}
-          firstCellIsHeader
-          testId="reject-header"
-        />
-      )}
-      {report.rowProblems.length > 0 && (
-        <ResponsiveTable
-          caption="Rows refused (row numbers as a spreadsheet shows them: the header is row 1; up to the first 100 problems)"
-          columns={[
-            { header: 'Row', cell: (r: Refusal) => String(r.row) },
-            { header: 'Column', cell: (r: Refusal) => r.column },
-            { header: 'Reason', cell: (r: Refusal) => r.reason },
-          ]}
-          rows={report.rowProblems}
-          rowKey={(r) => `${String(r.row)} ${r.column} ${r.reason}`}
-          firstCellIsHeader
-          testId="reject-rows"
-        />
-      )}
-    </section>
-  );
-}
-
 /**
- * Upload a CSV or XLSX activity file, with its progress: the bytes sent, then the service
- * checking every row (it answers once the whole file is checked and imported, or refused).
+ * Upload a CSV or XLSX activity file, with its progress: the bytes sent, then the rows the
+ * service has checked so far (asked by the upload's own key while it is open: decision 0050).
  */
 export function UploadFile({ datasetId }: { datasetId: number }) {
   const input = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [progress, setProgress] = useState<SendProgress | null>(null);
-  const [fileName, setFileName] = useState('');
+  const [sending, setSending] = useState<Upload | null>(null);
   const upload = useUploadActivityFile(datasetId, setProgress);
+  const checked = useImportProgress(datasetId, sending?.importKey ?? null, upload.isPending);
+  const fileName = sending?.file.name ?? '';
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -81,14 +45,12 @@ export function UploadFile({ datasetId }: { datasetId: number }) {
       setProblem('The file must be a CSV or an Excel workbook (.xlsx)');
       return;
     }
+    const next = newUpload(file, mediaType);
     setProblem(null);
-    setFileName(file.name);
+    setSending(next);
     setProgress({ sent: 0, total: file.size });
-    upload.mutate({ file, mediaType });
+    upload.mutate(next);
   };
-
-  const percent = progress === null ? 0 : percentSent(progress.sent, progress.total);
-  const checking = upload.isPending && progress !== null && percent >= 100;
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="upload-heading">
@@ -125,46 +87,23 @@ export function UploadFile({ datasetId }: { datasetId: number }) {
         </div>
       </details>
       {problem !== null && <ErrorSummary errors={[{ text: problem, href: '#activity-file' }]} />}
-      <div className={`nhsuk-form-group${problem === null ? '' : ' nhsuk-form-group--error'}`}>
-        <label className="nhsuk-label" htmlFor="activity-file">
-          Activity file (CSV or Excel .xlsx)
-        </label>
-        {problem !== null && (
-          <span className="nhsuk-error-message" id="activity-file-error">
-            <span className="nhsuk-u-visually-hidden">Error:</span> {problem}
-          </span>
-        )}
-        <input
-          ref={input}
-          className="nhsuk-file-upload__input"
-          id="activity-file"
-          name="activity-file"
-          type="file"
-          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-describedby={problem === null ? undefined : 'activity-file-error'}
-          disabled={upload.isPending}
-        />
-      </div>
+      <FileField
+        id="activity-file"
+        label="Activity file (CSV or Excel .xlsx)"
+        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        error={problem}
+        disabled={upload.isPending}
+        inputRef={input}
+      />
       {upload.isPending && progress !== null && (
-        <div className="nhsuk-form-group" data-testid="upload-progress">
-          <label className="nhsuk-label" htmlFor="upload-progress-bar">
-            {checking ? 'Checking every row' : `Sending ${fileName}`}
-          </label>
-          <progress
-            id="upload-progress-bar"
-            className="equitas-upload-progress"
-            max={100}
-            value={checking ? undefined : percent}
-          >
-            {checking ? 'Checking' : `${String(percent)}%`}
-          </progress>
-          <p className="nhsuk-body" role="status">
-            {checking
-              ? 'The file has been sent. Every row is being checked and imported: this can take a minute for a large file. Nothing is kept unless every row is right.'
-              : // In steps of 10%, so a screen reader is not told every byte.
-                `Sending the file: ${String(Math.floor(percent / 10) * 10)}%`}
-          </p>
-        </div>
+        <SendingProgress
+          id="upload-progress-bar"
+          fileName={fileName}
+          sent={progress.sent}
+          total={progress.total}
+          afterSending={{ label: 'Checking every row', status: checkingText(checked.data ?? null) }}
+          testId="upload-progress"
+        />
       )}
       {upload.isSuccess && (
         <div className="nhsuk-inset-text" role="status" data-testid="upload-done">
@@ -177,7 +116,13 @@ export function UploadFile({ datasetId }: { datasetId: number }) {
       )}
       {upload.isError &&
         (isApiError(upload.error, 422) ? (
-          <RejectReport error={upload.error} fileName={fileName} />
+          <RejectReport
+            problem={upload.error.problem}
+            title={`${fileName} was not imported`}
+            outcome="Nothing from this file was imported."
+            nextStep="Correct the rows listed, then upload the whole file again."
+            testId="reject"
+          />
         ) : (
           <ProblemSummary
             error={upload.error}

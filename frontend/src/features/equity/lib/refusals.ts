@@ -47,3 +47,15 @@ export function percentSent(sent: number, total: number): number {
   if (total <= 0) return 0;
   return Math.min(100, Math.floor((sent / total) * 100));
 }
+
+/** What the service has checked of an upload so far (`rows_read`, `rows_rejected`), or why there is nothing to say yet. */
+export function checkingText(record: { status: string; rows_read: number; rows_rejected: number } | null): string {
+  if (record === null || (record.status === 'reading' && record.rows_read === 0)) {
+    return 'The file has been sent. Every row is being checked: nothing is kept unless every row is right.';
+  }
+  const rows = record.rows_read.toLocaleString('en-GB');
+  const checked = `${rows} row${record.rows_read === 1 ? '' : 's'} checked so far.`;
+  if (record.rows_rejected === 0) return `${checked} Nothing is kept unless every row is right.`;
+  const refused = record.rows_rejected.toLocaleString('en-GB');
+  return `${checked} ${refused} refused so far: nothing from this file will be imported, and every problem will be listed.`;
+}
