@@ -66,6 +66,18 @@ class Upstream:
         """``GET`` a JSON document; ``path`` starts with ``/api/<service>/``."""
         return await self._send("GET", service, path, params=params)
 
+    async def every_item(self, service: Service, path: str, *, page_size: int = 500) -> list[Any]:
+        """Every item of a cursor-paginated list (``items``, ``next_cursor``), page by page,
+        so a report holds the whole list however long it grows."""
+        items: list[Any] = []
+        params = httpx.QueryParams({"limit": str(page_size)})
+        while True:
+            page = await self.get(service, path, params)
+            items.extend(page["items"])
+            if not page.get("next_cursor"):
+                return items
+            params = httpx.QueryParams({"limit": str(page_size), "cursor": page["next_cursor"]})
+
     async def compute(self, service: Service, path: str, body: Any) -> Any:
         """``POST`` a JSON body to an endpoint that computes and stores nothing (so it is
         tried again like a ``GET``), e.g. the private board self-assessment. The body is

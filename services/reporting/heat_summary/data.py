@@ -176,7 +176,7 @@ async def build(upstream: Upstream, request: HeatRequest) -> ReportDocument:
     organisation = str(assessment["organisation_code"])
     asks: list[Awaitable[Any]] = [
         upstream.get("scoring", f"{SCORING}/projects/{assessment['project_id']}"),
-        upstream.get("scoring", f"{SCORING}/organisations/{organisation}/actions"),
+        upstream.every_item("scoring", f"{SCORING}/organisations/{organisation}/actions"),
     ]
     if request.audit:
         asks.append(upstream.get("scoring", f"{SCORING}/organisations/{organisation}/heat-audit"))

@@ -5,17 +5,24 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from services.common.database import Session
 from services.common.errors import Forbidden, NotFound, problem_responses
 from services.common.etag import IfMatch, check_if_match, etag_for
+from services.common.pagination import Page, decode_cursor, encode_cursor
 from services.scoring.app_state import catalogue_of
 from services.scoring.db.base import utcnow
-from services.scoring.organisational import service
-from services.scoring.organisational.access import Staff, SubjectType, may_change, may_read
+from services.scoring.organisational import repository, service
+from services.scoring.organisational.access import (
+    Staff,
+    SubjectType,
+    may_change,
+    may_read,
+    readable_subjects,
+)
 from services.scoring.organisational.heat import ActionFact, HeatAssessment, heat_audit, stages
 from services.scoring.organisational.models import Action, OrganisationalAssessment, Project
 from services.scoring.organisational.schemas import ActionCreate, ActionRead, ActionUpdate
@@ -133,22 +140,28 @@ async def update_action(
 
 @router.get(
     "/organisations/{ods_code}/actions",
-    summary="Every action of the organisation you may read (objectives and HEAT), by due date",
+    summary="The actions of the organisation you may read (objectives and HEAT), by due date, "
+    "a page at a time",
 )
-async def list_actions(ods_code: OdsCode, principal: Staff, session: Session) -> list[ActionRead]:
+async def list_actions(
+    ods_code: OdsCode,
+    principal: Staff,
+    session: Session,
+    cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
+    limit: Annotated[int, Query(ge=1, le=repository.PAGE_MAX)] = 100,
+) -> Page[ActionRead]:
+    after = decode_cursor(cursor, repository.ActionsPosition)
     organisation = await organisation_by_ods(session, ods_code)
     if organisation is None:
         raise NotFound(f"No actions of {ods_code} for you")
-    subjects = [s for s in ("organisation", "programme") if may_read(principal, organisation, s)]
+    subjects = readable_subjects(principal, organisation)
     if not subjects:
         raise NotFound(f"No actions of {ods_code} for you")
-    query = select(Action).where(col(Action.organisation_id) == organisation.id)
-    if "organisation" not in subjects:
-        query = query.where(col(Action.objective_id).is_(None))
-    if "programme" not in subjects:
-        query = query.where(col(Action.objective_id).is_not(None))
-    rows = await session.execute(query.order_by(col(Action.due_on), col(Action.created_at)))
-    return [service.action_read(a) for a in rows.scalars()]
+    rows, last = await repository.actions_page(session, organisation.id, subjects, after, limit)
+    return Page(
+        items=[service.action_read(a) for a in rows],
+        next_cursor=encode_cursor(last) if last is not None else None,
+    )
 
 
 @router.get(

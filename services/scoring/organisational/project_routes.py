@@ -3,16 +3,16 @@
 roles read their trusts')."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
-from sqlmodel import col
+from fastapi import APIRouter, Query, Request, Response
 
 from services.common.database import Session
 from services.common.errors import problem_responses
 from services.common.etag import IfMatch, check_if_match, etag_for
+from services.common.pagination import Page, decode_cursor, encode_cursor
 from services.scoring.db.base import utcnow
-from services.scoring.organisational import service
+from services.scoring.organisational import repository, service
 from services.scoring.organisational.access import Staff, readable_organisations
 from services.scoring.organisational.models import Project
 from services.scoring.organisational.schemas import ProjectCreate, ProjectRead, ProjectUpdate
@@ -61,15 +61,24 @@ async def create_project(
     return _project_read(project, organisation)
 
 
-@router.get("/projects", summary="Projects and programmes of your organisation (or your trusts')")
-async def list_projects(principal: Staff, session: Session) -> list[ProjectRead]:
-    rows = await session.execute(
-        select(Project, Organisation)
-        .join(Organisation, col(Organisation.id) == col(Project.organisation_id))
-        .where(readable_organisations(principal))
-        .order_by(col(Organisation.ods_code), col(Project.name), col(Project.id))
+@router.get(
+    "/projects",
+    summary="Projects and programmes of your organisation (or your trusts'), a page at a time",
+)
+async def list_projects(
+    principal: Staff,
+    session: Session,
+    cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
+    limit: Annotated[int, Query(ge=1, le=repository.PAGE_MAX)] = 100,
+) -> Page[ProjectRead]:
+    after = decode_cursor(cursor, repository.ProjectsPosition)
+    rows, last = await repository.projects_page(
+        session, readable_organisations(principal), after, limit
     )
-    return [_project_read(p, o) for p, o in rows.tuples()]
+    return Page(
+        items=[_project_read(p, o) for p, o in rows],
+        next_cursor=encode_cursor(last) if last is not None else None,
+    )
 
 
 @router.get("/projects/{project_id}", summary="One project or programme")

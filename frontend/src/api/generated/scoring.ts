@@ -444,7 +444,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Projects and programmes of your organisation (or your trusts') */
+        /** Projects and programmes of your organisation (or your trusts'), a page at a time */
         get: operations["organisational assessments-list_projects"];
         put?: never;
         /** Register a project or programme of your organisation (to assess with HEAT) */
@@ -756,7 +756,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every action of the organisation you may read (objectives and HEAT), by due date */
+        /** The actions of the organisation you may read (objectives and HEAT), by due date, a page at a time */
         get: operations["heat-list_actions"];
         put?: never;
         post?: never;
@@ -1915,6 +1915,13 @@ export interface components {
              */
             submitted_at: string;
         };
+        /** Page[ActionRead] */
+        Page_ActionRead_: {
+            /** Items */
+            items: components["schemas"]["ActionRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[AuditEntry] */
         Page_AuditEntry_: {
             /** Items */
@@ -1926,6 +1933,13 @@ export interface components {
         Page_PersonSummary_: {
             /** Items */
             items: components["schemas"]["PersonSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ProjectRead] */
+        Page_ProjectRead_: {
+            /** Items */
+            items: components["schemas"]["ProjectRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -4894,7 +4908,11 @@ export interface operations {
     };
     "organisational assessments-list_projects": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description next_cursor of the page before */
+                cursor?: string | null;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4907,7 +4925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectRead"][];
+                    "application/json": components["schemas"]["Page_ProjectRead_"];
                 };
             };
             /** @description Problem details */
@@ -6969,7 +6987,11 @@ export interface operations {
     };
     "heat-list_actions": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description next_cursor of the page before */
+                cursor?: string | null;
+                limit?: number;
+            };
             header?: never;
             path: {
                 /** @description The organisation's ODS code */
@@ -6985,7 +7007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActionRead"][];
+                    "application/json": components["schemas"]["Page_ActionRead_"];
                 };
             };
             /** @description Problem details */

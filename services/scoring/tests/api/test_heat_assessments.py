@@ -69,7 +69,11 @@ async def test_heat_stages_actions_and_the_audit(
     assert audit["actions"]["taken"] >= 1
     assert audit["actions"]["overdue"] >= 1
     assert audit["impact_by_group"]["impact_race"]["improved"] >= 1
-    actions = ok(await gateway.get("/api/scoring/organisations/EQA/actions", headers=analyst))
+    actions = ok(
+        await gateway.get(
+            "/api/scoring/organisations/EQA/actions", params={"limit": 500}, headers=analyst
+        )
+    )["items"]
     assert action["id"] in {a["id"] for a in actions}
     other = await tokens.headers("clinician.trustb")
     assert (

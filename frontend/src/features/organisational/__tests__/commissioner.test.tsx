@@ -43,7 +43,7 @@ describe('a commissioner on the board pages', () => {
           summary('a-2', 'EQA', 'board-assurance'),
         ]);
       }
-      if (path === '/api/scoring/projects') return jsonResponse([]);
+      if (path === '/api/scoring/projects') return jsonResponse({ items: [], next_cursor: null });
       return undefined;
     });
     vi.stubGlobal('fetch', vi.fn(network.fetch));

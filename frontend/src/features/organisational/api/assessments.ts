@@ -133,16 +133,30 @@ export async function amendOrgAssessment(
   return data;
 }
 
-/** GET /api/scoring/projects: the projects and programmes assessed with HEAT. */
+/** Pages of the organisational lists: the largest scoring serves (repository.PAGE_MAX). */
+export const LIST_PAGE = 500;
+
+/** GET /api/scoring/projects: the projects and programmes assessed with HEAT (all pages). */
+export async function getProjects(client: ScoringClient, signal?: AbortSignal): Promise<Project[]> {
+  const found: Project[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error, response } = await client.GET('/api/scoring/projects', {
+      params: { query: { limit: LIST_PAGE, cursor } },
+      signal,
+    });
+    if (data === undefined) throw toApiError(response, error);
+    found.push(...data.items);
+    cursor = data.next_cursor ?? undefined;
+  } while (cursor !== undefined);
+  return found;
+}
+
 export function useProjects(enabled = true) {
   const { scoring } = useApiClients();
   return useQuery({
     queryKey: organisationalKeys.projects(),
-    queryFn: async ({ signal }) => {
-      const { data, error, response } = await scoring.GET('/api/scoring/projects', { signal });
-      if (data === undefined) throw toApiError(response, error);
-      return data;
-    },
+    queryFn: ({ signal }) => getProjects(scoring, signal),
     enabled,
   });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { components } from '@/api/generated/scoring';
 import { toApiError, useApiClients, type ScoringClient } from '@/lib/api';
 
-import { etagFor, organisationalKeys } from './assessments';
+import { etagFor, LIST_PAGE, organisationalKeys } from './assessments';
 
 /*
  * HEAT: how far each stage went, the actions with owners and dates, and the audit of HEAT
@@ -65,19 +65,32 @@ export function useStages(assessmentId: string) {
   });
 }
 
-/** GET /organisations/{ods}/actions: every action the caller may read, `overdue` flagged. */
+/** GET /organisations/{ods}/actions: every action the caller may read, `overdue` flagged
+ * (all pages, by due date). */
+export async function getOrganisationActions(
+  client: ScoringClient,
+  ods: string,
+  signal?: AbortSignal,
+): Promise<Action[]> {
+  const found: Action[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error, response } = await client.GET('/api/scoring/organisations/{ods_code}/actions', {
+      params: { path: { ods_code: ods }, query: { limit: LIST_PAGE, cursor } },
+      signal,
+    });
+    if (data === undefined) throw toApiError(response, error);
+    found.push(...data.items);
+    cursor = data.next_cursor ?? undefined;
+  } while (cursor !== undefined);
+  return found;
+}
+
 export function useOrganisationActions(ods: string) {
   const { scoring } = useApiClients();
   return useQuery({
     queryKey: heatKeys.actions(ods),
-    queryFn: async ({ signal }) => {
-      const { data, error, response } = await scoring.GET(
-        '/api/scoring/organisations/{ods_code}/actions',
-        { params: { path: { ods_code: ods } }, signal },
-      );
-      if (data === undefined) throw toApiError(response, error);
-      return data;
-    },
+    queryFn: ({ signal }) => getOrganisationActions(scoring, ods, signal),
   });
 }
 
