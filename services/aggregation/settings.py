@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
@@ -34,6 +35,21 @@ class AggregationSettings(ServiceSettings):
     feed_retry_max_s: float = Field(30.0, gt=0)
     # How long POST /feed/sync waits for the consumer to catch up.
     feed_sync_wait_s: float = Field(10.0, ge=0, le=60)
+
+    # BI exports built at once per process (each holds one pooled connection while it
+    # builds) and exports admitted to wait behind them; past both, a quick 503 with
+    # Retry-After (bi.admission, decision 0051).
+    bi_exports_at_once: int = Field(2, ge=1, le=16)
+    bi_exports_waiting: int = Field(8, ge=0, le=1000)
+
+    @model_validator(mode="after")
+    def _exports_leave_connections(self) -> Self:
+        if self.bi_exports_at_once >= self.database_pool_size:
+            raise ValueError(
+                "EQUITAS_BI_EXPORTS_AT_ONCE must be below EQUITAS_DATABASE_POOL_SIZE: "
+                "exports must leave connections for every other request"
+            )
+        return self
 
     @property
     def token_url(self) -> str:

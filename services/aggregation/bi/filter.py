@@ -13,17 +13,81 @@ tidy rows. Nothing from the text is ever evaluated as code or built into SQL.
 Properties are the table's key columns, its period dates and ``suppressed``; each literal
 must be of its property's type. Limits keep a hostile filter cheap to refuse: its length,
 its tokens, its nesting, an ``in`` list's length and a text literal's length.
+
+A parsed filter tests a row (``Condition.__call__``) and also decides what it can from a
+row only partly known (``Condition.decide``: True, False, or None for "depends on the
+rest", in Kleene's three-valued logic), so an export skips every part of a table none of
+whose rows could match (``bi.plan``).
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from services.aggregation.bi.table import BY_NAME, KEY, TidyRow, Value
 from services.common.input_rules import NOT_IN_TEXT_MESSAGE, text_problem
 
 Predicate = Callable[[TidyRow], bool]
+Known = Mapping[str, Value]  # the columns known of rows not yet computed
+Decision = bool | None  # True: every such row matches; False: none does; None: it depends
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A filter, or a part of one: ``test`` says whether a row matches; ``decide`` what can
+    be said from some of its columns only."""
+
+    test: Predicate
+    decide: Callable[[Known], Decision]
+    columns: frozenset[str]  # the columns it names
+    text: str | None = None  # a whole filter: as it was sent
+
+    def __call__(self, row: TidyRow) -> bool:
+        return self.test(row)
+
+
+def _on_column(name: str, holds: Callable[[Any], bool]) -> Condition:
+    """A condition on one column's value: decided whenever that column is known."""
+    return Condition(
+        test=lambda row: holds(getattr(row, name)),
+        decide=lambda known: holds(known[name]) if name in known else None,
+        columns=frozenset({name}),
+    )
+
+
+def _columns(parts: Sequence[Condition]) -> frozenset[str]:
+    return frozenset().union(*(p.columns for p in parts))
+
+
+def _all_of(parts: Sequence[Condition]) -> Condition:
+    def decide(known: Known) -> Decision:
+        decisions = [p.decide(known) for p in parts]
+        if False in decisions:
+            return False
+        return True if all(d is True for d in decisions) else None
+
+    return Condition(lambda row: all(p.test(row) for p in parts), decide, _columns(parts))
+
+
+def _any_of(parts: Sequence[Condition]) -> Condition:
+    def decide(known: Known) -> Decision:
+        decisions = [p.decide(known) for p in parts]
+        if True in decisions:
+            return True
+        return False if all(d is False for d in decisions) else None
+
+    return Condition(lambda row: any(p.test(row) for p in parts), decide, _columns(parts))
+
+
+def _negated(inner: Condition) -> Condition:
+    def decide(known: Known) -> Decision:
+        decision = inner.decide(known)
+        return None if decision is None else not decision
+
+    return Condition(lambda row: not inner.test(row), decide, inner.columns)
+
 
 FILTERABLE: tuple[str, ...] = (*KEY, "period_start", "period_end", "suppressed")
 MAX_LENGTH = 4000
@@ -105,38 +169,37 @@ class _Parser:
         token = self.peek()
         return token is not None and token.kind == "word" and token.value == word
 
-    def parse(self) -> Predicate:
+    def parse(self) -> Condition:
         predicate = self.disjunction(0)
         token = self.peek()
         if token is not None:
             raise FilterError(f"unexpected term at position {token.position}")
         return predicate
 
-    def disjunction(self, depth: int) -> Predicate:
+    def disjunction(self, depth: int) -> Condition:
         parts = [self.conjunction(depth)]
         while self.is_word("or"):
             self.take()
             parts.append(self.conjunction(depth))
         if len(parts) == 1:
             return parts[0]
-        return lambda row: any(p(row) for p in parts)
+        return _any_of(parts)
 
-    def conjunction(self, depth: int) -> Predicate:
+    def conjunction(self, depth: int) -> Condition:
         parts = [self.negation(depth)]
         while self.is_word("and"):
             self.take()
             parts.append(self.negation(depth))
         if len(parts) == 1:
             return parts[0]
-        return lambda row: all(p(row) for p in parts)
+        return _all_of(parts)
 
-    def negation(self, depth: int) -> Predicate:
+    def negation(self, depth: int) -> Condition:
         if depth > MAX_DEPTH:
             raise FilterError(f"nests deeper than {MAX_DEPTH} levels")
         token = self.take()
         if token.kind == "word" and token.value == "not":
-            inner = self.negation(depth + 1)
-            return lambda row: not inner(row)
+            return _negated(self.negation(depth + 1))
         if token.kind == "(":
             inner = self.disjunction(depth + 1)
             self.expect(")")
@@ -155,7 +218,7 @@ class _Parser:
             )
         return token.value
 
-    def condition(self, token: Token) -> Predicate:
+    def condition(self, token: Token) -> Condition:
         name = self.property(token)
         operator = self.take()
         if operator.kind == "word" and operator.value == "in":
@@ -167,7 +230,7 @@ class _Parser:
                 if len(values) > MAX_IN:
                     raise FilterError(f"an 'in' list holds more than {MAX_IN} values")
             self.expect(")")
-            return lambda row: getattr(row, name) in values
+            return _on_column(name, lambda value: value in values)
         if operator.kind != "word" or operator.value not in COMPARISONS:
             raise FilterError(
                 f"expected one of {', '.join(COMPARISONS)} or in at position {operator.position}"
@@ -177,7 +240,7 @@ class _Parser:
         literal = self.literal(name)
         return _compare(name, operator.value, literal)
 
-    def function(self, function: str) -> Predicate:
+    def function(self, function: str) -> Condition:
         self.expect("(")
         name = self.property(self.expect("word"))
         if BY_NAME[name].kind != "string":
@@ -187,10 +250,10 @@ class _Parser:
         self.expect(")")
         assert isinstance(text, str)
         if function == "startswith":
-            return lambda row: str(getattr(row, name)).startswith(text)
+            return _on_column(name, lambda value: str(value).startswith(text))
         if function == "endswith":
-            return lambda row: str(getattr(row, name)).endswith(text)
-        return lambda row: text in str(getattr(row, name))
+            return _on_column(name, lambda value: str(value).endswith(text))
+        return _on_column(name, lambda value: text in str(value))
 
     def literal(self, name: str) -> Value:
         """The next literal, which must be of the type of property ``name``."""
@@ -217,23 +280,22 @@ class _Parser:
         raise FilterError(f"{name} is compared with {expected} (position {token.position})")
 
 
-def _compare(name: str, operator: str, literal: Value) -> Predicate:
-    if operator == "eq":
-        return lambda row: getattr(row, name) == literal
-    if operator == "ne":
-        return lambda row: getattr(row, name) != literal
-    if operator == "gt":
-        return lambda row: getattr(row, name) > literal
-    if operator == "ge":
-        return lambda row: getattr(row, name) >= literal
-    if operator == "lt":
-        return lambda row: getattr(row, name) < literal
-    return lambda row: getattr(row, name) <= literal
+def _compare(name: str, operator: str, literal: Value) -> Condition:
+    # Types were checked against the column when the literal was read.
+    holds: dict[str, Callable[[Any], bool]] = {
+        "eq": lambda value: value == literal,
+        "ne": lambda value: value != literal,
+        "gt": lambda value: value > literal,
+        "ge": lambda value: value >= literal,
+        "lt": lambda value: value < literal,
+        "le": lambda value: value <= literal,
+    }
+    return _on_column(name, holds[operator])
 
 
-def parse_filter(text: str) -> Predicate:
-    """The predicate ``text`` states; ``FilterError`` when it is not one we accept."""
+def parse_filter(text: str) -> Condition:
+    """The condition ``text`` states; ``FilterError`` when it is not one we accept."""
     tokens = tokenize(text)
     if not tokens:
         raise FilterError("is empty")
-    return _Parser(tokens).parse()
+    return replace(_Parser(tokens).parse(), text=text)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 
 from services.aggregation.bi import odata
+from services.aggregation.bi.admission import busy_response
 from services.aggregation.bi.formats import write_json
 from services.aggregation.bi.query import check_known, filter_option, parse_options
 from services.aggregation.bi.reader import (
@@ -86,6 +87,7 @@ async def odata_metadata(scope: BiReader) -> Response:
         304: {"description": "Not modified since the ETag sent"},
         400: problem_responses(400)[400],
         409: problem_responses(409)[409],
+        **busy_response(),
     },
 )
 async def odata_entity_set(
@@ -122,10 +124,8 @@ async def odata_entity_set(
     if fresh.unchanged:
         return Response(status_code=304, headers={**_ODATA_HEADERS, **headers})
     rows: Sequence[TidyRow] = await tidy_rows(
-        request, scope, table, version, next_page=options.skiptoken is not None
+        request, scope, table, version, options.predicate, next_page=options.skiptoken is not None
     )
-    if options.predicate is not None:
-        rows = [r for r in rows if options.predicate(r)]
     document, applied = odata.entity_set_page(
         table,
         rows,
@@ -150,6 +150,7 @@ async def odata_entity_set(
             "description": "The count",
         },
         400: problem_responses(400)[400],
+        **busy_response(),
     },
 )
 async def odata_count(
@@ -159,6 +160,6 @@ async def odata_count(
     check_known(query, allowed=frozenset({"$filter"}))
     predicate = filter_option(query.get("$filter"))
     version = await data_version(request)
-    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version)
-    count = len(rows) if predicate is None else sum(1 for r in rows if predicate(r))
+    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version, predicate)
+    count = len(rows)
     return _odata_response(str(count).encode(), "text/plain;charset=utf-8")

@@ -7,7 +7,7 @@ where (a character position) and what is allowed."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.aggregation.bi.filter import FilterError, Predicate, parse_filter
+from services.aggregation.bi.filter import Condition, FilterError, parse_filter
 from services.aggregation.bi.table import COLUMN_NAMES
 from services.common.errors import FieldProblem, ProblemError
 from services.common.input_rules import INTEGER_MAX, whole_number
@@ -35,7 +35,7 @@ MAX_PAGE = 5000
 
 @dataclass(frozen=True)
 class Options:
-    predicate: Predicate | None
+    predicate: Condition | None
     select: tuple[str, ...]
     orderby: tuple[tuple[str, bool], ...]  # (column, descending), most significant first
     top: int | None
@@ -122,7 +122,7 @@ def parse_format(text: str | None) -> None:
         raise QueryOptionError("$format", "only json is offered here")
 
 
-def filter_option(text: str | None) -> Predicate | None:
+def filter_option(text: str | None) -> Condition | None:
     if text is None:
         return None
     try:

@@ -15,21 +15,24 @@ from datetime import UTC, datetime
 from fastapi import Request
 
 from services.aggregation.access.scope import ReaderScope
+from services.aggregation.bi.admission import exports_of
+from services.aggregation.bi.filter import Condition
 from services.aggregation.bi.measures import measures
 from services.aggregation.bi.table import BiTable, TidyRow, row_key
 from services.common.direct import direct_connection
 
-Provider = Callable[[Request, ReaderScope], Awaitable[Sequence[TidyRow]]]
+Provider = Callable[[Request, ReaderScope, Condition | None], Awaitable[Sequence[TidyRow]]]
 
 
 PROVIDERS: dict[BiTable, Provider] = {BiTable.measures: measures}
 
 # A BI tool reads a table in pages (OData nextLink): each worker keeps the last few tables it
-# built, for the same caller scope and feed position, for the pages after the first. A first
-# page (a new refresh) is always built afresh.
+# built, for the same caller scope, feed position and filter, for the pages after the first.
+# A first page (a new refresh) is always built afresh.
 CACHE_ENTRIES = 8
 CACHE_SECONDS = 120.0
-_cache: OrderedDict[tuple[BiTable, ReaderScope, str], tuple[float, list[TidyRow]]] = OrderedDict()
+CacheKey = tuple[BiTable, ReaderScope, str, str | None]
+_cache: OrderedDict[CacheKey, tuple[float, list[TidyRow]]] = OrderedDict()
 
 
 async def tidy_rows(
@@ -37,18 +40,24 @@ async def tidy_rows(
     scope: ReaderScope,
     table: BiTable,
     version: "DataVersion",
+    condition: Condition | None = None,
     *,
     next_page: bool = False,
 ) -> list[TidyRow]:
-    """The table's rows the caller may read, in key order (the order every output uses)."""
-    key = (table, scope, version.feed_position)
+    """The table's rows the caller may read and ``condition`` matches, in key order (the
+    order every output uses). Built only from the parts of the table the filter may match,
+    a few exports at a time (``admission``)."""
+    key = (table, scope, version.feed_position, None if condition is None else condition.text)
     now = time.monotonic()
     found = _cache.get(key) if next_page else None
     if found is not None and now - found[0] < CACHE_SECONDS:
         _cache.move_to_end(key)
         return found[1]
-    rows = sorted(await PROVIDERS[table](request, scope), key=row_key)
-    _cache[key] = (now, rows)
+    async with exports_of(request.app).admitted():
+        built = await PROVIDERS[table](request, scope, condition)
+    matching = built if condition is None else [r for r in built if condition(r)]
+    rows = sorted(matching, key=row_key)
+    _cache[key] = (time.monotonic(), rows)
     _cache.move_to_end(key)
     while len(_cache) > CACHE_ENTRIES:
         _cache.popitem(last=False)

@@ -8,6 +8,7 @@ from fastapi import Request, Response
 
 from services.aggregation.access.scope import ReaderScope
 from services.aggregation.bi import odata
+from services.aggregation.bi.admission import busy_response
 from services.aggregation.bi.conditional import negotiate
 from services.aggregation.bi.formats import (
     MEDIA_TYPES,
@@ -41,6 +42,7 @@ _FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified since the ETag or date sent"},
     400: problem_responses(400)[400],
     406: problem_responses(406)[406],
+    **busy_response(),
 }
 
 
@@ -96,9 +98,7 @@ async def _table_response(
     version, headers = fresh.version, fresh.headers
     if fresh.unchanged:
         return Response(status_code=304, headers=headers)
-    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version)
-    if predicate is not None:
-        rows = [r for r in rows if predicate(r)]
+    rows: Sequence[TidyRow] = await tidy_rows(request, scope, table, version, predicate)
     if orderby:
         rows = odata.ordered(rows, orderby)
     columns = columns_named(select)
