@@ -3363,17 +3363,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Exports are busy: try again after Retry-After seconds */
-            503: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "bi-table_json": {
@@ -3473,17 +3462,6 @@ export interface operations {
             };
             /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
             429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Exports are busy: try again after Retry-After seconds */
-            503: {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
@@ -3608,17 +3586,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Exports are busy: try again after Retry-After seconds */
-            503: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "bi-table": {
@@ -3720,17 +3687,6 @@ export interface operations {
             };
             /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
             429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Exports are busy: try again after Retry-After seconds */
-            503: {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
@@ -3981,17 +3937,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Exports are busy: try again after Retry-After seconds */
-            503: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "bi-odata_count": {
@@ -4056,17 +4001,6 @@ export interface operations {
             };
             /** @description Too many requests: this client is over its rate limit; Retry-After says when to try again */
             429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Exports are busy: try again after Retry-After seconds */
-            503: {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
