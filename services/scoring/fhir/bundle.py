@@ -352,17 +352,24 @@ def entry_failure_status(issues: Sequence[Issue]) -> int:
     return HTTPStatus.UNPROCESSABLE_ENTITY.value
 
 
-def _entry_json(response: EntryResponse) -> dict[str, Any]:
-    status = HTTPStatus(response.status)
-    body: dict[str, Any] = {"status": f"{status.value} {status.phrase}"}
+_STATUS_TEXT = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+
+
+def _entry_json(response: EntryResponse, instants: dict[Any, str]) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": _STATUS_TEXT[response.status]}
     if response.location is not None:
         body["location"] = response.location
     if response.version_id is not None:
         body["etag"] = f'W/"{response.version_id}"'
-    if response.last_modified is not None:
-        if response.last_modified.tzinfo is None:  # a FHIR instant needs its offset
+    at = response.last_modified
+    if at is not None:
+        if at.tzinfo is None:  # a FHIR instant needs its offset
             raise ValueError("EntryResponse.last_modified must be timezone-aware")
-        body["lastModified"] = response.last_modified.isoformat()
+        key = (at, at.utcoffset())  # equal instants in other offsets read differently
+        text = instants.get(key)
+        body["lastModified"] = (
+            text if text is not None else instants.setdefault(key, at.isoformat())
+        )
     if response.issues:
         body["outcome"] = operation_outcome(response.issues)
     return {"response": body}
@@ -375,5 +382,6 @@ def response_bundle(
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": f"{bundle_type}-response"}
     if bundle_id is not None:
         bundle["id"] = bundle_id
-    bundle["entry"] = [_entry_json(response) for response in responses]
+    instants: dict[Any, str] = {}  # most entries share one: the request's time
+    bundle["entry"] = [_entry_json(response, instants) for response in responses]
     return bundle

@@ -78,10 +78,32 @@ def parse_resource(body: bytes, content_type: str) -> dict[str, Any]:
     body_format, charset = media_format(content_type)
     if not body.strip():
         raise FhirInputError([Issue.error("structure", "The request body is empty")])
-    parse = _parse_json if body_format == "json" else _parse_xml
-    resource = parse(body, charset)
-    _check_values(resource)
+    if body_format == "json":
+        resource = _parse_json(body, charset)
+        if _json_may_break_rules(body):
+            _check_values(resource)
+    else:
+        resource = _parse_xml(body, charset)
+        _check_values(resource)
     return resource
+
+
+# Digits as 0: a long run of digits is then a plain substring (a C-speed scan).
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONGEST_SAFE_DIGITS = 18  # an integer of 19 digits may be beyond 64 bits
+
+
+def _json_may_break_rules(body: bytes) -> bool:
+    """Whether a value of this FHIR JSON body (already parsed by orjson) could break the
+    text or number rule; walking every value of a Bundle of thousands costs more than
+    parsing it. orjson refuses control characters written as such, surrogates (escaped
+    alone, or encoded) and numbers beyond a float's range, so only an escape (``\\n``,
+    ``\\u0000``) can put a refused character in a string, and only an integer of 19 digits
+    or more can be beyond 64 bits. (``services.common.request_text`` looks at other JSON
+    bodies the same way, with more to look for: they are parsed by the standard library.)"""
+    if b"\\" in body:
+        return True
+    return b"0" * (_LONGEST_SAFE_DIGITS + 1) in body.translate(_DIGITS)
 
 
 def _check_values(resource: dict[str, Any]) -> None:

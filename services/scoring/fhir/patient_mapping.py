@@ -17,10 +17,11 @@ What the push API requires, and why (everything else is optional):
 - a current official, usual or unlabelled name with a family or given name: the person
   record needs a name for staff to find them.
 
-Schema validation and these rules both run (the rules on the raw JSON, type-checking as
-they go), and every problem is raised together in one ``FhirInputError``. Extensions
-Equitas does not know stay in the stored resource and are never rejected; modifier
-extensions are (see ``uk_core_extensions``).
+Schema validation (fhir.resources, its verdicts remembered by shape: ``validation_memo``)
+and these rules both run (the rules on the raw JSON, type-checking as they go), and every
+problem is raised together in one ``FhirInputError``. Extensions Equitas does not know
+stay in the stored resource and are never rejected; modifier extensions are (see
+``uk_core_extensions``).
 """
 
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.meta import Meta
 from fhir.resources.R4B.patient import Patient
 from pydantic import ValidationError
 
@@ -41,6 +43,7 @@ from services.scoring.fhir.operation_outcome import (
     IssueType,
     issues_from_validation_error,
 )
+from services.scoring.fhir.validation_memo import ShapeMemo, element_adapter
 from services.scoring.people.nhs_number import InvalidNhsNumber, normalise_nhs_number
 from services.scoring.people.sex import Sex, UnknownGender, from_fhir_gender
 
@@ -158,9 +161,8 @@ def map_patient(
         raise FhirInputError([issue])
 
     issues: list[Issue] = []
-    model = _validate(resource, prefix, issues)
-    # The validated model has parsed the instant (offset and all); the raw JSON has not.
-    last_updated = model.meta.lastUpdated if model is not None and model.meta else None
+    # Validation has parsed the instant (offset and all); the raw JSON has not.
+    last_updated = _validate(resource, prefix, issues)
     if not isinstance(last_updated, datetime):
         last_updated = None
     else:
@@ -204,8 +206,30 @@ def _length_issues(mapped: MappedPatient, prefix: str) -> list[Issue]:
     ]
 
 
-def _validate(resource: dict[str, Any], prefix: str, issues: list[Issue]) -> Patient | None:
-    """fhir.resources validation, once per resource.
+# Patient shapes fhir.resources accepted, and the validator of meta.lastUpdated's value.
+_SHAPES = ShapeMemo(Patient)
+_LAST_UPDATED = element_adapter(Meta, "lastUpdated")
+
+
+def _validate(resource: dict[str, Any], prefix: str, issues: list[Issue]) -> Any:
+    """fhir.resources validation, once per resource, remembered by shape
+    (``validation_memo``); the validated ``meta.lastUpdated`` (None when absent, or when
+    the resource is invalid)."""
+    if _SHAPES.known_valid(resource):
+        meta = resource.get("meta")
+        raw = meta.get("lastUpdated") if isinstance(meta, dict) else None
+        return None if raw is None else _LAST_UPDATED.validate_python(raw)
+    before = len(issues)
+    model = _validate_in_full(resource, prefix, issues)
+    if model is None:
+        return None
+    if len(issues) == before:  # the whole resource was validated (no contained one left out)
+        _SHAPES.accepted(resource)
+    return model.meta.lastUpdated if model.meta else None
+
+
+def _validate_in_full(resource: dict[str, Any], prefix: str, issues: list[Issue]) -> Patient | None:
+    """fhir.resources validation.
 
     fhir.resources raises KeyError/TypeError (not a ValidationError) for a contained
     resource with an unknown or non-string resourceType, so those are checked first and,

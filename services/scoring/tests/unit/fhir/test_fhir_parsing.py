@@ -299,3 +299,36 @@ def test_xml_charset_parameter_is_honoured() -> None:
     body = '<Patient xmlns="http://hl7.org/fhir"><name><family value="Ó Briain"/></name></Patient>'
     resource = parse_resource(body.encode("latin-1"), "application/fhir+xml; charset=ISO-8859-1")
     assert resource["name"] == [{"family": "Ó Briain"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (rb'{"resourceType": "Patient", "id": "a\u0000b"}', [("value", ["Patient.id"])]),
+        (rb'{"resourceType": "Patient", "id": "a\nb"}', [("value", ["Patient.id"])]),
+        (
+            rb'{"resourceType": "Patient", "text": {"div": "<div>a\nb</div>"}, "id": "a\tb"}',
+            [("value", ["Patient.id"])],
+        ),
+        (
+            b'{"resourceType": "Patient", "multipleBirthInteger": 9223372036854775808}',
+            [("value", ["Patient.multipleBirthInteger"])],
+        ),
+    ],
+)
+def test_json_values_breaking_the_text_or_number_rule(
+    body: bytes, expected: list[tuple[str, list[str]]]
+) -> None:
+    assert _issues(body, FHIR_JSON) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"resourceType": "Patient", "name": [{"family": "Ó Súilleabháin"}]}'.encode(),
+        b'{"resourceType": "Patient", "multipleBirthInteger": 922337203685477580}',
+        rb'{"resourceType": "Patient", "text": {"div": "<div>a\nb</div>"}}',
+    ],
+)
+def test_json_values_within_the_rules(body: bytes) -> None:
+    assert parse_resource(body, FHIR_JSON)["resourceType"] == "Patient"
