@@ -236,6 +236,10 @@ def test_team_lead_analyses_their_service(
     expect(plan).to_contain_text("Outreach")
     expect(plan).to_contain_text("Planned")
     plan.get_by_role("button", name="Change step: Outreach, Service manager").click()
+    # The step's fields as they are, ready to change.
+    expect(page.get_by_label("Owner (a role, not a person\u2019s name)")).to_have_value(
+        "Service manager"
+    )
     page.get_by_label("Status", exact=True).select_option("in_progress")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_test_id("plan-saved")).to_contain_text("The step was changed.")

@@ -73,7 +73,8 @@ function StepForm({ idPrefix, initial, submitLabel, pending, error, onSubmit, on
     id: id(name),
     value: draft[name],
     onChange: (e: ChangeEvent<HTMLSelectElement | HTMLInputElement>) => {
-      setDraft((now) => ({ ...now, [name]: e.target.value, ...also }));
+      const value = e.target.value;
+      setDraft((now) => ({ ...now, [name]: value, ...also }));
     },
   });
   const date = (name: 'starts_on' | 'due_on') => ({
@@ -238,7 +239,9 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
       )}
       {editing !== undefined && (
         <StepEditor
-          key={editing.id}
+          // Keys of their own: a step's id may equal the count of steps added (both start at 1),
+          // and React would then keep the add form's fields for the step being changed.
+          key={`change-${String(editing.id)}`}
           headingId={`step-${String(editing.id)}-change`}
           heading={`Change step: ${stepName(editing)}`}
           className="nhsuk-u-margin-top-5"
@@ -261,7 +264,7 @@ export function PlanSection({ dataset }: { dataset: Dataset }) {
       )}
       {dataset.may_upload && editing === undefined && (
         <StepEditor
-          key={added}
+          key={`add-${String(added)}`}
           headingId="add-step-heading"
           heading="Add a step"
           intro="Notes are not kept here, so that nothing written about a person can reach the figures (decision 0033). Keep your reasoning in the service’s own documents."
