@@ -60,7 +60,7 @@ from sqlalchemy import (
     SmallInteger,
     Text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 from sqlmodel import Field, SQLModel
 
 metadata = MetaData(
@@ -124,7 +124,10 @@ class AssessmentFact(AggregationBase, table=True):
                           highest rating: ``none``, ``low``, ``moderate``, ``high``).
       ``item_values``     ``{"<item id>": value}``: the answer's scale value (HEF 0-3), NULL
                           for an answer that counts as missing ("not assessed"); items not
-                          answered are absent. Codes and values only, never text.
+                          answered are absent. Codes and values only, never text. ``json``
+                          as the consumer wrote it, not ``jsonb``: no query reads inside it
+                          and the consumer writes one a fact (decision 0048); ``->>``
+                          reads it as it reads ``jsonb``.
       ``complete``        every required item answered.
     """
 
@@ -181,7 +184,7 @@ class AssessmentFact(AggregationBase, table=True):
     overall_score: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     scores: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     bands: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    item_values: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    item_values: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     complete: bool = Field(sa_column=Column(Boolean, nullable=False))
 
 
@@ -195,18 +198,18 @@ class PersonFact(AggregationBase, table=True):
       ``person_key``, ``instrument``, ``variant``  the key.
       ``assessments``     how many current facts the person has with it.
       ``first_assessment_key``, ``first_assessed_on``, ``first_submitted_at``,
-      ``first_episode_type``,
-      ``first_overall_score``, ``first_scores``, ``first_bands``: the first's (as in
+      ``first_episode_type``, ``first_overall_score``: the first's (as in
                           ``assessment_fact``).
       ``latest_assessment_key``, ``latest_assessed_on``, ``latest_submitted_at``,
-      ``latest_episode_type``,
-      ``latest_overall_score``, ``latest_scores``, ``latest_bands``: the latest's.
+      ``latest_episode_type``, ``latest_overall_score``: the latest's.
       ``organisation_code``, ``commissioner_code``, ``team_code``, ``age_band``, ``sex``,
       ``ethnic_category``, ``ethnic_group``, ``imd_decile``, ``imd_quintile``, ``core20``:
                           as of the latest assessment (breakdowns of paired change use them).
 
     Join to ``assessment_fact`` on (``person_key``, ``first_assessment_key``,
-    ``first_assessed_on``) for anything else about the first (co-located on Citus).
+    ``first_assessed_on``) for anything else about the first, their other scores and bands
+    included (co-located on Citus); likewise for the latest. The row is kept narrow: the
+    consumer rewrites it for most events (decision 0048).
     """
 
     __tablename__ = "person_fact"
@@ -231,8 +234,6 @@ class PersonFact(AggregationBase, table=True):
     )
     first_episode_type: str = _text()
     first_overall_score: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
-    first_scores: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    first_bands: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     latest_assessment_key: str = _text()
     latest_assessed_on: date = Field(sa_column=Column(Date, nullable=False))
     latest_submitted_at: datetime | None = Field(
@@ -240,8 +241,6 @@ class PersonFact(AggregationBase, table=True):
     )
     latest_episode_type: str = _text()
     latest_overall_score: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
-    latest_scores: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    latest_bands: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     organisation_code: str = _text()
     commissioner_code: str | None = _text(nullable=True)
     team_code: str = _text()

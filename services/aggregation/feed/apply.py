@@ -11,7 +11,8 @@ happen in commit order; the check keeps a replay harmless).
 
 Set-wise (decision 0045): what the page becomes is worked out before the transaction
 (``facts.prepare_page``); in it, a fixed number of statements whatever the page's size:
-arrays in, facts and changes by binary COPY, one upsert or delete per table.
+arrays in, facts, new ledger rows and changes by binary COPY, one update, upsert or delete
+per table.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -46,15 +47,23 @@ _DELETE_FACTS = """
       AND f.assessed_on BETWEEN $4 AND $5  -- the partitions to look in
     RETURNING f.person_key, f.assessment_key, f.instrument, f.variant
 """
-_UPSERT_LEDGER = """
-    INSERT INTO assessment_feed_state
-        (assessment_key, revision, deleted, person_key, assessed_on, changed_at)
-    SELECT * FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::date[],
-                         $6::timestamptz[])
-    ON CONFLICT (assessment_key) DO UPDATE SET
-        revision = excluded.revision, deleted = excluded.deleted,
-        person_key = excluded.person_key, assessed_on = excluded.assessed_on,
-        changed_at = excluded.changed_at
+# The ledger: assessments it has not seen go in by binary COPY (most events are first
+# submissions), the others are updated in one statement (decision 0048).
+_LEDGER_COLUMNS = (
+    "assessment_key",
+    "revision",
+    "deleted",
+    "person_key",
+    "assessed_on",
+    "changed_at",
+)
+_UPDATE_LEDGER = """
+    UPDATE assessment_feed_state s SET
+        revision = u.revision, deleted = u.deleted, person_key = u.person_key,
+        assessed_on = u.assessed_on, changed_at = u.changed_at
+    FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::date[], $6::timestamptz[])
+        AS u(assessment_key, revision, deleted, person_key, assessed_on, changed_at)
+    WHERE s.assessment_key = u.assessment_key
 """
 _MOVE_CHECKPOINT = """
     UPDATE feed_checkpoint SET
@@ -137,7 +146,8 @@ async def _apply_events(conn: asyncpg.Connection, prepared: PreparedPage) -> Non
     ledger = {row["assessment_key"]: row for row in await conn.fetch(_LEDGER, list(prepared.last))}
     gone: list[tuple[str, str, date]] = []  # person, assessment, date of facts to remove
     facts: list[FactRow] = []
-    states: list[tuple[Any, ...]] = []
+    new_states: list[tuple[Any, ...]] = []  # ledger rows of assessments it has not seen
+    known_states: list[tuple[Any, ...]] = []  # and of those it has
     for key, item in prepared.last.items():
         p = item.payload
         known = ledger.get(key)
@@ -149,15 +159,8 @@ async def _apply_events(conn: asyncpg.Connection, prepared: PreparedPage) -> Non
         present = item.event_type in PRESENT
         if present:
             facts.append(prepared.rows[key])
-        states.append(
-            (
-                key,
-                p.revision,
-                not present,
-                p.person_key or key,
-                p.assessed_on,
-                item.occurred_at,
-            )
+        (new_states if known is None else known_states).append(
+            (key, p.revision, not present, p.person_key or key, p.assessed_on, item.occurred_at)
         )
     # The people concerned as they stand, and every fact of theirs (the rollups' deltas,
     # decision 0034), before anything changes.
@@ -170,8 +173,12 @@ async def _apply_events(conn: asyncpg.Connection, prepared: PreparedPage) -> Non
         removed = await conn.fetch(_DELETE_FACTS, *_columns(gone, 3), min(days), max(days))
     if facts:
         await conn.copy_records_to_table("assessment_fact", records=facts, columns=FACT_COLUMNS)
-    if states:
-        await conn.execute(_UPSERT_LEDGER, *_columns(states, 6))
+    if new_states:
+        await conn.copy_records_to_table(
+            "assessment_feed_state", records=new_states, columns=_LEDGER_COLUMNS
+        )
+    if known_states:
+        await conn.execute(_UPDATE_LEDGER, *_columns(known_states, 6))
     taken = {r["assessment_key"] for r in removed}
     after = [f for f in before if f.assessment_key not in taken]
     after += [rollup_fact_of(f) for f in facts]

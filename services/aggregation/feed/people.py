@@ -23,8 +23,6 @@ ASSESSMENT_PART = (
     "submitted_at",
     "episode_type",
     "overall_score",
-    "scores",
-    "bands",
 )
 # ...and of who the person was at the latest.
 PERSON_DIMENSIONS = (
@@ -79,16 +77,14 @@ _REMAKE_PEOPLE = """
     INSERT INTO person_fact (
         person_key, instrument, variant, assessments,
         first_assessment_key, first_assessed_on, first_submitted_at, first_episode_type,
-        first_overall_score, first_scores, first_bands,
+        first_overall_score,
         latest_assessment_key, latest_assessed_on, latest_submitted_at, latest_episode_type,
-        latest_overall_score, latest_scores, latest_bands,
+        latest_overall_score,
         organisation_code, commissioner_code, team_code, age_band, sex, ethnic_category,
         ethnic_group, imd_decile, imd_quintile, core20)
     SELECT l.person_key, l.instrument, l.variant, l.n,
            a.assessment_key, a.assessed_on, a.submitted_at, a.episode_type, a.overall_score,
-           a.scores, a.bands,
            l.assessment_key, l.assessed_on, l.submitted_at, l.episode_type, l.overall_score,
-           l.scores, l.bands,
            l.organisation_code, l.commissioner_code, l.team_code, l.age_band, l.sex,
            l.ethnic_category, l.ethnic_group, l.imd_decile, l.imd_quintile, l.core20
     FROM f l
@@ -96,17 +92,21 @@ _REMAKE_PEOPLE = """
             AND a.variant = l.variant AND a.from_first = 1
     WHERE l.from_latest = 1
 """
+# What remaking a person row reads of their facts (their scores stay in assessment_fact).
+_REMADE_FROM = ", ".join(
+    f"f.{c}" for c in ("person_key", "instrument", "variant", *ASSESSMENT_PART, *PERSON_DIMENSIONS)
+)
 # Each person's facts by their key, only in the partitions between the dates given for
 # them: an index probe per person and partition, never a scan (with one range for all,
 # Postgres preferred scanning every row in it).
-_THESE_PEOPLE = """
+_THESE_PEOPLE = f"""
     unnest($1::text[], $2::date[], $3::date[]) AS k(person_key, lo, hi)
     CROSS JOIN LATERAL (
-        SELECT * FROM assessment_fact f
+        SELECT {_REMADE_FROM} FROM assessment_fact f
         WHERE f.person_key = k.person_key AND f.assessed_on BETWEEN k.lo AND k.hi
         OFFSET 0  -- kept a lateral subquery: probed per person, never hashed
     ) AS f
-"""
+"""  # noqa: S608 - names from constants
 # Changed person rows on their way in: binary COPY here, then one UPDATE (arrays as
 # statement parameters cost a Python type check per element in asyncpg).
 _CHANGED = "person_fact_change"

@@ -52,10 +52,12 @@ _ADD_CELLS = f"""
     ON CONFLICT ({", ".join(CELL_KEY)}) DO UPDATE SET
     {", ".join(f"{c} = rollup_cell.{c} + excluded.{c}" for c in CELL_TOTALS)}
 """  # noqa: S608
-# A cell with no assessment left is gone, as it would be from a rebuild.
+# A cell with no assessment left is gone, as it would be from a rebuild. Only a cell that
+# lost assessments can have none left: the others are not looked up (most pages only add).
 _DROP_EMPTY_CELLS = f"""
     DELETE FROM rollup_cell c USING rollup_cell_delta d
-    WHERE {" AND ".join(f"c.{k} = d.{k}" for k in CELL_KEY)} AND c.assessments = 0
+    WHERE d.assessments < 0
+      AND {" AND ".join(f"c.{k} = d.{k}" for k in CELL_KEY)} AND c.assessments = 0
 """  # noqa: S608
 _ADD_PLACEMENTS = f"""
     INSERT INTO rollup_placement SELECT * FROM rollup_placement_change
@@ -66,7 +68,8 @@ _ADD_PLACEMENTS = f"""
 """  # noqa: S608
 _DROP_EMPTY_PLACEMENTS = f"""
     DELETE FROM rollup_placement p USING rollup_placement_change d
-    WHERE {" AND ".join(f"p.{k} = d.{k}" for k in PLACEMENT_KEY)} AND p.facts = 0
+    WHERE d.facts < 0
+      AND {" AND ".join(f"p.{k} = d.{k}" for k in PLACEMENT_KEY)} AND p.facts = 0
 """  # noqa: S608
 
 
@@ -130,7 +133,8 @@ async def write_changes(
             columns=(*CELL_KEY, *CELL_TOTALS),
         )
         await conn.execute(_ADD_CELLS)
-        await conn.execute(_DROP_EMPTY_CELLS)
+        if any(t.assessments < 0 for t in cells.values()):
+            await conn.execute(_DROP_EMPTY_CELLS)
     if placements:
         await conn.execute(_PLACEMENT_CHANGES)
         await conn.copy_records_to_table(
@@ -139,7 +143,8 @@ async def write_changes(
             columns=(*PLACEMENT_KEY, "facts", "first_day", "last_day"),
         )
         await conn.execute(_ADD_PLACEMENTS)
-        await conn.execute(_DROP_EMPTY_PLACEMENTS)
+        if any(p.facts < 0 for p in placements.values()):
+            await conn.execute(_DROP_EMPTY_PLACEMENTS)
 
 
 async def add_new_people(conn: asyncpg.Connection, person_keys: Sequence[str]) -> None:

@@ -42,22 +42,36 @@ CHANGE_CAVEATS = [
 ]
 
 
-def _difference(query: MetricQuery, st: sql.Statement) -> str:
+# A person row keeps the overall score of their first and latest; any other score is read
+# from those two facts (decision 0048): same shard on Citus, found by their keys.
+_FIRST_AND_LATEST = (
+    "LEFT JOIN assessment_fact ff ON ff.person_key = p.person_key "
+    "AND ff.assessment_key = p.first_assessment_key AND ff.assessed_on = p.first_assessed_on "
+    "LEFT JOIN assessment_fact fl ON fl.person_key = p.person_key "
+    "AND fl.assessment_key = p.latest_assessment_key AND fl.assessed_on = p.latest_assessed_on"
+)
+
+
+def _difference(query: MetricQuery, st: sql.Statement) -> tuple[str, str]:
+    """(latest minus first, the joins it needs)."""
     if Breakdown.determinant in query.by:
         score = st.bind(query.score) + "::text"
-        return f"(d.vals->>{score})::float8 - (p.first_scores->d.section->>{score})::float8"
+        return (
+            f"(d.vals->>{score})::float8 - (ff.scores->d.section->>{score})::float8",
+            _FIRST_AND_LATEST,
+        )
     if query.determinant is not None:
         section, score = st.bind(query.determinant) + "::text", st.bind(query.score) + "::text"
         return (
-            f"(p.latest_scores->{section}->>{score})::float8 "
-            f"- (p.first_scores->{section}->>{score})::float8"
+            f"(fl.scores->{section}->>{score})::float8 - (ff.scores->{section}->>{score})::float8",
+            _FIRST_AND_LATEST,
         )
     if query.score == "total":
-        return "p.latest_overall_score - p.first_overall_score"
+        return "p.latest_overall_score - p.first_overall_score", ""
     score = st.bind(query.score) + "::text"
     return (
-        f"(p.latest_scores->'overall'->>{score})::float8 "
-        f"- (p.first_scores->'overall'->>{score})::float8"
+        f"(fl.scores->'overall'->>{score})::float8 - (ff.scores->'overall'->>{score})::float8",
+        _FIRST_AND_LATEST,
     )
 
 
@@ -76,15 +90,16 @@ def change_statement(scope: ReaderScope, checked: Checked, direction: str) -> tu
         sql.filters_sql(source, query, st),
         sql.scope_sql(source, scope, checked.within, st),
     ]
+    difference, facts = _difference(query, st)
     lateral = ""
     if Breakdown.determinant in query.by:
-        lateral = sql.DETERMINANT_JOIN.format(scores="p.latest_scores")
+        lateral = sql.DETERMINANT_JOIN.format(scores="fl.scores")
         conditions.append(sql.DETERMINANT_CONDITION)
     better = "<" if direction == "lower_is_better" else ">"
     worse = ">" if direction == "lower_is_better" else "<"
     inner = (
         f"SELECT {', '.join(keys)}, p.assessments > 1 AS paired, "  # noqa: S608 - ours only
-        f"{_difference(query, st)} AS d FROM person_fact p {joins} {lateral} "
+        f"{difference} AS d FROM person_fact p {joins} {facts} {lateral} "
         f"WHERE {' AND '.join(conditions)}"
     )
     cell = ", ".join(names)

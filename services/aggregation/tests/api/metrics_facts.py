@@ -92,17 +92,14 @@ async def insert_facts(stack: Stack, facts: list[Fact]) -> None:
 PERSON_FACTS = """
 INSERT INTO person_fact (person_key, instrument, variant, assessments,
     first_assessment_key, first_assessed_on, first_episode_type, first_overall_score,
-    first_scores, first_bands, latest_assessment_key, latest_assessed_on,
-    latest_episode_type, latest_overall_score, latest_scores, latest_bands,
+    latest_assessment_key, latest_assessed_on, latest_episode_type, latest_overall_score,
     organisation_code, commissioner_code, team_code, age_band, sex, ethnic_category,
     ethnic_group, imd_decile, imd_quintile, core20)
 SELECT DISTINCT ON (f.person_key) f.person_key, f.instrument, f.variant,
     count(*) OVER w, first_value(f.assessment_key) OVER w, first_value(f.assessed_on) OVER w,
     first_value(f.episode_type) OVER w, first_value(f.overall_score) OVER w,
-    first_value(f.scores) OVER w, first_value(f.bands) OVER w,
     last_value(f.assessment_key) OVER w, last_value(f.assessed_on) OVER w,
     last_value(f.episode_type) OVER w, last_value(f.overall_score) OVER w,
-    last_value(f.scores) OVER w, last_value(f.bands) OVER w,
     last_value(f.organisation_code) OVER w, last_value(f.commissioner_code) OVER w,
     last_value(f.team_code) OVER w, last_value(f.age_band) OVER w, last_value(f.sex) OVER w,
     last_value(f.ethnic_category) OVER w, last_value(f.ethnic_group) OVER w,

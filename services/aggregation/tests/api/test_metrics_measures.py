@@ -7,7 +7,7 @@ import numpy as np
 from equitas_stack.stack import Stack
 from scipy import stats
 
-from services.aggregation.tests.api.metrics_facts import Fact, insert_facts, new_codes
+from services.aggregation.tests.api.metrics_facts import SECTIONS, Fact, insert_facts, new_codes
 from tests.support.fixtures import Tokens
 
 
@@ -44,6 +44,40 @@ async def test_paired_change_counts_the_lost_and_the_direction(
     improved = row["improved"]
     assert abs(improved["value"] - 100 * 10 / 26) < 1e-9
     assert improved["lower"] < improved["value"] < improved["upper"]
+
+
+async def test_paired_change_of_a_determinant_reads_the_first_and_latest_facts(
+    gateway: httpx.AsyncClient, tokens: Tokens, stack: Stack
+) -> None:
+    # Person rows keep only the overall score (decision 0048): a determinant's change comes
+    # from the person's first and latest facts. Each determinant's total is a fifth of the
+    # overall score in these facts.
+    (team,) = new_codes()
+    facts: list[Fact] = []
+    changes = [-5] * 12 + [5] * 8  # each determinant: 12 by -1, 8 by +1
+    for d in changes:
+        first = Fact(team, date(2026, 4, 2), 20)
+        facts += [first, Fact(team, date(2026, 10, 2), 20 + d, person_key=first.person_key)]
+    await insert_facts(stack, facts)
+    params = {"level": "team", "organisation": team, "period": "financial_year",
+              "from": "2026-04-01"}  # fmt: skip
+    headers = await tokens.headers("analyst")
+    one = await gateway.get(
+        "/api/aggregation/change", params={**params, "determinant": "social"}, headers=headers
+    )
+    assert one.status_code == 200, one.text
+    (row,) = [r for r in one.json()["rows"] if r["unit"]["code"] == team]
+    assert row["improved_count"]["value"] == 10  # 12, rounded to the nearest 5
+    assert abs(row["mean_change"]["value"] - (-0.2)) < 1e-9
+    each = await gateway.get(
+        "/api/aggregation/change", params={**params, "by": "determinant"}, headers=headers
+    )
+    assert each.status_code == 200, each.text
+    rows = [r for r in each.json()["rows"] if r["unit"]["code"] == team]
+    assert sorted(r["breakdown"]["determinant"] for r in rows) == sorted(SECTIONS)
+    for r in rows:
+        assert r["worse_count"]["value"] == 10  # 8
+        assert abs(r["mean_change"]["value"] - (-0.2)) < 1e-9
 
 
 async def test_sii_across_quintiles_and_refused_when_a_quintile_is_small(

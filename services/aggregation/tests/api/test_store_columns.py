@@ -45,8 +45,6 @@ _PART = (
     "submitted_at",
     "episode_type",
     "overall_score",
-    "scores",
-    "bands",
 )
 ALLOWED: dict[str, set[str]] = {
     "assessment_fact": _FACT,
