@@ -2,37 +2,30 @@
 service's own client-credentials token and keeps ``board_result`` (decision 0047).
 
 It runs beside the HEF consumer with a lease and a checkpoint of its own, so neither waits
-for the other: one holder across every replica (a session-level advisory lock on the
-connection it writes with); the others stand by. Errors are logged without their messages
-and retried with a doubling wait; the consumer never stops the service. A caught-up consumer
-polls every ``poll_interval_s``; either sync endpoint (``POST /feed/sync``, ``POST
+for the other, and runs once across every replica, standing by and retrying as
+``feed.leased.LeasedConsumer`` does. Either sync endpoint (``POST /feed/sync``, ``POST
 /feed/organisational/sync``) wakes it at once through Postgres ``NOTIFY``.
 """
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import asyncpg
 import httpx
 
-from services.aggregation.organisational.apply import (
-    FEED,
-    BeforeCommit,
-    apply_page,
-    ensure_checkpoint,
-)
+from services.aggregation.feed import leased
+from services.aggregation.feed.leased import LeasedConsumer, LeaseHeld
+from services.aggregation.organisational import apply
+from services.aggregation.organisational.apply import FEED, BeforeCommit, apply_page
 from services.aggregation.organisational.contract import OrganisationalPage
 
-log = logging.getLogger("equitas.feed.organisational")
+__all__ = ["ConsumerOptions", "FeedUnavailable", "LeaseHeld", "OrganisationalConsumer"]
 
 LEASE = f"equitas-feed-consumer:{FEED}"
 WAKE_CHANNEL = "equitas_organisational_feed_sync"
 # The HEF consumer's channel (``feed/consumer.py``), so its sync wakes this one too. Named
-# here rather than imported: the HEF consumer's package is changed often and loads much more.
+# here rather than imported: the HEF consumer's module loads much more.
 HEF_WAKE_CHANNEL = "equitas_feed_sync"
 FEED_PATH = "/api/scoring/organisational-feed"
 
@@ -43,70 +36,33 @@ class FeedUnavailable(RuntimeError):
         self.status = status
 
 
-class LeaseHeld(RuntimeError):
-    """Another consumer holds the lease."""
-
-
 @dataclass
-class ConsumerOptions:
+class ConsumerOptions(leased.ConsumerOptions):
     page_size: int = 500
-    poll_interval_s: float = 0.5
-    standby_interval_s: float = 5.0
-    retry_max_s: float = 30.0
 
 
-class OrganisationalConsumer:
+class OrganisationalConsumer(LeasedConsumer):
+    lease = LEASE
+    channels = (WAKE_CHANNEL, HEF_WAKE_CHANNEL)
+    log = logging.getLogger("equitas.feed.organisational")
+    what = "organisational feed consumer"
+
     def __init__(
         self,
         *,
         dsn: str,
         scoring_url: str,
         http: httpx.AsyncClient,
-        options: ConsumerOptions | None = None,
+        options: leased.ConsumerOptions | None = None,
         before_commit: BeforeCommit | None = None,
     ) -> None:
-        self.dsn = dsn
+        super().__init__(dsn=dsn, options=options or ConsumerOptions())
         self.feed_url = scoring_url.rstrip("/") + FEED_PATH
         self.http = http
-        self.options = options or ConsumerOptions()
         self.before_commit = before_commit
-        self.holds_lease = False
-        self._wake = asyncio.Event()
 
-    async def run(self) -> None:
-        """Consume until cancelled: take the lease or stand by; on errors wait and retry."""
-        retry_s = 1.0
-        while True:
-            try:
-                conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
-                try:
-                    if await self._take_lease(conn):
-                        retry_s = 1.0
-                        await self._lead(conn)
-                finally:
-                    self.holds_lease = False
-                    conn.terminate()  # at once: the lease goes with the session
-                await asyncio.sleep(self.options.standby_interval_s)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("organisational feed consumer error; retrying", exc_info=True)
-                await asyncio.sleep(retry_s)
-                retry_s = min(retry_s * 2, self.options.retry_max_s)
-
-    async def _lead(self, conn: asyncpg.Connection) -> None:
-        log.info("organisational feed consumer holds the lease")
-        for channel in (WAKE_CHANNEL, HEF_WAKE_CHANNEL):
-            await conn.add_listener(channel, self._on_notify)
-        cursor = await ensure_checkpoint(conn)
-        while True:
-            self._wake.clear()  # a sync asked for while this catches up wakes the next
-            cursor, _ = await self.catch_up_from(conn, cursor)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.options.poll_interval_s)
-
-    def _on_notify(self, *_: Any) -> None:
-        self._wake.set()
+    async def ensure_checkpoint(self, conn: asyncpg.Connection) -> str:
+        return await apply.ensure_checkpoint(conn)
 
     async def catch_up_from(self, conn: asyncpg.Connection, cursor: str) -> tuple[str, int]:
         """Apply pages from ``cursor`` until one comes back empty (the feed does not say how
@@ -130,21 +86,3 @@ class OrganisationalConsumer:
         if response.status_code != 200:
             raise FeedUnavailable(response.status_code)
         return OrganisationalPage.model_validate_json(response.content)
-
-    async def catch_up(self) -> int:
-        """Take the lease, apply every event ready, let the lease go; the events applied.
-        ``LeaseHeld`` if another consumer holds it (tests, tools)."""
-        conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
-        try:
-            if not await self._take_lease(conn):
-                raise LeaseHeld("another organisational feed consumer holds the lease")
-            _, total = await self.catch_up_from(conn, await ensure_checkpoint(conn))
-            return total
-        finally:
-            self.holds_lease = False
-            await conn.close()
-
-    async def _take_lease(self, conn: asyncpg.Connection) -> bool:
-        taken = bool(await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", LEASE))
-        self.holds_lease = taken
-        return taken
