@@ -93,18 +93,6 @@ def _charts(tables: Mapping[str, Table]) -> dict[str, Chart]:
     }
 
 
-async def _every_step(upstream: Upstream, path: str) -> list[Any]:
-    """The whole action plan: aggregation gives it a page at a time (``next_cursor``)."""
-    steps: list[Any] = []
-    params = httpx.QueryParams({"limit": "200"})
-    while True:
-        page = await upstream.get("aggregation", path, params)
-        steps.extend(page["items"])
-        if not page.get("next_cursor"):
-            return steps
-        params = httpx.QueryParams({"limit": "200", "cursor": page["next_cursor"]})
-
-
 async def build(upstream: Upstream, request: EquityRequest) -> ReportDocument:
     base = f"{EQUITY}/{request.dataset_id}"
     # The summary first: the caller is refused exactly as aggregation refuses it.
@@ -113,7 +101,8 @@ async def build(upstream: Upstream, request: EquityRequest) -> ReportDocument:
     )
     asks: dict[str, Awaitable[Any]] = {
         "dataset": upstream.get("aggregation", base),
-        "steps": _every_step(upstream, f"{base}/steps"),
+        # The whole action plan, a page (at most 200 steps) at a time.
+        "steps": upstream.every_item("aggregation", f"{base}/steps", page_size=200),
     }
     if request.reference is not None:
         asks["representation"] = upstream.get(
