@@ -231,6 +231,8 @@ function LoadReference() {
       {create.isError && !countsRefused && (
         <ProblemSummary
           error={create.error}
+          // The counts go as JSON, and the gateway takes 2 MB of it: about 25,000 rows.
+          title={isApiError(create.error, 413) ? 'The file is too large: load it in parts of up to 25,000 rows' : undefined}
           fieldTargets={{ 'body.title': '#reference-title', 'body.dimension': '#reference-dimension' }}
         />
       )}
