@@ -232,7 +232,7 @@ function LoadReference() {
         <ProblemSummary
           error={create.error}
           // The counts go as JSON, and the gateway takes 2 MB of it: about 25,000 rows.
-          title={isApiError(create.error, 413) ? 'The file is too large: load it in parts of up to 25,000 rows' : undefined}
+          title={isApiError(create.error, 413) ? 'The file is too large: a reference population can hold about 25,000 rows' : undefined}
           fieldTargets={{ 'body.title': '#reference-title', 'body.dimension': '#reference-dimension' }}
         />
       )}
