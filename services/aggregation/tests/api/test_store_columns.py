@@ -160,6 +160,7 @@ ALLOWED: dict[str, set[str]] = {
         "started_by",
         "started_at",
         "finished_at",
+        "import_key",  # a UUID the uploading client chose (decision 0050)
     },
     "equity_activity": {
         "dataset_id",
