@@ -7,6 +7,7 @@ a number or a date (decision 0032); ``values`` holds the rules that read them.
 from typing import Final
 
 from services.aggregation.dimensions import ETHNIC_GROUPS, NOT_KNOWN
+from services.common import imd_file
 
 NOT_STATED = "not_stated"
 
@@ -61,4 +62,6 @@ CLINICAL_AREAS: Final = (
 # Vintages (editions) of the English Indices of Deprivation, oldest first, with the census
 # year of the LSOA boundaries each ranks: a 2021 LSOA read against IoD2019 (or the reverse)
 # would give a wrong decile, so every derived decile records its vintage.
-IMD_VINTAGES: Final[dict[str, int]] = {"IoD2019": 2011, "IoD2025": 2021}
+IMD_VINTAGES: Final[dict[str, int]] = {
+    name: vintage.lsoa_year for name, vintage in imd_file.IMD_VINTAGES.items()
+}
