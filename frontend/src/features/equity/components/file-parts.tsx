@@ -1,6 +1,6 @@
 import './equity.scss';
 
-import type { Ref } from 'react';
+import type { ReactNode, Ref } from 'react';
 
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { ResponsiveTable } from '@/components/ui/responsive-table';
@@ -9,7 +9,7 @@ import type { Problem } from '@/lib/api';
 import { percentSent, rejectReport, type Refusal } from '../lib/refusals';
 
 // What the equity pages that send a file share: the file field, the progress of sending it,
-// and the report of a file refused whole.
+// the note that it was taken, and the report of a file refused whole.
 
 type FileFieldProps = {
   id: string;
@@ -131,5 +131,15 @@ export function RejectReport({ problem, title, outcome, nextStep, testId }: Reje
         />
       )}
     </section>
+  );
+}
+
+/** The note that a file was taken, announced to screen readers as a status. */
+export function Done({ testId, children }: { testId: string; children: ReactNode }) {
+  return (
+    <div className="nhsuk-inset-text" role="status" data-testid={testId}>
+      <span className="nhsuk-u-visually-hidden">Information: </span>
+      <p>{children}</p>
+    </div>
   );
 }

@@ -18,7 +18,7 @@ import { BREAKDOWNS, breakdownLabel, categoryLabel, focusOptions } from '../lib/
 import { placeRefusals, problemOfRefusals, readReferenceFile, REFERENCE_COLUMNS } from '../lib/reference-file';
 import { equityPaths } from '../paths';
 
-import { FileField, RejectReport, SendingProgress } from './file-parts';
+import { Done, FileField, RejectReport, SendingProgress } from './file-parts';
 
 const VINTAGES: readonly { value: ImdVintage; label: string }[] = [
   { value: 'IoD2025', label: 'IoD2025 (2021 LSOAs)' },
@@ -28,15 +28,6 @@ const vintageLabel = (vintage: string) => VINTAGES.find((v) => v.value === vinta
 const count = (n: number) => n.toLocaleString('en-GB');
 // A census table is of characteristics, not of referrals over time.
 const DIMENSIONS = BREAKDOWNS.filter((b) => b.value !== 'quarter');
-
-function Done({ testId, children }: { testId: string; children: string }) {
-  return (
-    <div className="nhsuk-inset-text" role="status" data-testid={testId}>
-      <span className="nhsuk-u-visually-hidden">Information: </span>
-      <p>{children}</p>
-    </div>
-  );
-}
 
 /** Load (or replace) a vintage's IMD lookup from the published IoD CSV, with its progress. */
 function LoadImdLookup() {

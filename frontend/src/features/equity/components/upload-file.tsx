@@ -15,7 +15,7 @@ import {
 } from '../api/upload-file';
 import { checkingText } from '../lib/refusals';
 
-import { FileField, RejectReport, SendingProgress } from './file-parts';
+import { Done, FileField, RejectReport, SendingProgress } from './file-parts';
 
 const WHOLE_OR_NOTHING =
   'A file is imported whole or not at all: if any row is wrong, nothing from the file is imported, and every problem is listed with its row number.';
@@ -106,13 +106,10 @@ export function UploadFile({ datasetId }: { datasetId: number }) {
         />
       )}
       {upload.isSuccess && (
-        <div className="nhsuk-inset-text" role="status" data-testid="upload-done">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>
-            {fileName} was imported: {upload.data.rows_imported.toLocaleString('en-GB')} row
-            {upload.data.rows_imported === 1 ? '' : 's'}. The figures on every page now include them.
-          </p>
-        </div>
+        <Done testId="upload-done">
+          {fileName} was imported: {upload.data.rows_imported.toLocaleString('en-GB')} row
+          {upload.data.rows_imported === 1 ? '' : 's'}. The figures on every page now include them.
+        </Done>
       )}
       {upload.isError &&
         (isApiError(upload.error, 422) ? (
