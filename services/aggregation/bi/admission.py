@@ -17,7 +17,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.common.errors import ServiceUnavailable, problem_responses
+from services.common.admission import Admission
+from services.common.errors import problem_responses
 
 BUSY = (
     "BI exports are busy just now, so this one was not started; try again in a few seconds "
@@ -48,25 +49,20 @@ class ExportAdmission:
         if at_once < 1 or waiting < 0:
             raise ValueError("at least one export at a time, and no negative queue")
         self.at_once, self.waiting = at_once, waiting
-        self._admitted = 0
+        self._places = Admission(at_once + waiting, BUSY, RETRY_AFTER_S)
         self._building = asyncio.Semaphore(at_once)
 
     @property
     def admitted_now(self) -> int:
         """Exports building or waiting (for the metrics and the tests)."""
-        return self._admitted
+        return self._places.admitted_now
 
     @asynccontextmanager
     async def admitted(self) -> AsyncIterator[None]:
         """Hold a place to build one export, waiting for it if need be; or 503 at once."""
-        if self._admitted >= self.at_once + self.waiting:
-            raise ServiceUnavailable(BUSY, headers={"Retry-After": str(RETRY_AFTER_S)})
-        self._admitted += 1
-        try:
+        with self._places.place():
             async with self._building:
                 yield
-        finally:
-            self._admitted -= 1
 
 
 def exports_of(app: FastAPI) -> ExportAdmission:

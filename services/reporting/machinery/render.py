@@ -2,8 +2,7 @@
 headers, alternative text on every chart), drawn by WeasyPrint in a worker thread so the
 event loop keeps serving."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import anyio
 import jinja2
 from weasyprint import HTML  # type: ignore[import-untyped]
 
-from services.common.errors import ServiceUnavailable
+from services.common.admission import Admission
 from services.reporting.machinery.report import Report, ReportDocument
 
 _ROOT = Path(__file__).resolve().parents[1]  # services/reporting: each report's folder
@@ -58,19 +57,13 @@ class PdfRenders:
         self.configure(at_once, waiting)
 
     def configure(self, at_once: int, waiting: int) -> None:
-        self._at_once, self._most, self._admitted = at_once, at_once + waiting, 0
+        self._at_once = at_once
+        self._places = Admission(at_once + waiting, BUSY, retry_after_s=2)
         self._limiter: anyio.CapacityLimiter | None = None  # made in the event loop
 
-    @contextmanager
-    def admitted(self) -> Iterator[None]:
+    def admitted(self) -> AbstractContextManager[None]:
         """Hold a place for one PDF to draw, or 503."""
-        if self._admitted >= self._most:
-            raise ServiceUnavailable(BUSY, headers={"Retry-After": "2"})
-        self._admitted += 1
-        try:
-            yield
-        finally:
-            self._admitted -= 1
+        return self._places.place()
 
     async def draw(self, html: str) -> bytes:
         if self._limiter is None:
