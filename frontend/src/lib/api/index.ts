@@ -7,5 +7,6 @@ export {
   type ScoringClient,
 } from './api-client';
 export { ApiError, isApiError, toApiError, type Problem } from './api-error';
+export { everyPage } from './every-page';
 export { ApiClientsProvider, useApiClients } from './api-provider';
 export { scoringKeys } from './query-keys';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { everyPage } from '../api/pages';
+import { everyPage } from '@/lib/api';
+
 import { newUpload } from '../api/upload-file';
 import { csvCells, placeRefusals, problemOfRefusals, readReferenceFile } from '../lib/reference-file';
 import { checkingText, rejectReport } from '../lib/refusals';

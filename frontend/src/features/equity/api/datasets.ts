@@ -1,8 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
+import { everyPage, toApiError, useApiClients, type AggregationClient } from '@/lib/api';
 
-import { everyPage, PAGE } from './pages';
+import { PAGE } from './pages';
 import type { Dataset, DatasetCreate, Unit } from './types';
 
 export const equityKeys = {

@@ -1,20 +1,2 @@
 /** The page size the equity lists are asked for (their largest). */
 export const PAGE = 200;
-
-type PageOf<T> = { items: T[]; next_cursor?: string | null };
-
-/**
- * Every item of a cursor-paged list, asking page after page until one has no
- * `next_cursor`. For lists short enough to show whole (datasets, reference populations,
- * the action plan's steps).
- */
-export async function everyPage<T>(pageAt: (cursor: string | undefined) => Promise<PageOf<T>>): Promise<T[]> {
-  const found: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await pageAt(cursor);
-    found.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  return found;
-}

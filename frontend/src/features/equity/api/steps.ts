@@ -1,9 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { toApiError, useApiClients, type AggregationClient } from '@/lib/api';
+import { everyPage, toApiError, useApiClients, type AggregationClient } from '@/lib/api';
 
 import { equityKeys } from './datasets';
-import { everyPage, PAGE } from './pages';
+import { PAGE } from './pages';
 import type { Step, StepWrite } from './types';
 
 /** GET /equity/datasets/{id}/steps: the whole action plan, oldest step first (all pages). */

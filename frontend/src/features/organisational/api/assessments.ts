@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import type { components } from '@/api/generated/scoring';
-import { toApiError, useApiClients, type ScoringClient } from '@/lib/api';
+import { everyPage, toApiError, useApiClients, type ScoringClient } from '@/lib/api';
 
 export type OrgAssessment = components['schemas']['OrganisationalAssessmentRead'];
 export type OrgAssessmentSummary = components['schemas']['OrganisationalAssessmentSummary'];
@@ -138,18 +138,14 @@ export const LIST_PAGE = 500;
 
 /** GET /api/scoring/projects: the projects and programmes assessed with HEAT (all pages). */
 export async function getProjects(client: ScoringClient, signal?: AbortSignal): Promise<Project[]> {
-  const found: Project[] = [];
-  let cursor: string | undefined;
-  do {
+  return everyPage(async (cursor) => {
     const { data, error, response } = await client.GET('/api/scoring/projects', {
       params: { query: { limit: LIST_PAGE, cursor } },
       signal,
     });
     if (data === undefined) throw toApiError(response, error);
-    found.push(...data.items);
-    cursor = data.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  return found;
+    return data;
+  });
 }
 
 export function useProjects(enabled = true) {

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 
 import type { components } from '@/api/generated/scoring';
-import { toApiError, useApiClients, type ScoringClient } from '@/lib/api';
+import { everyPage, toApiError, useApiClients, type ScoringClient } from '@/lib/api';
 
 import { etagFor, LIST_PAGE, organisationalKeys } from './assessments';
 
@@ -72,18 +72,14 @@ export async function getOrganisationActions(
   ods: string,
   signal?: AbortSignal,
 ): Promise<Action[]> {
-  const found: Action[] = [];
-  let cursor: string | undefined;
-  do {
+  return everyPage(async (cursor) => {
     const { data, error, response } = await client.GET('/api/scoring/organisations/{ods_code}/actions', {
       params: { path: { ods_code: ods }, query: { limit: LIST_PAGE, cursor } },
       signal,
     });
     if (data === undefined) throw toApiError(response, error);
-    found.push(...data.items);
-    cursor = data.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  return found;
+    return data;
+  });
 }
 
 export function useOrganisationActions(ods: string) {
